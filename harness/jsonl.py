@@ -1,0 +1,168 @@
+"""``history.jsonl``: the strict reader and the streaming writer (DESIGN.md, "History format")."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from harness.errors import HistoryFormatError
+from harness.history import History
+from harness.jsontypes import JSON, Scalar
+from harness.ops import NEMESIS, Op, OpType
+
+_TYPES = {t.value: t for t in OpType}
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def parse_op(obj: JSON, *, line: int, file: str | None = None) -> Op:
+    """Validate one decoded JSON line and build its :class:`Op`."""
+
+    def bad(fld: str | None, message: str) -> HistoryFormatError:
+        return HistoryFormatError(message, file=file, line=line, field=fld)
+
+    if not isinstance(obj, dict):
+        raise bad(None, f"expected a JSON object, got {type(obj).__name__}")
+    for required in ("index", "time", "type", "process", "f"):
+        if required not in obj:
+            raise bad(required, "missing")
+    index, time_ns, typ, process, f = (
+        obj["index"], obj["time"], obj["type"], obj["process"], obj["f"],
+    )
+    if not _is_int(index) or (isinstance(index, int) and index < 0):
+        raise bad("index", f"expected a non-negative integer, got {index!r}")
+    if not _is_int(time_ns) or (isinstance(time_ns, int) and time_ns < 0):
+        raise bad("time", f"expected non-negative integer nanoseconds, got {time_ns!r}")
+    if not isinstance(typ, str) or typ not in _TYPES:
+        raise bad("type", f"expected one of invoke, ok, fail, info; got {typ!r}")
+    if not (_is_int(process) or process == NEMESIS):
+        raise bad("process", f'expected an integer or "nemesis", got {process!r}')
+    if not isinstance(f, str) or not f:
+        raise bad("f", f"expected a non-empty string, got {f!r}")
+    key = obj.get("key")
+    if isinstance(key, list | dict):
+        raise bad("key", f"expected a JSON scalar, got {type(key).__name__}")
+    node = obj.get("node")
+    if node is not None and not isinstance(node, str):
+        raise bad("node", f"expected a string, got {node!r}")
+    error = obj.get("error")
+    if error is not None and not isinstance(error, str):
+        error = json.dumps(error)
+    assert isinstance(index, int) and isinstance(time_ns, int)
+    assert isinstance(process, int | str)
+    scalar_key: Scalar = key
+    return Op(
+        index=index,
+        time=time_ns,
+        type=_TYPES[typ],
+        process=process,
+        f=f,
+        value=obj.get("value"),
+        key=scalar_key,
+        node=node,
+        error=error,
+    )
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Op]]:
+    """Yield ``(line_number, op)`` for each non-blank line, validating order as it goes."""
+    name = str(path)
+    last_index = -1
+    last_time = 0
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as e:
+        raise HistoryFormatError(f"cannot read: {e.strerror}", file=name) from e
+    with handle:
+        lineno = 0
+        while True:
+            try:
+                raw = handle.readline()
+            except UnicodeDecodeError as e:
+                raise HistoryFormatError(
+                    f"not UTF-8 text ({e.reason})", file=name, line=lineno + 1
+                ) from e
+            if not raw:
+                break
+            lineno += 1
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise HistoryFormatError(
+                    f"invalid JSON at column {e.colno}: {e.msg}", file=name, line=lineno
+                ) from e
+            op = parse_op(obj, line=lineno, file=name)
+            if op.index <= last_index:
+                raise HistoryFormatError(
+                    f"{op.index} does not increase (previous {last_index})",
+                    file=name, line=lineno, field="index",
+                )
+            if op.time < last_time:
+                raise HistoryFormatError(
+                    f"{op.time} is earlier than the previous op's {last_time}",
+                    file=name, line=lineno, field="time",
+                )
+            last_index, last_time = op.index, op.time
+            yield lineno, op
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> History:
+    """Read a whole ``history.jsonl``; raises :class:`HistoryFormatError` on anything malformed."""
+    lines: list[int] = []
+    ops: list[Op] = []
+    for lineno, op in iter_jsonl(path):
+        lines.append(lineno)
+        ops.append(op)
+    return History(tuple(ops), source=str(path), lines=tuple(lines))
+
+
+def dumps_op(op: Op) -> str:
+    """One compact JSON line (without the newline)."""
+    return json.dumps(op.to_json(), separators=(",", ":"), allow_nan=False)
+
+
+class JsonlWriter:
+    """Appends ops to ``history.jsonl``, flushing after each so that a crash loses nothing."""
+
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
+        self.path = Path(path)
+        self._fsync = fsync
+        self._handle: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def write(self, op: Op) -> None:
+        self._handle.write(dumps_op(op) + "\n")
+        self._handle.flush()
+        if self._fsync:
+            os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        if not self._handle.closed:
+            self._handle.flush()
+            self._handle.close()
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def write_jsonl(path: str | os.PathLike[str], ops: Iterable[Op]) -> None:
+    """Write a whole history (replacing the file)."""
+    Path(path).write_text("".join(dumps_op(op) + "\n" for op in ops), encoding="utf-8")
+
+
+__all__ = ["JsonlWriter", "dumps_op", "iter_jsonl", "parse_op", "read_jsonl", "write_jsonl"]
