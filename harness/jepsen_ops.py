@@ -43,7 +43,7 @@ class OpBuilder:
         node: object = None,
         error: object = None,
     ) -> Op:
-        if not isinstance(type_, str) or str(type_) not in _TYPES:
+        if not isinstance(type_, Keyword) or str(type_) not in _TYPES:
             raise self.bad(
                 line, "type", f"expected :invoke, :ok, :fail or :info, got {_show(type_)}"
             )
