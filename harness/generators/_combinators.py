@@ -255,12 +255,50 @@ def is_nemesis_thread(thread: Thread) -> bool:
     return thread == NEMESIS
 
 
+@dataclass(frozen=True, slots=True)
+class ClientsOnly:
+    """``gen`` sees (and emits for) only the client threads."""
+
+    gen: Generator
+
+    def op(self, ctx: Context) -> Step:
+        step = self.gen.op(ctx.clients())
+        if step is None or step is PENDING:
+            return step
+        out, nxt = step
+        return out, ClientsOnly(nxt)
+
+    def update(self, ctx: Context, event: Op) -> Generator:
+        if not isinstance(event.process, int):
+            return self
+        return ClientsOnly(self.gen.update(ctx.clients(), event))
+
+
+@dataclass(frozen=True, slots=True)
+class NemesisOnly:
+    """``gen`` sees (and emits for) only the nemesis thread."""
+
+    gen: Generator
+
+    def op(self, ctx: Context) -> Step:
+        step = self.gen.op(ctx.nemesis())
+        if step is None or step is PENDING:
+            return step
+        out, nxt = step
+        return out, NemesisOnly(nxt)
+
+    def update(self, ctx: Context, event: Op) -> Generator:
+        if event.process != NEMESIS:
+            return self
+        return NemesisOnly(self.gen.update(ctx.nemesis(), event))
+
+
 def clients_only(gen: Generator) -> Generator:
-    return OnThreads(is_client_thread, gen)
+    return ClientsOnly(gen)
 
 
 def nemesis_only(gen: Generator) -> Generator:
-    return OnThreads(is_nemesis_thread, gen)
+    return NemesisOnly(gen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,11 +410,13 @@ def is_pending(step: Step) -> bool:
 
 __all__ = [
     "Any",
+    "ClientsOnly",
     "Cycle",
     "Delay",
     "EachThread",
     "Limit",
     "Mix",
+    "NemesisOnly",
     "OnThreads",
     "Seq",
     "Stagger",

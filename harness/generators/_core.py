@@ -82,6 +82,22 @@ class Context:
             self.concurrency,
         )
 
+    def clients(self) -> Context:
+        """Only the client threads (they come first; the nemesis, if any, is last)."""
+        threads, free = self.threads, self.free
+        if threads and not isinstance(threads[-1], int):
+            threads = threads[:-1]
+            if free and not isinstance(free[-1], int):
+                free = free[:-1]
+        return Context(self.time, threads, free, self.workers, self.concurrency)
+
+    def nemesis(self) -> Context:
+        """Only the nemesis thread (if in scope)."""
+        threads, free = self.threads, self.free
+        threads = threads[-1:] if threads and not isinstance(threads[-1], int) else ()
+        free = free[-1:] if free and not isinstance(free[-1], int) else ()
+        return Context(self.time, threads, free, self.workers, self.concurrency)
+
     def only(self, thread: Thread) -> Context:
         return Context(
             self.time,
