@@ -44,7 +44,7 @@ from harness.generators._core import (
     derive_seed,
     initial_context,
 )
-from harness.generators._leaves import NOTHING, Fn, Nothing, Once, Repeat, Sleep
+from harness.generators._leaves import NOTHING, Fn, Nothing, Once, Repeat, Sleep, emit
 from harness.generators._simulate import (
     Response,
     Simulation,
@@ -133,6 +133,7 @@ __all__ = [
     "cycle",
     "derive_seed",
     "each_thread",
+    "emit",
     "initial_context",
     "is_client_thread",
     "is_nemesis_thread",
