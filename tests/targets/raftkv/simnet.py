@@ -195,9 +195,7 @@ class SimCluster:
     # -------------------------------------------------------------- queries
 
     def leaders(self) -> list[str]:
-        return [
-            i for i in self.ids if self.nodes[i].up and self.nodes[i].core.role is Role.LEADER
-        ]
+        return [i for i in self.ids if self.nodes[i].up and self.nodes[i].core.role is Role.LEADER]
 
     def wait_leader(self, max_ticks: int = 500) -> str:
         for _ in range(max_ticks):
