@@ -128,3 +128,43 @@ def test_sigint_and_sigterm_tear_down_by_themselves(tmp_path: Path, sig: signal.
     results = json.loads((history_path.parent / "results.json").read_text())
     assert results["verdict"] == "unknown" and "interrupted" in results["reason"]
     assert len(read_jsonl(history_path)) >= 40
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(120)
+def test_a_node_that_does_not_start_is_named_and_everything_is_torn_down(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "SPLITBRAIN_STATE_DIR": str(tmp_path / "state")}
+    done = subprocess.run(
+        [str(SPLITBRAIN), "run", "--nodes", "3", "--time-limit", "2", "--store",
+         str(tmp_path / "store"), "--target-opt", "ready-timeout=0.001"],
+        env=env, capture_output=True, text=True, timeout=100, check=False,
+    )
+    assert done.returncode == ExitCode.HARNESS_FAILED
+    assert "raftkv on n" in done.stderr and "did not answer" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list((tmp_path / "state").glob("*.json")) == []
+    (log,) = (tmp_path / "store").glob("*/*/controller.log")
+    run_id = log.read_text().split("netns runtime ")[1].split(":")[0]
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
+                           check=True).stdout
+    assert f"sb-{run_id}-" not in names
+    assert not Path("/sys/class/net", f"sb{run_id}br").exists()
+
+
+def test_bad_arguments_exit_254_with_a_message(tmp_path: Path) -> None:
+    for args, words in [
+        (["--target", "mongo"], "unknown target"),
+        (["--workload", "bank"], "unknown workload"),
+        (["--nemesis", "meteor"], "unknown nemesis"),
+        (["--target-opt", "bug=nope"], "raftkv option bug"),
+        (["--workload-opt", "keys=all"], "register option keys"),
+        (["--name", "../up"], "test name"),
+    ]:
+        done = subprocess.run([str(SPLITBRAIN), "run", "--store", str(tmp_path), *args],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == ExitCode.BAD_INPUT, (args, done.stderr)
+        assert words in done.stderr
+        assert "Traceback" not in done.stderr
+    assert not any(tmp_path.iterdir())  # nothing was created
