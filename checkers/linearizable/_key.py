@@ -47,6 +47,8 @@ class Budget:
 
     deadline: float | None
     max_configurations: int
+    max_memory: int
+    """Estimated bytes of stored configurations, per sub-history."""
     prune: bool | None
     """True: always prune; False: never; None: only when a first quick search does not decide."""
     clock: Callable[[], float]
@@ -155,6 +157,7 @@ def _decide(
             enc,
             table,
             max_configurations=max_configurations,
+            max_memory=budget.max_memory,
             deadline=budget.deadline,
             clock=budget.clock,
         )
