@@ -124,7 +124,11 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
             )
             continue
         position = {id(op): i for op, i in zip(ops, indices, strict=True)}
-        for group, members in model.partition(ops).items():
+        try:
+            groups = dict(model.partition(ops))
+        except Exception:  # a user's partition bug: check the key whole (the model will judge)
+            groups = {"-": ops}
+        for group, members in groups.items():
             subs.append(
                 SubHistory(
                     key=key,
