@@ -222,14 +222,10 @@ class RaftNode:
             self._wake.clear()
             now = loop.time()
             due = int((now - last_tick) / interval)
-            if due:
-                if due > 100:
-                    due = 100
-                    last_tick = now
-                else:
-                    last_tick += due * interval
-                for _ in range(due):
-                    core.tick()
+            if due > 100:
+                last_tick = now
+            else:
+                last_tick += due * interval
             inbox = self._inbox
             while inbox:
                 item = inbox.popleft()
@@ -246,6 +242,12 @@ class RaftNode:
                         _resolve(item.future, False)
                 else:
                     core.step(item)
+            if due:
+                # Messages first, then time: a node whose loop was starved (load, SIGSTOP) hears
+                # what its leader sent meanwhile before it may time out. Followers apply at most
+                # a few ticks per wake-up, so a stall alone does not start an election.
+                for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
+                    core.tick()
             ready = core.ready()
             try:
                 await self._handle_ready(ready)
