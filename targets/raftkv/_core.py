@@ -579,6 +579,13 @@ class RaftCore:
             pr.probing = True
             pr.probe_outstanding = True
             return False
+        if pr.next > log.last_index + 1:
+            # The follower claims more than this log holds (only after lost writes, e.g. in the
+            # unsynced-writes bug mode): probe from the end of our log instead.
+            pr.next = log.last_index + 1
+            pr.match = min(pr.match, log.last_index)
+            pr.probing = True
+            pr.inflight.clear()
         prev = pr.next - 1
         prev_term = log.term_at(prev)
         if prev_term is None:

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import random
 import time
 import urllib.parse
@@ -248,12 +249,13 @@ class RaftNode:
                 # a few ticks per wake-up, so a stall alone does not start an election.
                 for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
                     core.tick()
-            ready = core.ready()
             try:
-                await self._handle_ready(ready)
-            except OSError:
-                log.exception("storage failed; stopping the node")
-                raise
+                await self._handle_ready(core.ready())
+            except Exception:
+                # A node that cannot persist or whose state is broken must not linger.
+                log.exception("fatal error in the Raft loop; exiting")
+                logging.shutdown()
+                os._exit(1)
 
     async def _handle_ready(self, ready: Ready) -> None:
         loop = asyncio.get_running_loop()
