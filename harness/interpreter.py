@@ -27,7 +27,11 @@ _POLL_NS = 10_000_000  # re-ask a pending generator at least this often
 
 
 class HistorySink(Protocol):
-    def write(self, op: Op) -> None: ...
+    def write(self, op: Op) -> None:
+        """Record ``op`` (may buffer)."""
+
+    def flush(self) -> None:
+        """Make every recorded op durable against a crash of this process."""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -172,6 +176,7 @@ class Interpreter:
         self._generation = 0
         self._workers: dict[Thread, _Worker] = {}
         self._abandoned: list[_Worker] = []
+        self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
 
     def node_of(self, thread: Thread) -> str:
         """The node a client thread talks to (round robin)."""
@@ -217,6 +222,7 @@ class Interpreter:
             while self._busy or self._sleeping:
                 self._wait(None)
         finally:
+            self._sink.flush()
             self._shutdown()
         return self.history
 
@@ -231,6 +237,7 @@ class Interpreter:
             self._drain(now)
             step = self._gen.op(self._context(now))
             if step is None:
+                self._release()
                 return
             if step is PENDING:
                 self._wait(now + _POLL_NS)
@@ -272,10 +279,19 @@ class Interpreter:
         self._busy[thread] = (invocation, deadline)
         self._free = None
         self._gen = self._gen.update(self._context(invocation.time), invocation)
-        self._workers[thread].inbox.put(invocation)
+        self._outbox.append((self._workers[thread], invocation))
+
+    def _release(self) -> None:
+        """Flush the history, then hand the recorded invocations to their workers."""
+        self._sink.flush()
+        if self._outbox:
+            for worker, invocation in self._outbox:
+                worker.inbox.put(invocation)
+            self._outbox.clear()
 
     def _wait(self, until: int | None) -> None:
         """Block until a completion arrives, ``until`` passes, or a deadline/wake-up is due."""
+        self._release()
         now = self._clock.now_ns()
         wake = until if until is not None else now + _POLL_NS
         for _, deadline in self._busy.values():

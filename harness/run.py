@@ -23,8 +23,9 @@ from harness import generators as g
 from harness.clock import Clock, MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter, Stats
-from harness.jsonl import JsonlWriter, read_jsonl
+from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
 from harness.runtime.netns import NetnsRuntime, check_prerequisites
@@ -177,7 +178,7 @@ def _run_stages(
     stack.callback(setup_client.teardown, ctx)
     nemesis = the_plan.nemesis.nemesis.setup(ctx)
     stack.callback(nemesis.teardown, ctx)
-    writer = JsonlWriter(run.history)
+    writer = HistoryLog(run.history)
     stack.callback(writer.close)
     interpreter = Interpreter(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,

@@ -13,8 +13,9 @@ from harness.clock import MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.history import history_of
+from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter
-from harness.jsonl import JsonlWriter, read_jsonl
+from harness.jsonl import read_jsonl
 from harness.ops import NEMESIS, Op, OpType
 from harness.protocols import NoopClient, NoopDB, NoopNemesis, complete
 from harness.runtime.static import StaticRuntime
@@ -60,7 +61,7 @@ class _Flaky(NoopClient):
 def _run(tmp_path: Path, client: NoopClient, gen: g.Generator, concurrency: int,
          timeout: float = 5.0) -> list[Op]:
     ctx = _ctx(tmp_path)
-    with JsonlWriter(tmp_path / "history.jsonl") as sink:
+    with HistoryLog(tmp_path / "history.jsonl") as sink:
         interp = Interpreter(ctx=ctx, client=client, nemesis=NoopNemesis(), generator=gen,
                              sink=sink, concurrency=concurrency, op_timeout_s=timeout)
         return interp.run()
@@ -119,7 +120,7 @@ def test_nemesis_exception_is_recorded_as_info(tmp_path: Path) -> None:
             raise OSError("iptables missing")
 
     ctx = _ctx(tmp_path)
-    with JsonlWriter(tmp_path / "h.jsonl") as sink:
+    with HistoryLog(tmp_path / "h.jsonl") as sink:
         history = Interpreter(
             ctx=ctx, client=NoopClient(), nemesis=Broken(), sink=sink, concurrency=1,
             generator=g.clients(g.limit(2, g.Repeat(READ)), g.Once(g.Invocation(f="start"))),
