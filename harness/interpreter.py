@@ -192,11 +192,15 @@ class Interpreter:
     # --- history -----------------------------------------------------------------------------
 
     def _record(self, op: Op) -> Op:
+        """Stamp ``op`` with the next index and the current time, and record it."""
         op = Op(
             index=len(self.history), time=self._clock.now_ns(), type=op.type,
             process=op.process, f=op.f, value=op.value, key=op.key, node=op.node,
             error=op.error,
         )
+        return self._append(op)
+
+    def _append(self, op: Op) -> Op:
         self.history.append(op)
         self._sink.write(op)
         if self._on_event is not None:
@@ -264,9 +268,10 @@ class Interpreter:
             return
         is_nemesis = thread == NEMESIS
         node = None if is_nemesis else self.node_of(thread)
-        invocation = self._record(
+        invocation = self._append(
             Op(
-                index=0, time=0, type=OpType.INFO if is_nemesis else OpType.INVOKE,
+                index=len(self.history), time=self._clock.now_ns(),
+                type=OpType.INFO if is_nemesis else OpType.INVOKE,
                 process=out.process, f=out.f, value=out.value, key=out.key, node=node,
             )
         )
