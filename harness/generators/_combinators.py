@@ -139,7 +139,8 @@ class Mix:
                 current = rng.below(len(gens))
                 continue
             out, nxt = step
-            gens = (*gens[:current], nxt, *gens[current + 1 :])
+            if nxt is not gens[current]:
+                gens = (*gens[:current], nxt, *gens[current + 1 :])
             rng = Rng(self.seed)
             following = rng.below(len(gens))
             return out, Mix(gens, rng.state, following)
@@ -154,10 +155,13 @@ def _update_all(
     gens: tuple[Generator, ...], ctx: Context, event: Op
 ) -> tuple[Generator, ...]:
     """Every generator updated; the same tuple if none changed."""
-    updated = tuple(g.update(ctx, event) for g in gens)
-    if all(a is b for a, b in zip(updated, gens, strict=True)):
-        return gens
-    return updated
+    changed = False
+    updated = []
+    for gen in gens:
+        new = gen.update(ctx, event)
+        changed = changed or new is not gen
+        updated.append(new)
+    return tuple(updated) if changed else gens
 
 
 def mix(gens: Sequence[Generator], seed: int) -> Generator:
@@ -291,7 +295,7 @@ class ClientsOnly:
     def update(self, ctx: Context, event: Op) -> Generator:
         if not isinstance(event.process, int):
             return self
-        gen = self.gen.update(ctx.clients(), event)
+        gen = self.gen.update(ctx, event)  # the event is a client's: no need to restrict
         return self if gen is self.gen else ClientsOnly(gen)
 
 
@@ -311,7 +315,7 @@ class NemesisOnly:
     def update(self, ctx: Context, event: Op) -> Generator:
         if event.process != NEMESIS:
             return self
-        gen = self.gen.update(ctx.nemesis(), event)
+        gen = self.gen.update(ctx, event)  # the event is the nemesis': no need to restrict
         return self if gen is self.gen else NemesisOnly(gen)
 
 
