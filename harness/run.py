@@ -145,6 +145,8 @@ def run_test(
     except Interrupted as e:
         interrupted = e
         log.warning("interrupted by %s; torn down", e)
+    if guard is not None:
+        guard.unshield()
     return _analyse(the_plan, run, log, obs, interrupted)
 
 
@@ -253,6 +255,12 @@ def _analyse(
         result = the_plan.workload.checker.check(test, history)
         verdict = result.verdict
         results = {"verdict": verdict.value, "workload": result.to_json()}
+    except Interrupted as e:
+        verdict = Verdict.UNKNOWN
+        results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
+        write_json(run.results, results)
+        return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
+                          results=results, interrupted=True)
     except Exception as e:  # a checker that raises never loses the run
         log.exception("checker failed")
         verdict = Verdict.UNKNOWN
