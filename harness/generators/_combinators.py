@@ -66,6 +66,10 @@ class TimeLimit:
         return self if gen is self.gen else TimeLimit(self.limit_ns, gen, self.deadline)
 
 
+MAX_LAG_NS = 1_000_000_000
+"""How far behind schedule :class:`Stagger` may fall before it stops catching up."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stagger:
     """Spaces operations by uniformly random gaps in [0, 2*mean_ns): on average 1/mean_ns."""
@@ -80,7 +84,12 @@ class Stagger:
         if step is None or step is PENDING:
             return step
         out, nxt = step
-        due = max(out.time, ctx.time if self.next_time is None else self.next_time)
+        # Schedule from the previous op's due time (not from now), so that the time it takes
+        # to notice an op is due does not slow the long-run rate; after a long stall (more than
+        # MAX_LAG_NS behind), start afresh rather than burst to catch up.
+        due = ctx.time if self.next_time is None else max(self.next_time, ctx.time - MAX_LAG_NS)
+        if out.time > ctx.time:
+            due = max(due, out.time)
         if due != out.time:
             out = dataclasses.replace(out, time=due)
         rng = Rng(self.seed)
