@@ -25,8 +25,10 @@ TAIL = 20
 """Operations shown at the end of each partial linearization."""
 STUCK = 10
 """Stuck operations shown per partial linearization."""
-ENUMERATE_STEPS = 200_000
+ENUMERATE_STEPS = 100_000
 """Model steps allowed for enumerating a key's whole transition table (for pruning)."""
+ENUMERATE_STATES = 2_000
+"""Reachable states allowed for the pruning analysis (e.g. appends make them unbounded)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -137,7 +139,7 @@ def _decide(
         if first.outcome is not Outcome.MEMORY_LIMIT or quick == budget.max_configurations:
             return first, full
     enc = full
-    if budget.prune is not False and table.enumerate(ENUMERATE_STEPS):
+    if budget.prune is not False and table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
         keep = droppable(table, cls, full.det)
         members = [i for i in every if not keep[i]]
         if len(members) < len(cls):
