@@ -24,6 +24,7 @@ from harness.ops import NEMESIS, Op, OpType, Process
 from harness.protocols import Client, Nemesis, complete, validate_completion
 
 _POLL_NS = 10_000_000  # re-ask a pending generator at least this often
+_TIMEOUT_CHECK_NS = 20_000_000  # look for timed-out operations this often
 
 
 class HistorySink(Protocol):
@@ -177,6 +178,7 @@ class Interpreter:
         self._workers: dict[Thread, _Worker] = {}
         self._abandoned: list[_Worker] = []
         self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
+        self._next_timeout_check = 0
 
     def node_of(self, thread: Thread) -> str:
         """The node a client thread talks to (round robin)."""
@@ -299,8 +301,8 @@ class Interpreter:
         self._release()
         now = self._clock.now_ns()
         wake = until if until is not None else now + _POLL_NS
-        for _, deadline in self._busy.values():
-            wake = min(wake, deadline)
+        if self._busy:
+            wake = min(wake, self._next_timeout_check)
         for t in self._sleeping.values():
             wake = min(wake, t)
         timeout = max(0, wake - now) / 1e9
@@ -327,9 +329,11 @@ class Interpreter:
                 if wake <= now:
                     del self._sleeping[thread]
                     self._free = None
-        for thread, (invocation, deadline) in list(self._busy.items()):
-            if deadline <= now:
-                self._time_out(thread, invocation)
+        if now >= self._next_timeout_check:  # timeouts are checked a few times a second
+            self._next_timeout_check = now + _TIMEOUT_CHECK_NS
+            for thread, (invocation, deadline) in list(self._busy.items()):
+                if deadline <= now:
+                    self._time_out(thread, invocation)
 
     def _complete(self, done: _Done) -> None:
         worker = self._workers.get(done.thread)
