@@ -128,3 +128,19 @@ def test_nemesis_exception_is_recorded_as_info(tmp_path: Path) -> None:
     nemesis = [op for op in history if op.process == NEMESIS]
     assert [op.type for op in nemesis] == [OpType.INFO, OpType.INFO]
     assert nemesis[1].error is not None and "iptables missing" in nemesis[1].error
+
+
+@pytest.mark.timeout(60)
+def test_same_seed_same_operations_through_real_threads(tmp_path: Path) -> None:
+    from workloads.register import workload
+
+    def run(seed: int, sub: str) -> list[tuple[object, ...]]:
+        test = TestConfig(name="t", target="raftkv", workload="register", seed=seed)
+        gen = g.clients(g.limit(300, g.rate(2000, workload(test).generator, seed)))
+        (tmp_path / sub).mkdir()
+        history = _run(tmp_path / sub, NoopClient(), gen, concurrency=7)
+        return [(op.f, op.value, op.key) for op in history if op.type is OpType.INVOKE]
+
+    first, again, other = run(9, "a"), run(9, "b"), run(10, "c")
+    assert len(first) == 300 and first == again
+    assert first != other
