@@ -97,7 +97,7 @@ def plan(test: TestConfig) -> Plan:
     )
 
 
-def test_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
+def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
     """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
     nemesis schedule for ``time_limit``, then its final (healing) ops."""
     client_seconds = test.time_limit + (package.recovery_s if package.generator else 0.0)
@@ -138,10 +138,12 @@ def run_test(
     try:
         with ExitStack() as stack:
             stack.callback(_detach, log, handler)
-            _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
-            if guard is not None:
-                guard.shield()  # teardown (the stack unwinding) runs to the end
-            obs.phase("tearing down")
+            try:
+                _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
+            finally:
+                if guard is not None:
+                    guard.shield()  # teardown (the stack unwinding) runs to the end
+                obs.phase("tearing down")
     except Interrupted as e:
         interrupted = e
         log.warning("interrupted by %s; torn down", e)
@@ -184,7 +186,7 @@ def _run_stages(
     stack.callback(writer.close)
     interpreter = Interpreter(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,
-        generator=test_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
+        generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
         concurrency=test.concurrency, op_timeout_s=test.op_timeout,
     )
 
@@ -275,7 +277,7 @@ __all__ = [
     "QuietObserver",
     "RunObserver",
     "RunOutcome",
+    "build_generator",
     "plan",
     "run_test",
-    "test_generator",
 ]

@@ -6,7 +6,7 @@ from harness.interpreter import Stats
 from harness.ops import NEMESIS
 from harness.progress import progress_line
 from harness.protocols import NoopNemesis
-from harness.run import test_generator as make_generator
+from harness.run import build_generator as make_generator
 from nemesis.registry import NemesisPackage
 from workloads.register import workload
 
