@@ -65,3 +65,25 @@ def test_harness_failures_exit_255_without_a_traceback(monkeypatch: pytest.Monke
     result = CliRunner().invoke(cli, ["run", "--seed", "1"])
     assert result.exit_code == ExitCode.HARNESS_FAILED
     assert "n3 would not start" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--target", "mongo"], "unknown target"),
+    (["--workload", "bank"], "unknown workload"),
+    (["--nemesis", "meteor"], "unknown nemesis"),
+    (["--nemesis", ","], "at least one nemesis"),
+    (["--target-opt", "bug=nope"], "raftkv option bug"),
+    (["--target-opt", "bug"], "expected K=V"),
+    (["--workload-opt", "keys=all"], "register option keys"),
+    (["--name", "../up"], "test name"),
+    (["--nodes", "0"], "--nodes"),
+])
+def test_bad_arguments_exit_254_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str
+) -> None:
+    fake = _Fake(Verdict.VALID)
+    monkeypatch.setattr(run_command, "run_test", fake)
+    result = CliRunner().invoke(cli, ["run", "--store", str(tmp_path), *args])
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert fake.tests == [] and not any(tmp_path.iterdir())
