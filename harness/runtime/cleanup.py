@@ -16,6 +16,8 @@ class CleanupReport:
     removed: tuple[str, ...] = ()
     skipped: str | None = None
     """Why the run was left alone (e.g. its controller is still running)."""
+    store_dir: str | None = None
+    """The run's directory in the store (its history prefix is kept there)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,7 +51,8 @@ def cleanup(
             _wait_gone(state)
         removed += remove_network(state)
         state.delete()
-        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed)))
+        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed),
+                                     store_dir=state.store_dir))
     if run_id is not None and not any(r.run_id == run_id for r in reports) and not errors:
         errors.append(f"no run-state file for run {run_id!r}")
     return CleanupSummary(runs=tuple(reports), errors=tuple(errors))
