@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import NoReturn
+
 import click
 
+from checkers.verdict import ExitCode
 from harness import commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class SplitbrainGroup(click.Group):
+    """A click group whose exit codes follow DESIGN.md.
+
+    Usage errors exit 254 (click's default 2 would read as "unknown"), an interrupted command
+    exits 130, and an unexpected exception exits 255 with a one-line message (the traceback is
+    printed when ``SPLITBRAIN_DEBUG=1``).
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: object,
+    ) -> NoReturn:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(ExitCode.BAD_INPUT)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        except SystemExit:
+            raise
+        except Exception as e:
+            if os.environ.get("SPLITBRAIN_DEBUG") == "1":
+                traceback.print_exc()
+            click.echo(f"splitbrain: internal error: {type(e).__name__}: {e}", err=True)
+            sys.exit(ExitCode.HARNESS_FAILED)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(
+    cls=SplitbrainGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="splitbrain")
 def cli() -> None:
     """Splitbrain: Jepsen-style correctness tests for distributed databases.
@@ -23,7 +67,7 @@ commands.register(cli)
 
 def main() -> None:
     """Console-script entry point."""
-    cli()
+    cli.main()
 
 
 __all__ = ["cli", "main"]

@@ -93,6 +93,14 @@ class HasLogFiles(Protocol):
         """Log files of ``node``: name in the store -> path on the controller's filesystem."""
 
 
+@runtime_checkable
+class HasFakeTime(Protocol):
+    """A DB that can run its processes under libfaketime (what clock nemeses need)."""
+
+    def faketime_file(self, ctx: RunContext, node: str) -> Path | None:
+        """The libfaketime control file of ``node``; None if it does not run under libfaketime."""
+
+
 class Nemesis(Protocol):
     """Injects faults; its ops are recorded with process ``"nemesis"`` and type info."""
 
@@ -228,6 +236,7 @@ __all__ = [
     "Checker",
     "Client",
     "ContractError",
+    "HasFakeTime",
     "HasLogFiles",
     "HasPrimaries",
     "Killable",

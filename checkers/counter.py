@@ -1,0 +1,140 @@
+"""The counter checker: every read lies within what the adds allow; replicas converge.
+
+History shape: ``add`` ops (value: the delta, usually 1), ``read`` ops (completion value: the
+counter) and, after heal and recovery, ``final-read`` ops, one per node.
+
+For a read, an add is *definite* if it completed ``ok`` before the read was invoked; it is
+*possible* if it was invoked before the read completed and did not ``fail`` (indeterminate adds
+stay possible forever). The read must lie in ``[definite + sum of possible negative deltas,
+definite + sum of possible positive deltas]``. Final reads must all agree.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from checkers.verdict import Verdict
+from harness.history import History, Operation
+from harness.jsontypes import JSON
+from harness.ops import OpType
+
+EXAMPLES = 20
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CounterError:
+    """A read outside its bounds."""
+
+    index: int
+    process: int
+    node: str | None
+    value: int
+    lower: int
+    upper: int
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"index": self.index, "process": self.process, "node": self.node,
+                "value": self.value, "lower": self.lower, "upper": self.upper}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CounterResult:
+    verdict: Verdict
+    reads: int
+    errors: tuple[CounterError, ...]
+    acknowledged_sum: int
+    attempted_sum: int
+    final_values: dict[str, int]
+    converged: bool
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "checker": "counter",
+            "verdict": self.verdict.value,
+            "reads": self.reads,
+            "error_count": len(self.errors),
+            "errors": [e.to_json() for e in self.errors[:EXAMPLES]],
+            "acknowledged_sum": self.acknowledged_sum,
+            "attempted_sum": self.attempted_sum,
+            "final_values": dict(self.final_values),
+            "converged": self.converged,
+            "problems": list(self.problems),
+        }
+
+
+def _delta(o: Operation) -> int | None:
+    v = o.value
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _prefix_parts(deltas: list[int]) -> tuple[list[int], list[int]]:
+    pos, neg = [0], [0]
+    for d in deltas:
+        pos.append(pos[-1] + max(d, 0))
+        neg.append(neg[-1] + min(d, 0))
+    return pos, neg
+
+
+def check_counter(history: History) -> CounterResult:
+    """Judge a counter history (see the module docstring)."""
+    ops = history.operations()
+    problems: list[str] = []
+    adds = [o for o in ops if o.f == "add" and o.type is not OpType.FAIL]
+    bad_adds = [o for o in adds if _delta(o) is None]
+    if bad_adds:
+        problems.append(f"{len(bad_adds)} add op(s) without an integer delta were ignored")
+        adds = [o for o in adds if _delta(o) is not None]
+    reads = [o for o in ops if o.f in ("read", "final-read") and o.type is OpType.OK]
+
+    # Definite adds, ordered by completion position; possible adds, by invocation position.
+    # Prefix sums of their positive and negative parts make each read's bounds O(log n).
+    by_ret = sorted(
+        (o.ret, _delta(o) or 0) for o in adds if o.type is OpType.OK and o.ret is not None
+    )
+    by_call = sorted((o.call, _delta(o) or 0) for o in adds)
+    ret_positions = [r for r, _ in by_ret]
+    call_positions = [c for c, _ in by_call]
+    def_pos, def_neg = _prefix_parts([d for _, d in by_ret])
+    pos_pos, pos_neg = _prefix_parts([d for _, d in by_call])
+
+    errors: list[CounterError] = []
+    for r in reads:
+        value = r.output
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.append(f"read at index {r.call} returned a non-integer {value!r}")
+            continue
+        assert r.ret is not None
+        n_def = bisect.bisect_left(ret_positions, r.call)
+        n_pos = bisect.bisect_left(call_positions, r.ret)
+        definite = def_pos[n_def] + def_neg[n_def]
+        # Every definite add was invoked before this read, so it is in the possible prefix too.
+        lower = definite + pos_neg[n_pos] - def_neg[n_def]
+        upper = definite + pos_pos[n_pos] - def_pos[n_def]
+        if not lower <= value <= upper:
+            errors.append(CounterError(index=r.call, process=r.process, node=r.node, value=value,
+                                       lower=lower, upper=upper))
+
+    finals: dict[str, int] = {}
+    for r in reads:
+        if r.f == "final-read" and isinstance(r.output, int):
+            finals[r.node or f"process-{r.process}"] = r.output
+    converged = len(set(finals.values())) <= 1
+    if not finals:
+        problems.append("no successful final read: convergence cannot be decided")
+    acked = sum(_delta(o) or 0 for o in adds if o.type is OpType.OK)
+    attempted = sum(_delta(o) or 0 for o in adds)
+    if errors or not converged:
+        verdict = Verdict.INVALID
+    elif problems:
+        verdict = Verdict.UNKNOWN
+    else:
+        verdict = Verdict.VALID
+    return CounterResult(verdict=verdict, reads=len(reads), errors=tuple(errors),
+                         acknowledged_sum=acked, attempted_sum=attempted,
+                         final_values=dict(sorted(finals.items())), converged=converged,
+                         problems=tuple(problems))
+
+
+__all__ = ["CounterError", "CounterResult", "check_counter"]

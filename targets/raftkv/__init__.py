@@ -1,0 +1,1 @@
+"""The bundled Raft key-value store: Splitbrain's default target (see README.md here)."""
