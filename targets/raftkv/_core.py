@@ -416,9 +416,7 @@ class RaftCore:
                 self.vote = msg.src
                 self._out.hard_state_dirty = True
             self._reset_timer()
-        self._send(
-            VoteResponse(src=self.id, dst=msg.src, term=self.term, pre=False, granted=grant)
-        )
+        self._send(VoteResponse(src=self.id, dst=msg.src, term=self.term, pre=False, granted=grant))
 
     def _handle_vote_response(self, msg: VoteResponse) -> None:
         if self.role is not Role.CANDIDATE:
@@ -436,14 +434,10 @@ class RaftCore:
         """Tell a sender with an older term about ours, so that a stale leader steps down."""
         match msg:
             case AppendRequest() | SnapshotRequest():
-                self._send(
-                    AppendResponse(src=self.id, dst=msg.src, term=self.term, success=False)
-                )
+                self._send(AppendResponse(src=self.id, dst=msg.src, term=self.term, success=False))
             case Heartbeat():
                 self._send(
-                    HeartbeatResponse(
-                        src=self.id, dst=msg.src, term=self.term, seq=0, last_index=0
-                    )
+                    HeartbeatResponse(src=self.id, dst=msg.src, term=self.term, seq=0, last_index=0)
                 )
             case VoteRequest():
                 self._send(

@@ -37,8 +37,10 @@ def test_at_most_one_leader_per_term_under_random_faults() -> None:
 def test_split_vote_elects_nobody_then_a_later_term_elects_a_leader() -> None:
     cluster = SimCluster(4, seed=3)
     # n1 and n2 time out together; n1's requests reach only n3, n2's only n4.
-    cluster.drop = lambda m: isinstance(m, VoteRequest) and not m.pre and (
-        (m.src, m.dst) in {("n1", "n4"), ("n2", "n3"), ("n1", "n2"), ("n2", "n1")}
+    cluster.drop = lambda m: (
+        isinstance(m, VoteRequest)
+        and not m.pre
+        and ((m.src, m.dst) in {("n1", "n4"), ("n2", "n3"), ("n1", "n2"), ("n2", "n1")})
     )
     for node_id in ("n1", "n2"):
         cluster.tick_node(node_id, 2 * cluster.election_ticks)
