@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -354,12 +355,12 @@ class Interpreter:
             self._workers_of[thread] = invocation.process + self._concurrency
 
     def _shutdown(self) -> None:
+        """Stop the workers; wait a little for them (a stuck one is a daemon and is left)."""
         for worker in self._workers.values():
             worker.stop()
-        for worker in self._workers.values():
-            worker.join(timeout=2.0)
-        for worker in self._abandoned:
-            worker.join(timeout=0.1)
+        deadline = time.monotonic() + 3.0
+        for worker in [*self._workers.values(), *self._abandoned]:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 __all__ = ["HistorySink", "Interpreter", "Stats"]

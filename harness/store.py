@@ -140,10 +140,10 @@ def controller_log_handler(run: RunDir) -> logging.Handler:
     return handler
 
 
-def collect_logs(run: RunDir, node: str, files: Mapping[str, Path]) -> list[Path]:
-    """Copy a node's log files into ``nodes/<node>/`` (files already there are kept)."""
+def collect_logs(dest_dir: Path, files: Mapping[str, Path]) -> list[Path]:
+    """Copy a node's log files into its store directory (files already there are kept)."""
     copied: list[Path] = []
-    dest_dir = run.node_dir(node)
+    dest_dir.mkdir(parents=True, exist_ok=True)
     for name, source in files.items():
         dest = dest_dir / name
         try:

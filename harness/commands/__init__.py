@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-VERBS: tuple[str, ...] = ("cleanup",)
+VERBS: tuple[str, ...] = ("cleanup", "run")
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 
 

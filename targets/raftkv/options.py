@@ -11,6 +11,10 @@ class TargetOptionError(ValueError):
     """A ``--target-opt`` is unknown or has a bad value."""
 
 
+BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit")
+"""The server's deliberate bug modes (``--bug``)."""
+
+
 class FakeTime(StrEnum):
     AUTO = "auto"  # on when the nemesis includes "clock"
     ON = "on"
@@ -66,6 +70,9 @@ class RaftKVOptions:
                 raise TargetOptionError(f"raftkv option {key}: {value} is not in (0, 3600]")
             return value
 
+        bug = options.get("bug") or None
+        if bug is not None and bug not in BUGS:
+            raise TargetOptionError(f"raftkv option bug: {bug!r} is not one of {', '.join(BUGS)}")
         faketime = options.get("faketime", "auto")
         try:
             fake = FakeTime(faketime)
@@ -73,12 +80,17 @@ class RaftKVOptions:
             raise TargetOptionError(
                 f"raftkv option faketime: expected auto, on or off, got {faketime!r}"
             ) from None
+        client_port = integer("client-port", 1, 65535) or 8000
+        peer_port = integer("peer-port", 1, 65535) or 9000
+        if client_port == peer_port:
+            raise TargetOptionError(f"raftkv options client-port and peer-port must differ "
+                                    f"(both {client_port})")
         return cls(
-            client_port=integer("client-port", 1, 65535) or 8000,
-            peer_port=integer("peer-port", 1, 65535) or 9000,
+            client_port=client_port,
+            peer_port=peer_port,
             election_timeout_ms=integer("election-timeout-ms", 10, 60_000),
             heartbeat_ms=integer("heartbeat-ms", 1, 60_000),
-            bug=options.get("bug") or None,
+            bug=bug,
             snapshot_every=integer("snapshot-every", 1, 10_000_000),
             faketime=fake,
             ready_timeout_s=seconds("ready-timeout", 20.0),
@@ -86,4 +98,4 @@ class RaftKVOptions:
         )
 
 
-__all__ = ["FakeTime", "RaftKVOptions", "TargetOptionError"]
+__all__ = ["BUGS", "FakeTime", "RaftKVOptions", "TargetOptionError"]

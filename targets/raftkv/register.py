@@ -7,15 +7,15 @@ reads, which change nothing and so may safely be recorded as ``fail``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
 from harness.context import RunContext
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
 from harness.protocols import complete
+from targets.raftkv.client import Indeterminate, RaftKVClient, Unavailable
 
 DEFAULT_KEY = "r"
 
@@ -42,13 +42,10 @@ class Errors:
 
 
 def _raftkv_client() -> tuple[Connect, Errors]:
-    module = importlib.import_module("targets.raftkv.client")
-    cls = module.RaftKVClient
-
     def connect(host: str, port: int, timeout: float) -> KVConnection:
-        return cast(KVConnection, cls(host, port, timeout=timeout))
+        return RaftKVClient(host, port, timeout=timeout)
 
-    return connect, Errors(definite=(module.Unavailable,), indeterminate=(module.Indeterminate,))
+    return connect, Errors(definite=(Unavailable,), indeterminate=(Indeterminate,))
 
 
 def encode(value: JSON) -> str:

@@ -41,5 +41,5 @@ def test_results_and_node_logs(tmp_path: Path) -> None:
     assert json.loads(run.results.read_text()) == {"verdict": "valid"}
     log = tmp_path / "server.log"
     log.write_text("hello\n")
-    copied = collect_logs(run, "n1", {"server.log": log, "gone.log": tmp_path / "missing"})
+    copied = collect_logs(run.node_dir("n1"), {"server.log": log, "gone.log": tmp_path / "missing"})
     assert [p.read_text() for p in copied] == ["hello\n"]
