@@ -29,7 +29,15 @@ from harness.jsontypes import JSON
 from harness.ops import Op, OpType
 from harness.protocols import complete
 from nemesis.ledger import Ledger
-from nemesis.operations import F, FaultError, NemesisSetupError, arguments, number, text
+from nemesis.operations import (
+    F,
+    FaultError,
+    NemesisSetupError,
+    UnsupportedByTargetError,
+    arguments,
+    number,
+    text,
+)
 from nemesis.process import primaries_of
 from nemesis.targets import Targets, TargetsError, choose
 
@@ -90,14 +98,14 @@ class ClockNemesis:
     def setup(self, ctx: RunContext) -> ClockNemesis:
         db = ctx.db
         if not isinstance(db, ClockControllable):
-            raise NemesisSetupError(
+            raise UnsupportedByTargetError(
                 f"clock faults need a target started under libfaketime; target "
                 f"{ctx.test.target!r} cannot be (e.g. Go binaries such as etcd ignore "
                 "libfaketime): drop 'clock' from --nemesis"
             )
         missing = [n for n in ctx.nodes if db.faketime_file(ctx, n) is None]
         if missing:
-            raise NemesisSetupError(
+            raise UnsupportedByTargetError(
                 f"clock faults: target {ctx.test.target!r} was not started under libfaketime on "
                 f"{', '.join(missing)} (is its faketime option off?)"
             )

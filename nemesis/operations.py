@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from harness.jsontypes import JSON
+from nemesis.registry import NemesisOptionError
 
 
 class F(StrEnum):
@@ -29,6 +30,10 @@ class F(StrEnum):
 
 class NemesisSetupError(RuntimeError):
     """A fault cannot work against this target or on this machine (said at setup, clearly)."""
+
+
+class UnsupportedByTargetError(NemesisOptionError, NemesisSetupError):
+    """The target lacks an ability the nemesis needs (e.g. clock faults on etcd): bad input."""
 
 
 class FaultError(RuntimeError):
@@ -58,4 +63,5 @@ def text(args: Mapping[str, JSON], key: str, default: str) -> str:
     return raw
 
 
-__all__ = ["F", "FaultError", "NemesisSetupError", "arguments", "number", "text"]
+__all__ = ["F", "FaultError", "NemesisSetupError",
+    "UnsupportedByTargetError", "arguments", "number", "text"]

@@ -76,11 +76,11 @@ def interface_of(ctx: RunContext, node: str) -> str:
 
 
 class PacketNemesis:
-    fs = frozenset(f.value for f in (*STARTS, *STOPS))
 
     def __init__(self, *, seed: int, kinds: frozenset[PacketFault] = frozenset(PacketFault)
                  ) -> None:
         self.kinds = kinds
+        self.fs = frozenset(f.value for f, k in (*STARTS.items(), *STOPS.items()) if k in kinds)
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._loss: Firewall | None = None

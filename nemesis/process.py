@@ -17,7 +17,13 @@ from harness.ops import Op, OpType
 from harness.protocols import HasPrimaries, Killable, Pausable, complete
 from nemesis.firewall import parallel
 from nemesis.ledger import Ledger
-from nemesis.operations import F, FaultError, NemesisSetupError, arguments, text
+from nemesis.operations import (
+    F,
+    FaultError,
+    UnsupportedByTargetError,
+    arguments,
+    text,
+)
 from nemesis.targets import Targets, TargetsError, choose
 
 
@@ -88,7 +94,7 @@ class ProcessNemesis:
 
     def setup(self, ctx: RunContext) -> ProcessNemesis:
         if not isinstance(ctx.db, self._actions.ability):
-            raise NemesisSetupError(
+            raise UnsupportedByTargetError(
                 f"the {self.fault.value} nemesis needs a target that can {self._actions.needs} "
                 f"({self._actions.ability.__name__}); target {ctx.test.target!r} cannot"
             )
