@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from harness.context import RunContext
+from harness.jsontypes import JSON
 from harness.protocols import NoopDB
 from nemesis.clock import ClockNemesis, NodeClock
 from nemesis.ledger import leftovers
@@ -70,11 +71,11 @@ def test_strobe_ends_where_it_started(tmp_path: Path) -> None:
         ({"rate": "fast"}, "must be a number"),
     ],
 )
-def test_bad_arguments_are_op_errors(tmp_path: Path, value: dict[str, object],
+def test_bad_arguments_are_op_errors(tmp_path: Path, value: dict[str, JSON],
                                      message: str) -> None:
     ctx = fake_context(tmp_path, db=ClockDB(tmp_path / "ft"))
     nemesis = ClockNemesis(seed=1).setup(ctx)
-    done = nemesis.invoke(ctx, nemesis_op(F.RATE_CLOCK, value))  # type: ignore[arg-type]
+    done = nemesis.invoke(ctx, nemesis_op(F.RATE_CLOCK, value))
     assert done.error is not None and message in done.error
 
 
