@@ -18,6 +18,7 @@ grudge         an explicit partition, n1<n2,n3;n4<n5   (none; if given, the only
                (n1 drops traffic from n2 and n3)
 clock-faults   bump,strobe,rate                        all three
 skew-ms        largest clock bump, in ms               30000
+skew-direction back, forward or both                   both
 packet-faults  loss,bandwidth,delay                    all three (``loss``, ``bandwidth`` and
                                                        ``delay`` nemeses: just that one)
 loss           packet loss probability                 0.2
@@ -40,10 +41,11 @@ from nemesis.topology import Topology
 
 KEYS = frozenset({
     "interval", "recovery", "targets", "topologies", "grudge", "clock-faults", "skew-ms",
-    "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
+    "skew-direction", "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
 })
 NAMES = frozenset({"partition", "kill", "pause", "clock", "packet", "loss", "bandwidth", "delay"})
 CLOCK_FAULTS = ("bump", "strobe", "rate")
+SKEW_DIRECTIONS = {"both": (-1.0, 1.0), "back": (-1.0,), "forward": (1.0,)}
 PACKET_FAULTS = ("loss", "bandwidth", "delay")
 
 T = TypeVar("T")
@@ -59,6 +61,7 @@ class NemesisOptions:
     grudge: str | None = None
     clock_faults: tuple[str, ...] = CLOCK_FAULTS
     skew_ms: float = 30_000.0
+    skew_signs: tuple[float, ...] = (-1.0, 1.0)
     packet_faults: tuple[str, ...] = PACKET_FAULTS
     loss: float = 0.2
     bandwidth: str = "1mbit"
@@ -109,6 +112,7 @@ def parse_options(test: TestConfig, name: str) -> NemesisOptions:
         grudge=get("grudge"),
         clock_faults=parsed("clock-faults", lambda v: _names(v, CLOCK_FAULTS), CLOCK_FAULTS),
         skew_ms=parsed("skew-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 30_000.0),
+        skew_signs=parsed("skew-direction", _direction, (-1.0, 1.0)),
         packet_faults=parsed("packet-faults", lambda v: _names(v, PACKET_FAULTS),
                              packet_default),
         loss=parsed("loss", lambda v: _number(v, 0.001, 1.0), 0.2),
@@ -126,6 +130,12 @@ def _number(text: str, low: float, high: float) -> float:
     if not low <= value <= high:
         raise ValueError(f"must be in [{low:g}, {high:g}]")
     return value
+
+
+def _direction(text: str) -> tuple[float, ...]:
+    if text not in SKEW_DIRECTIONS:
+        raise ValueError(f"expected one of {', '.join(SKEW_DIRECTIONS)}")
+    return SKEW_DIRECTIONS[text]
 
 
 def _choices(text: str, enum: type[Topology]) -> tuple[Topology, ...]:

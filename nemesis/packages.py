@@ -93,10 +93,10 @@ def pause_package(test: TestConfig) -> NemesisPackage:
     return _process_package(test, ProcessFault.PAUSE)
 
 
-def skew(rng: random.Random, max_ms: float) -> float:
-    """A random clock offset: either sign, magnitude log-uniform in [1 ms, max_ms]."""
+def skew(rng: random.Random, max_ms: float, signs: tuple[float, ...] = (-1.0, 1.0)) -> float:
+    """A random clock offset: a sign from ``signs``, magnitude log-uniform in [1 ms, max_ms]."""
     magnitude = math.exp(rng.uniform(0.0, math.log(max(max_ms, 1.0))))
-    return round(rng.choice((-1.0, 1.0)) * magnitude, 3)
+    return round(rng.choice(signs) * magnitude, 3)
 
 
 def clock_package(test: TestConfig) -> NemesisPackage:
@@ -106,12 +106,12 @@ def clock_package(test: TestConfig) -> NemesisPackage:
 
     def bump(rng: random.Random) -> tuple[Invocation, Invocation]:
         value: dict[str, JSON] = {"targets": rng.choice(targets),
-                                  "delta_ms": skew(rng, opts.skew_ms)}
+                                  "delta_ms": skew(rng, opts.skew_ms, opts.skew_signs)}
         return Invocation(f=F.BUMP_CLOCK.value, value=value), reset
 
     def strobe(rng: random.Random) -> tuple[Invocation, Invocation]:
         value: dict[str, JSON] = {
-            "targets": rng.choice(targets), "delta_ms": skew(rng, opts.skew_ms),
+            "targets": rng.choice(targets), "delta_ms": skew(rng, opts.skew_ms, opts.skew_signs),
             "period_ms": float(rng.choice((10, 50, 200))),
             "duration_ms": float(min(10_000, max(200, int(opts.interval_s * 1000)))),
         }

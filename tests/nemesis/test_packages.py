@@ -102,6 +102,14 @@ def test_options_choose_targets_and_topologies() -> None:
     }
 
 
+def test_skew_direction_back_only_bumps_backwards() -> None:
+    test = config("clock", **{"clock-faults": "bump", "skew-direction": "back"})
+    ops = invocations(nemesis_ops(build(test), 60.0))
+    deltas = [op.value["delta_ms"] for op in ops
+              if op.f == F.BUMP_CLOCK and isinstance(op.value, dict)]
+    assert deltas and all(isinstance(d, float) and d < 0 for d in deltas)
+
+
 def test_explicit_grudge_is_the_only_partition() -> None:
     ops = invocations(nemesis_ops(build(config("partition", grudge="n1<n2,n3")), 30.0))
     values = {str(op.value) for op in ops if op.f == F.START_PARTITION}
@@ -118,6 +126,7 @@ def test_explicit_grudge_is_the_only_partition() -> None:
         ("partition", {"topologies": "ring"}, "unknown 'ring'"),
         ("partition", {"grudge": "n1<n9"}, "unknown nodes"),
         ("clock", {"clock-faults": "bump,jump"}, "expected some of"),
+        ("clock", {"skew-direction": "up"}, "expected one of both, back, forward"),
         ("packet,loss", {}, "part of 'packet'"),
     ],
 )
