@@ -18,6 +18,7 @@ grudge         an explicit partition, n1<n2,n3;n4<n5   (none; if given, the only
                (n1 drops traffic from n2 and n3)
 clock-faults   bump,strobe,rate                        all three
 skew-ms        largest clock bump, in ms               30000
+skew-min-ms    smallest clock bump, in ms              1
 skew-direction back, forward or both                   both
 packet-faults  loss,bandwidth,delay                    all three (``loss``, ``bandwidth`` and
                                                        ``delay`` nemeses: just that one)
@@ -41,7 +42,7 @@ from nemesis.topology import Topology
 
 KEYS = frozenset({
     "interval", "recovery", "targets", "topologies", "grudge", "clock-faults", "skew-ms",
-    "skew-direction", "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
+    "skew-min-ms", "skew-direction", "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
 })
 NAMES = frozenset({"partition", "kill", "pause", "clock", "packet", "loss", "bandwidth", "delay"})
 CLOCK_FAULTS = ("bump", "strobe", "rate")
@@ -61,6 +62,7 @@ class NemesisOptions:
     grudge: str | None = None
     clock_faults: tuple[str, ...] = CLOCK_FAULTS
     skew_ms: float = 30_000.0
+    skew_min_ms: float = 1.0
     skew_signs: tuple[float, ...] = (-1.0, 1.0)
     packet_faults: tuple[str, ...] = PACKET_FAULTS
     loss: float = 0.2
@@ -103,7 +105,7 @@ def parse_options(test: TestConfig, name: str) -> NemesisOptions:
             raise NemesisOptionError(f"nemesis option {key}={value!r}: {e}") from None
 
     packet_default = (name,) if name in PACKET_FAULTS else PACKET_FAULTS
-    return NemesisOptions(
+    out = NemesisOptions(
         name=name,
         interval_s=parsed("interval", lambda v: _number(v, 0.01, 3600.0), 5.0),
         recovery_s=parsed("recovery", lambda v: _number(v, 0.0, 3600.0), 5.0),
@@ -112,6 +114,7 @@ def parse_options(test: TestConfig, name: str) -> NemesisOptions:
         grudge=get("grudge"),
         clock_faults=parsed("clock-faults", lambda v: _names(v, CLOCK_FAULTS), CLOCK_FAULTS),
         skew_ms=parsed("skew-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 30_000.0),
+        skew_min_ms=parsed("skew-min-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 1.0),
         skew_signs=parsed("skew-direction", _direction, (-1.0, 1.0)),
         packet_faults=parsed("packet-faults", lambda v: _names(v, PACKET_FAULTS),
                              packet_default),
@@ -120,6 +123,11 @@ def parse_options(test: TestConfig, name: str) -> NemesisOptions:
         delay_ms=parsed("delay-ms", lambda v: _number(v, 0.1, 10_000.0), 50.0),
         jitter_ms=parsed("jitter-ms", lambda v: _number(v, 0.0, 10_000.0), 10.0),
     )
+    if out.skew_min_ms > out.skew_ms:
+        raise NemesisOptionError(
+            f"nemesis option skew-min-ms={out.skew_min_ms:g} is above skew-ms={out.skew_ms:g}"
+        )
+    return out
 
 
 def _number(text: str, low: float, high: float) -> float:

@@ -22,7 +22,7 @@ from nemesis.packet import PacketFault, PacketNemesis
 from nemesis.partition import PartitionNemesis
 from nemesis.process import ProcessFault, ProcessNemesis
 from nemesis.registry import NEMESES, NemesisOptionError, NemesisPackage
-from nemesis.schedule import FaultChoice, cycles_needed, fault_schedule, final_heal
+from nemesis.schedule import FaultChoice, fault_schedule, final_heal
 from nemesis.topology import Topology, TopologyError
 
 CLOCK_RATES = (0.25, 0.5, 2.0, 4.0)
@@ -35,11 +35,10 @@ def fixed(start: Invocation, stop: Invocation) -> FaultChoice:
 def package(test: TestConfig, opts: NemesisOptions, nemesis: PartitionNemesis | ProcessNemesis
             | ClockNemesis | PacketNemesis, choices: Sequence[FaultChoice],
             stops: Sequence[Invocation]) -> NemesisPackage:
-    names = [n for n in test.nemesis if n != "none"]
     schedule = fault_schedule(
         choices,
         interval_s=opts.interval_s,
-        cycles=cycles_needed(test.time_limit, opts.interval_s, len(names)),
+        time_limit_s=test.time_limit,
         seed=derive_seed(test.seed, f"nemesis-schedule-{opts.name}"),
     )
     return NemesisPackage(nemesis=nemesis, generator=schedule, final_generator=final_heal(stops),
@@ -93,10 +92,11 @@ def pause_package(test: TestConfig) -> NemesisPackage:
     return _process_package(test, ProcessFault.PAUSE)
 
 
-def skew(rng: random.Random, max_ms: float, signs: tuple[float, ...] = (-1.0, 1.0)) -> float:
-    """A random clock offset: a sign from ``signs``, magnitude log-uniform in [1 ms, max_ms]."""
-    magnitude = math.exp(rng.uniform(0.0, math.log(max(max_ms, 1.0))))
-    return round(rng.choice(signs) * magnitude, 3)
+def skew(rng: random.Random, opts: NemesisOptions) -> float:
+    """A random clock offset: a sign from the options, magnitude log-uniform in
+    [skew-min-ms, skew-ms]."""
+    low, high = math.log(max(opts.skew_min_ms, 1.0)), math.log(max(opts.skew_ms, 1.0))
+    return round(rng.choice(opts.skew_signs) * math.exp(rng.uniform(low, high)), 3)
 
 
 def clock_package(test: TestConfig) -> NemesisPackage:
@@ -106,12 +106,12 @@ def clock_package(test: TestConfig) -> NemesisPackage:
 
     def bump(rng: random.Random) -> tuple[Invocation, Invocation]:
         value: dict[str, JSON] = {"targets": rng.choice(targets),
-                                  "delta_ms": skew(rng, opts.skew_ms, opts.skew_signs)}
+                                  "delta_ms": skew(rng, opts)}
         return Invocation(f=F.BUMP_CLOCK.value, value=value), reset
 
     def strobe(rng: random.Random) -> tuple[Invocation, Invocation]:
         value: dict[str, JSON] = {
-            "targets": rng.choice(targets), "delta_ms": skew(rng, opts.skew_ms, opts.skew_signs),
+            "targets": rng.choice(targets), "delta_ms": skew(rng, opts),
             "period_ms": float(rng.choice((10, 50, 200))),
             "duration_ms": float(min(10_000, max(200, int(opts.interval_s * 1000)))),
         }

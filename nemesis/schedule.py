@@ -1,20 +1,21 @@
 """Fault schedules as generators: wait, start a random fault from the mix, wait, stop it, repeat.
 
-The whole sequence is drawn up front from a seeded ``random.Random``, so the same seed gives the
-same faults (which nodes a fault hits is drawn by the nemesis itself, from its own seed).
+A schedule is a :class:`Timeline`: operations at fixed times (from the start of the test), drawn
+up front from a seeded ``random.Random``, so the same seed gives the same faults (which nodes a
+fault hits is drawn by the nemesis itself, from its own seed). Because the waits are due times
+rather than sleeps, several packages composed with ``any_of`` keep their own timelines and their
+faults overlap, as they would in the wild.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from harness import generators as g
-from harness.generators import Invocation
-
-MAX_CYCLES = 5_000
+from harness.generators import PENDING, Context, GenOp, Invocation, Step
+from harness.ops import Op
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -24,37 +25,52 @@ class FaultChoice:
     draw: Callable[[random.Random], tuple[Invocation, Invocation]]
 
 
-def cycles_needed(time_limit_s: float, interval_s: float, packages: int) -> int:
-    """Enough start/stop cycles to fill ``time_limit_s`` even when ``packages`` schedules share
-    the nemesis thread (each op of a mix comes from a random package)."""
-    per_cycle = 2 * interval_s * 0.5  # the shortest jittered cycle
-    return min(MAX_CYCLES, math.ceil(time_limit_s / per_cycle) * max(1, packages) + 1)
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """``ops`` at their times (ns since the test started), each on a free thread in scope."""
+
+    ops: tuple[tuple[int, Invocation], ...]
+
+    def op(self, ctx: Context) -> Step:
+        if not self.ops:
+            return None
+        if not ctx.free:
+            return PENDING
+        due, inv = self.ops[0]
+        out = GenOp(process=ctx.workers[ctx.free[0]], f=inv.f, value=inv.value, key=inv.key,
+                    time=max(due, ctx.time))
+        return out, Timeline(self.ops[1:])
+
+    def update(self, ctx: Context, event: Op) -> g.Generator:
+        return self
 
 
 def fault_schedule(
     choices: Sequence[FaultChoice],
     *,
     interval_s: float,
-    cycles: int,
+    time_limit_s: float,
     seed: int,
-) -> g.Generator:
-    """``cycles`` times: sleep ~interval, start a random fault, sleep ~interval, stop it.
+) -> Timeline:
+    """Until ``time_limit_s``: wait ~interval, start a random fault, wait ~interval, stop it.
 
-    Each sleep is uniformly jittered in [0.5, 1.5] x ``interval_s``.
+    Each wait is uniformly jittered in [0.5, 1.5] x ``interval_s``. A fault still running at
+    the time limit is left to the final heal.
     """
-    if not choices:
-        return g.NOTHING
     rng = random.Random(seed)
-    parts: list[g.Generator] = []
-    for _ in range(cycles):
+    ops: list[tuple[int, Invocation]] = []
+    t = 0.0
+    while choices:
         start, stop = rng.choice(list(choices)).draw(rng)
-        parts += [
-            g.sleep(interval_s * rng.uniform(0.5, 1.5)),
-            g.Once(start),
-            g.sleep(interval_s * rng.uniform(0.5, 1.5)),
-            g.Once(stop),
-        ]
-    return g.seq(*parts)
+        t += interval_s * rng.uniform(0.5, 1.5)
+        if t >= time_limit_s:
+            break
+        ops.append((g.seconds(t), start))
+        t += interval_s * rng.uniform(0.5, 1.5)
+        if t >= time_limit_s:
+            break
+        ops.append((g.seconds(t), stop))
+    return Timeline(tuple(ops))
 
 
 def final_heal(stops: Sequence[Invocation]) -> g.Generator:
@@ -62,4 +78,4 @@ def final_heal(stops: Sequence[Invocation]) -> g.Generator:
     return g.seq(*(g.Once(stop) for stop in stops))
 
 
-__all__ = ["MAX_CYCLES", "FaultChoice", "cycles_needed", "fault_schedule", "final_heal"]
+__all__ = ["FaultChoice", "Timeline", "fault_schedule", "final_heal"]

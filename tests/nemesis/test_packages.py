@@ -21,8 +21,7 @@ STARTS_TO_STOPS = {
 }
 
 
-def config(nemesis: str, seed: int = 1, time_limit: float = 60.0,
-           **opts: str) -> TestConfig:
+def config(nemesis: str, seed: int = 1, time_limit: float = 60.0, **opts: str) -> TestConfig:
     return TestConfig(name="t", target="raftkv", workload="register",
                       nemesis=tuple(nemesis.split(",")), time_limit=time_limit, seed=seed,
                       nemesis_options=options(opts))
@@ -81,12 +80,35 @@ def test_same_seed_same_schedule_and_different_seed_differs() -> None:
 
 
 def test_faults_are_spread_over_the_time_limit() -> None:
-    package = build(config("kill", interval="5"))
+    package = build(config("kill", interval="5", time_limit=100.0))
     ops = invocations(nemesis_ops(package, 100.0))
     starts = [op for op in ops if op.f == F.KILL]
     assert 5 <= len(starts) <= 20
     assert max(op.time for op in starts) > 60 * g.NS_PER_S
+    assert all(op.time < 100 * g.NS_PER_S for op in ops[:-1])
     assert ops[-1].f == F.START, "the final heal restarts what was killed"
+
+
+def test_composed_packages_keep_their_own_timelines_and_overlap() -> None:
+    ops = invocations(nemesis_ops(build(config("partition,clock", interval="3",
+                                               time_limit=120.0)), 120.0))
+    partitioned = clocked = False
+    overlapped = False
+    for op in ops:
+        if op.f == F.START_PARTITION:
+            partitioned = True
+        elif op.f == F.STOP_PARTITION:
+            partitioned = False
+        elif op.f in (F.BUMP_CLOCK, F.RATE_CLOCK, F.STROBE_CLOCK):
+            clocked = True
+        elif op.f == F.RESET_CLOCK:
+            clocked = False
+        overlapped |= partitioned and clocked
+    assert overlapped
+    partition_ops = [op for op in ops if "partition" in op.f]
+    alone = invocations(nemesis_ops(build(config("partition", interval="3",
+                                                 time_limit=120.0)), 120.0))
+    assert [(op.f, op.value) for op in partition_ops] == [(op.f, op.value) for op in alone]
 
 
 def test_options_choose_targets_and_topologies() -> None:
@@ -103,11 +125,12 @@ def test_options_choose_targets_and_topologies() -> None:
 
 
 def test_skew_direction_back_only_bumps_backwards() -> None:
-    test = config("clock", **{"clock-faults": "bump", "skew-direction": "back"})
+    test = config("clock", **{"clock-faults": "bump", "skew-direction": "back",
+                              "skew-min-ms": "500", "skew-ms": "2000"})
     ops = invocations(nemesis_ops(build(test), 60.0))
     deltas = [op.value["delta_ms"] for op in ops
               if op.f == F.BUMP_CLOCK and isinstance(op.value, dict)]
-    assert deltas and all(isinstance(d, float) and d < 0 for d in deltas)
+    assert deltas and all(isinstance(d, float) and -2000 <= d <= -500 for d in deltas)
 
 
 def test_explicit_grudge_is_the_only_partition() -> None:
@@ -127,6 +150,7 @@ def test_explicit_grudge_is_the_only_partition() -> None:
         ("partition", {"grudge": "n1<n9"}, "unknown nodes"),
         ("clock", {"clock-faults": "bump,jump"}, "expected some of"),
         ("clock", {"skew-direction": "up"}, "expected one of both, back, forward"),
+        ("clock", {"skew-min-ms": "10", "skew-ms": "5"}, "above skew-ms"),
         ("packet,loss", {}, "part of 'packet'"),
     ],
 )
