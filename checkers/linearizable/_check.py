@@ -1,0 +1,220 @@
+"""Orchestration: split a history into independent sub-histories, check them (in parallel when it
+pays), and merge the verdicts. The search itself knows nothing of this layer."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from typing import TypeVar, cast
+
+from checkers.linearizable._key import Budget, check_sub
+from checkers.linearizable._model import Model
+from checkers.linearizable._result import KeyResult, LinearizabilityResult, UnknownReason
+from checkers.linearizable._subhistory import SubHistory
+from checkers.verdict import Verdict, merge
+from harness.history import History, Operation
+from harness.jsontypes import Scalar
+from harness.ops import OpType
+
+DEFAULT_MAX_CONFIGURATIONS = 2_000_000
+"""Per sub-history cap on stored search configurations (about 200 bytes each)."""
+PARALLEL_MIN_OPERATIONS = 20_000
+"""Below this many operations, worker processes cost more than they save."""
+
+S = TypeVar("S", bound=Hashable)
+
+Progress = Callable[[int, int], None]
+"""Called with (sub-histories done, sub-histories in all)."""
+
+
+def check(
+    history: History | Sequence[Operation],
+    model: Model[S],
+    *,
+    time_limit: float | None = 30.0,
+    max_configurations: int = DEFAULT_MAX_CONFIGURATIONS,
+    workers: int | None = None,
+    prune: bool | None = None,
+    stop_on_invalid: bool = False,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> LinearizabilityResult:
+    """Is ``history`` linearizable with respect to ``model``?
+
+    ``fail`` operations did not happen and are left out; ``info`` ones may have taken effect at any
+    time after their invocation, or never. Keys (the op ``key`` field, then the model's partition)
+    are checked independently. ``time_limit`` (seconds, ``None`` = no limit) and
+    ``max_configurations`` (per key) turn into ``unknown`` for the keys they stop, with every
+    other key's verdict kept. ``workers``: processes to use (``None`` = all cores when the history
+    is big enough to pay for them; 1 = in this process). ``prune``: ``None`` = drop operations that
+    cannot change the verdict only when a quick first search does not decide; ``True`` always;
+    ``False`` never.
+    """
+    erased = cast(Model[Hashable], model)
+    started = clock()
+    deadline = None if time_limit is None else started + time_limit
+    operations = _operations(history)
+    subs = split(operations, erased)
+    budget = Budget(
+        deadline=deadline, max_configurations=max_configurations, prune=prune, clock=clock
+    )
+    count = workers if workers is not None else _auto_workers(subs)
+    if count > 1 and len(subs) > 1:
+        results = _parallel(
+            subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
+        )
+    else:
+        results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+    return LinearizabilityResult(
+        verdict=merge(r.verdict for r in results),
+        model=model.name,
+        operations=len(operations),
+        keys=tuple(results),
+        seconds=clock() - started,
+    )
+
+
+def _operations(history: History | Sequence[Operation]) -> list[Operation]:
+    items = history.operations() if isinstance(history, History) else list(history)
+    for item in items:
+        if not isinstance(item, Operation):
+            raise TypeError(f"check() needs a History or a list of Operation, got an item {item!r}")
+    return items
+
+
+def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHistory]:
+    """Independent sub-histories: by the op ``key`` field, then by the model's partition.
+    ``fail`` operations are dropped; each operation keeps its index in ``operations``."""
+    by_key: dict[Scalar, list[int]] = {}
+    for index, op in enumerate(operations):
+        if op.type is not OpType.FAIL:
+            by_key.setdefault(op.key, []).append(index)
+    subs = []
+    for key, indices in by_key.items():
+        ops = [operations[i] for i in indices]
+        if model.partition is None:
+            subs.append(
+                SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops))
+            )
+            continue
+        position = {id(op): i for op, i in zip(ops, indices, strict=True)}
+        for group, members in model.partition(ops).items():
+            subs.append(
+                SubHistory(
+                    key=key,
+                    group=group,
+                    indices=tuple(position[id(op)] for op in members),
+                    operations=tuple(members),
+                )
+            )
+    return subs
+
+
+def _auto_workers(subs: Sequence[SubHistory]) -> int:
+    total = sum(len(s.operations) for s in subs)
+    if total < PARALLEL_MIN_OPERATIONS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores)
+
+
+def _stopped(sub: SubHistory) -> KeyResult:
+    return KeyResult(
+        key=sub.key,
+        group=sub.group,
+        verdict=Verdict.UNKNOWN,
+        operations=len(sub.operations),
+        pruned=0,
+        configurations=0,
+        seconds=0.0,
+        reason=UnknownReason.STOPPED,
+    )
+
+
+def _failed(sub: SubHistory, error: Exception) -> KeyResult:
+    return KeyResult(
+        key=sub.key,
+        group=sub.group,
+        verdict=Verdict.UNKNOWN,
+        operations=len(sub.operations),
+        pruned=0,
+        configurations=0,
+        seconds=0.0,
+        reason=UnknownReason.WORKER_FAILED,
+        detail=f"worker process failed: {error!r}",
+    )
+
+
+def _sequential(
+    subs: Sequence[SubHistory],
+    model: Model[Hashable],
+    budget: Budget,
+    stop_on_invalid: bool,
+    progress: Progress | None,
+) -> list[KeyResult]:
+    results: list[KeyResult] = []
+    invalid = False
+    for sub in subs:
+        if invalid and stop_on_invalid:
+            results.append(_stopped(sub))
+        else:
+            results.append(check_sub(sub, model, budget))
+            invalid = invalid or results[-1].verdict is Verdict.INVALID
+        if progress is not None:
+            progress(len(results), len(subs))
+    return results
+
+
+# Worker processes are forked, so they inherit the work (models may be closures, which do not
+# pickle); only the sub-history's number goes to a worker and only its KeyResult comes back.
+_WORK: list[tuple[Sequence[SubHistory], Model[Hashable], Budget]] = []
+
+
+def _work_on(number: int) -> KeyResult:
+    subs, model, budget = _WORK[-1]
+    return check_sub(subs[number], model, budget)
+
+
+def _parallel(
+    subs: Sequence[SubHistory],
+    model: Model[Hashable],
+    budget: Budget,
+    count: int,
+    *,
+    stop_on_invalid: bool,
+    progress: Progress | None,
+) -> list[KeyResult]:
+    # Biggest first, so that one large key does not start last.
+    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].operations))
+    results: dict[int, KeyResult] = {}
+    _WORK.append((subs, model, budget))
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
+            futures: dict[Future[KeyResult], int] = {pool.submit(_work_on, i): i for i in order}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future.cancelled():
+                        continue
+                    try:
+                        results[futures[future]] = future.result()
+                    except Exception as e:  # a worker died (killed, out of memory): not a crash
+                        results[futures[future]] = _failed(subs[futures[future]], e)
+                    if progress is not None:
+                        progress(len(results), len(subs))
+                if stop_on_invalid and any(r.verdict is Verdict.INVALID for r in results.values()):
+                    for future in pending:
+                        future.cancel()
+    finally:
+        _WORK.pop()
+    return [results[i] if i in results else _stopped(subs[i]) for i in range(len(subs))]
+
+
+__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "Progress", "check", "split"]

@@ -1,0 +1,131 @@
+"""What a model is: a small bundle of pure functions over hashable states (Porcupine style).
+
+A model sees each operation as an :class:`Input` (the op's ``f``, its invocation value and its
+``key``) and an output: the completion value, or :data:`UNKNOWN` when the operation is
+indeterminate (``info``). Values arrive *frozen* (JSON lists become tuples, objects become sorted
+tuples of pairs) so that models can keep them in hashable states.
+
+``step(state, input, output) -> (legal, next_state)`` must be pure and deterministic. For an
+indeterminate operation it answers "what if it took effect now": the search itself covers the
+"never took effect" case, so ``step`` may simply return ``(False, state)`` when the operation
+cannot take effect in ``state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Generic, TypeAlias, TypeVar
+
+from harness.history import Operation
+from harness.jsontypes import JSON, Scalar
+
+Frozen: TypeAlias = bool | int | float | str | tuple["Frozen", ...] | None
+"""A JSON value made hashable: lists are tuples, objects are sorted tuples of (key, value)."""
+
+
+class Unknown(Enum):
+    """The output of an indeterminate operation."""
+
+    UNKNOWN = "unknown"
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown.UNKNOWN
+Output: TypeAlias = Frozen | Unknown
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Input:
+    """What was asked: the operation's name, its invocation value and its key."""
+
+    f: str
+    value: Frozen = None
+    key: Scalar = None
+
+
+S = TypeVar("S", bound=Hashable)
+
+Partition: TypeAlias = Callable[[Sequence[Operation]], Mapping[str, Sequence[Operation]]]
+"""Split one key's operations into independent groups, named by a label."""
+
+
+def freeze(value: JSON) -> Frozen:
+    """The hashable form of a JSON value."""
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in sorted(value.items()))
+    return value
+
+
+def thaw(value: Frozen | Unknown) -> JSON:
+    """The JSON form of a frozen value (``UNKNOWN`` becomes ``"?"``)."""
+    if isinstance(value, Unknown):
+        return "?"
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+def default_describe_operation(input: Input, output: Output) -> str:
+    """Default rendering of an operation: ``f(value) -> output``."""
+    args = "" if input.value is None else repr(thaw(input.value))
+    result = "?" if output is UNKNOWN else repr(thaw(output))
+    return f"{input.f}({args}) -> {result}"
+
+
+def default_describe_state(state: Hashable) -> str:
+    """Default rendering of a state."""
+    return repr(state)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Model(Generic[S]):
+    """A sequential specification. Build one with :func:`model` (which fills the defaults)."""
+
+    name: str
+    init: Callable[[], S]
+    step: Callable[[S, Input, Output], tuple[bool, S]]
+    partition: Partition | None = None
+    describe_operation: Callable[[Input, Output], str] = field(default=default_describe_operation)
+    describe_state: Callable[[S], str] = field(default=default_describe_state)
+
+
+def model(
+    name: str,
+    *,
+    init: Callable[[], S],
+    step: Callable[[S, Input, Output], tuple[bool, S]],
+    partition: Partition | None = None,
+    describe_operation: Callable[[Input, Output], str] | None = None,
+    describe_state: Callable[[S], str] | None = None,
+) -> Model[S]:
+    """A :class:`Model`; the optional functions default to generic ones (the one place for it)."""
+    return Model(
+        name=name,
+        init=init,
+        step=step,
+        partition=partition,
+        describe_operation=describe_operation or default_describe_operation,
+        describe_state=describe_state or default_describe_state,
+    )
+
+
+__all__ = [
+    "UNKNOWN",
+    "Frozen",
+    "Input",
+    "Model",
+    "Output",
+    "Partition",
+    "Unknown",
+    "default_describe_operation",
+    "default_describe_state",
+    "freeze",
+    "model",
+    "thaw",
+]

@@ -1,0 +1,187 @@
+"""What the checker returns: frozen records with ``to_json()``; rendering lives in ``reports/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from checkers.verdict import Verdict
+from harness.jsontypes import JSON, Scalar
+from harness.ops import OpType
+
+
+class UnknownReason(StrEnum):
+    """Why a key is undecided."""
+
+    TIME_LIMIT = "time-limit"  # the time budget ran out during this key's search
+    MEMORY_LIMIT = "memory-limit"  # the search stored the maximum number of configurations
+    NOT_STARTED = "not-started"  # the time budget ran out before this key was searched
+    STOPPED = "stopped"  # another key was invalid and the check stopped early
+    MODEL_ERROR = "model-error"  # the model rejected an operation's input (bad history)
+    WORKER_FAILED = "worker-failed"  # the worker process checking this key died
+
+
+class StuckReason(StrEnum):
+    """Why an operation could not be linearized next, after a partial linearization."""
+
+    ILLEGAL = "illegal"  # the model does not allow it in this state
+    DEAD_END = "dead-end"  # allowed, but no linearization of the rest follows
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OperationRef:
+    """An operation as reported: ``index`` is its position in the checked operation list
+    (``History.operations()`` order); ``call``/``ret`` are positions in the history."""
+
+    index: int
+    process: int
+    f: str
+    value: JSON
+    output: JSON
+    type: OpType
+    call: int
+    ret: int | None
+    description: str
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "index": self.index,
+            "process": self.process,
+            "f": self.f,
+            "value": self.value,
+            "output": self.output,
+            "type": self.type.value,
+            "call": self.call,
+            "ret": self.ret,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StuckOperation:
+    """A candidate that could not be linearized next; ``next_state`` is set for dead ends."""
+
+    operation: OperationRef
+    reason: StuckReason
+    next_state: str | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "operation": self.operation.to_json(),
+            "reason": self.reason.value,
+            "next_state": self.next_state,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PartialLinearization:
+    """One of the longest linearizable prefixes found: ``length`` operations, of which ``tail``
+    are the last few (in order); ``state`` is the model state after them; ``stuck`` are (up to a
+    bound, ``stuck_total`` in all) the operations that could not be linearized next."""
+
+    length: int
+    tail: tuple[OperationRef, ...]
+    state: str
+    stuck: tuple[StuckOperation, ...]
+    stuck_total: int
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "length": self.length,
+            "tail": [op.to_json() for op in self.tail],
+            "state": self.state,
+            "stuck": [s.to_json() for s in self.stuck],
+            "stuck_total": self.stuck_total,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Counterexample:
+    """Why a key is not linearizable (bounded in size)."""
+
+    prefixes: tuple[PartialLinearization, ...]
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"prefixes": [p.to_json() for p in self.prefixes]}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class KeyResult:
+    """The verdict for one independent sub-history: a key, or a model partition of a key."""
+
+    key: Scalar
+    group: str | None
+    verdict: Verdict
+    operations: int
+    pruned: int
+    configurations: int
+    seconds: float
+    reason: UnknownReason | None = None
+    detail: str | None = None
+    counterexample: Counterexample | None = None
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "key": self.key,
+            "group": self.group,
+            "verdict": self.verdict.value,
+            "operations": self.operations,
+            "pruned": self.pruned,
+            "configurations": self.configurations,
+            "seconds": self.seconds,
+            "reason": None if self.reason is None else self.reason.value,
+            "detail": self.detail,
+            "counterexample": (
+                None if self.counterexample is None else self.counterexample.to_json()
+            ),
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LinearizabilityResult:
+    """The verdict for a history, merged over its keys (invalid > unknown > valid)."""
+
+    verdict: Verdict
+    model: str
+    operations: int
+    keys: tuple[KeyResult, ...]
+    seconds: float
+
+    @property
+    def valid_keys(self) -> tuple[KeyResult, ...]:
+        return tuple(k for k in self.keys if k.verdict is Verdict.VALID)
+
+    @property
+    def invalid_keys(self) -> tuple[KeyResult, ...]:
+        return tuple(k for k in self.keys if k.verdict is Verdict.INVALID)
+
+    @property
+    def unknown_keys(self) -> tuple[KeyResult, ...]:
+        return tuple(k for k in self.keys if k.verdict is Verdict.UNKNOWN)
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "checker": "linearizable",
+            "verdict": self.verdict.value,
+            "model": self.model,
+            "operations": self.operations,
+            "seconds": self.seconds,
+            "summary": {
+                "valid": len(self.valid_keys),
+                "invalid": len(self.invalid_keys),
+                "unknown": len(self.unknown_keys),
+            },
+            "keys": [k.to_json() for k in self.keys],
+        }
+
+
+__all__ = [
+    "Counterexample",
+    "KeyResult",
+    "LinearizabilityResult",
+    "OperationRef",
+    "PartialLinearization",
+    "StuckOperation",
+    "StuckReason",
+    "UnknownReason",
+]

@@ -1,0 +1,77 @@
+"""One independent sub-history, encoded for the search.
+
+Operations keep their index in the checked operation list (for reporting). Events are ordered by
+history position, an invocation before a completion at the same position (so that operations with
+equal times count as concurrent, as in Porcupine). Indeterminate operations have no completion
+event: they may be linearized at any point after their invocation, or never.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checkers.linearizable._model import UNKNOWN, Input, Output, freeze
+from harness.history import Operation
+from harness.jsontypes import Scalar
+from harness.ops import OpType
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubHistory:
+    """The operations of one key (or one model partition of a key)."""
+
+    key: Scalar
+    group: str | None
+    indices: tuple[int, ...]
+    """Each operation's index in the checked operation list."""
+    operations: tuple[Operation, ...]
+
+
+def class_of(operation: Operation) -> tuple[Input, Output]:
+    """The model's view of an operation: its frozen input and output."""
+    input = Input(f=operation.f, value=freeze(operation.value), key=operation.key)
+    output: Output = UNKNOWN if operation.type is OpType.INFO else freeze(operation.output)
+    return input, output
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Encoded:
+    """A sub-history as integers: operation ``i`` has class ``cls[i]``; ``det[i]`` is False for
+    indeterminate operations; ``order`` lists event nodes (``2i`` = call, ``2i + 1`` = return) in
+    real-time order, and ``rank[node]`` is a node's position in it."""
+
+    members: tuple[int, ...]
+    """Positions (in the sub-history) of the operations kept after pruning."""
+    cls: tuple[int, ...]
+    det: tuple[bool, ...]
+    order: tuple[int, ...]
+    rank: dict[int, int]
+
+
+def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequence[int]) -> Encoded:
+    """Encode the operations at ``members`` (positions in ``operations``)."""
+    events: list[tuple[int, int, int]] = []
+    kept_cls: list[int] = []
+    det: list[bool] = []
+    for i, position in enumerate(members):
+        op = operations[position]
+        kept_cls.append(cls[position])
+        determinate = op.type is not OpType.INFO and op.ret is not None
+        det.append(determinate)
+        events.append((op.call, 0, 2 * i))
+        if determinate:
+            assert op.ret is not None
+            events.append((op.ret, 1, 2 * i + 1))
+    events.sort()
+    order = tuple(node for _, _, node in events)
+    return Encoded(
+        members=tuple(members),
+        cls=tuple(kept_cls),
+        det=tuple(det),
+        order=order,
+        rank={node: r for r, node in enumerate(order)},
+    )
+
+
+__all__ = ["Encoded", "SubHistory", "class_of", "encode"]

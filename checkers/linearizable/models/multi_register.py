@@ -1,0 +1,102 @@
+"""Multi-register: a map of registers, accessed by ``txn`` operations of micro-ops.
+
+A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``; the
+completion value repeats them with the values read. Unwritten keys hold ``default`` (``None`` =
+absent). With ``nil_read_any`` a ``nil`` read matches any value (Knossos's semantics; its corpus
+also starts every key at 0: the ``knossos-multi-register`` model).
+
+The partition function splits operations into groups of keys that no transaction connects
+(union-find over the keys each transaction touches); groups are independent objects, so checking
+them separately is exact (locality of linearizability).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, freeze, model
+from harness.history import Operation
+
+State = tuple[tuple[Frozen, Frozen], ...]
+"""The written keys (those not holding ``default``) and their values, sorted by ``repr(key)``."""
+
+
+def _micro_ops(value: Frozen | object) -> tuple[tuple[str, Frozen, Frozen], ...]:
+    if not isinstance(value, tuple):
+        raise ValueError(f"txn value must be a list of [f, key, value] micro-ops, got {value!r}")
+    out = []
+    for micro in value:
+        if not isinstance(micro, tuple) or len(micro) != 3 or micro[0] not in ("read", "write"):
+            raise ValueError(f"txn micro-op must be [read|write, key, value], got {micro!r}")
+        f, key, val = micro
+        assert isinstance(f, str)
+        out.append((f, key, val))
+    return tuple(out)
+
+
+def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Model[State]:
+    """The multi-register model."""
+
+    def step(state: State, input: Input, output: Output) -> tuple[bool, State]:
+        if input.f != "txn":
+            raise ValueError(f"multi-register: unknown operation {input.f!r} (expected txn)")
+        known = output is not UNKNOWN
+        micros = _micro_ops(output if known else input.value)
+        values = dict(state)
+        for f, key, val in micros:
+            if f == "write":
+                values[key] = val
+            elif known and not (val is None and nil_read_any) and values.get(key, default) != val:
+                return False, state
+        return True, tuple(
+            sorted(((k, v) for k, v in values.items() if v != default), key=lambda kv: repr(kv[0]))
+        )
+
+    def describe_state(state: State) -> str:
+        body = ", ".join(f"{k!r}: {v!r}" for k, v in state)
+        return "{" + body + "}" + (f" (others {default!r})" if state else f" (all {default!r})")
+
+    return model(
+        "multi-register",
+        init=lambda: (),
+        step=step,
+        partition=partition_by_keys,
+        describe_state=describe_state,
+    )
+
+
+def _keys_of(operation: Operation) -> list[Frozen]:
+    value = freeze(operation.value)
+    if not isinstance(value, tuple):
+        return []
+    return [m[1] for m in value if isinstance(m, tuple) and len(m) == 3]
+
+
+def partition_by_keys(operations: Sequence[Operation]) -> Mapping[str, Sequence[Operation]]:
+    """Groups of operations whose transactions share no key with another group."""
+    parent: dict[Frozen, Frozen] = {}
+
+    def find(k: Frozen) -> Frozen:
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    keys_of = [_keys_of(op) for op in operations]
+    for keys in keys_of:
+        for k in keys[1:]:
+            a, b = find(keys[0]), find(k)
+            if a != b:
+                parent[a] = b
+    groups: dict[Frozen, list[Operation]] = {}
+    members: dict[Frozen, set[str]] = {}
+    for op, keys in zip(operations, keys_of, strict=True):
+        root = find(keys[0]) if keys else None
+        groups.setdefault(root, []).append(op)
+    for k in parent:
+        members.setdefault(find(k), set()).add(str(k))
+    return {",".join(sorted(members.get(root, set()))) or "-": ops for root, ops in groups.items()}
+
+
+__all__ = ["multi_register", "partition_by_keys"]
