@@ -157,10 +157,12 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
                             _availability_section(availability(operations, windows,
                                                                start=0, end=end))))
     sections.append(section("files", "Files and node logs", _files_section(run)))
+    present = "".join(sections)
     nav = "".join(f'<a href="#{i}">{esc(t)}</a>' for i, t in (
-        ("verdicts", "verdicts"), ("config", "configuration"), ("timeline-section", "timeline"),
-        ("performance", "latency/throughput"), ("counterexamples", "counterexamples"),
-        ("findings", "findings"), ("availability", "availability"), ("files", "logs")))
+        ("problems", "problems"), ("verdicts", "verdicts"), ("config", "configuration"),
+        ("timeline-section", "timeline"), ("performance", "latency/throughput"),
+        ("counterexamples", "counterexamples"), ("findings", "findings"),
+        ("availability", "availability"), ("files", "logs")) if f'<section id="{i}"' in present)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -172,7 +174,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         f'<span id="verdict">{badge(results.verdict, big=True)}</span></h1>'
         f'<div class="muted">run <code>{esc(run.path.name)}</code> · {len(operations)} '
         f"operations · {len(windows)} fault windows · {esc(seconds(end))}</div>"
-        f"<nav>{nav}</nav></header><main>{''.join(sections)}</main>"
+        f"<nav>{nav}</nav></header><main>{present}</main>"
         '<div id="tip"></div>'
         f'<script type="application/json" id="report-data">{script_json(data)}</script>'
         f"<script>{_asset('report.js')}</script></body></html>\n"
