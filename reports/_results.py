@@ -2,8 +2,11 @@
 
 Accepted shapes (the controller writes the first):
 
-- ``{"verdict": V, "checkers": {name: result, ...}}`` (``"checkers"`` may also be a list of
-  results, each naming itself with ``"checker"``; ``"results"`` is accepted for ``"checkers"``);
+- ``{"verdict": V, "workload": {"verdict": V, "checkers": {name: result, ...}}}``, and any
+  nesting of such composed results (``"checkers"`` may also be a list of results, each naming
+  itself with ``"checker"``; ``"results"`` is accepted for ``"checkers"``); the report shows the
+  leaves;
+- ``{"verdict": V, "checkers": {name: result, ...}}``;
 - one checker's result (an object with ``"checker"`` and ``"verdict"``);
 - ``{name: result, ...}`` where each result has a ``"verdict"``.
 
@@ -64,21 +67,37 @@ def verdict_of(value: JSON) -> Verdict | None:
     return None
 
 
-def _checker(name: str, value: JSON) -> CheckerResult:
-    data: dict[str, JSON] = value if isinstance(value, dict) else {"value": value}
-    return CheckerResult(name=name, verdict=verdict_of(value), data=data)
+def _children(value: dict[str, JSON]) -> JSON:
+    """The nested results of a composed result (``None`` if it is a leaf)."""
+    if "checker" in value:
+        return None
+    nested = value.get("checkers", value.get("results"))
+    return nested if isinstance(nested, dict | list) else None
+
+
+def _expand(name: str, value: JSON, *, top: bool = False) -> list[CheckerResult]:
+    """A result, or the leaves of a composed one (``{"verdict", "checkers": {...}}``), named
+    ``parent/child`` unless the parent is the conventional ``workload`` wrapper."""
+    if isinstance(value, dict):
+        nested = _children(value)
+        if nested is not None:
+            prefix = "" if top or name == "workload" else f"{name}/"
+            return [CheckerResult(name=prefix + c.name, verdict=c.verdict, data=c.data)
+                    for c in _checkers(nested)]
+        return [CheckerResult(name=name, verdict=verdict_of(value), data=value)]
+    return [CheckerResult(name=name, verdict=verdict_of(value), data={"value": value})]
 
 
 def _checkers(value: JSON) -> list[CheckerResult]:
+    out: list[CheckerResult] = []
     if isinstance(value, dict):
-        return [_checker(str(name), v) for name, v in value.items()]
-    if isinstance(value, list):
-        out = []
+        for name, v in value.items():
+            out.extend(_expand(str(name), v))
+    elif isinstance(value, list):
         for i, v in enumerate(value):
-            name = v.get("checker", v.get("name")) if isinstance(v, dict) else None
-            out.append(_checker(name if isinstance(name, str) else f"checker {i + 1}", v))
-        return out
-    return []
+            label = v.get("checker", v.get("name")) if isinstance(v, dict) else None
+            out.extend(_expand(label if isinstance(label, str) else f"checker {i + 1}", v))
+    return out
 
 
 def read_results(value: JSON | None) -> Results:
@@ -92,20 +111,21 @@ def read_results(value: JSON | None) -> Results:
     stated = verdict_of(value)
     problems: list[str] = []
     if "checker" in value:
-        checkers = [_checker(str(value["checker"]), value)]
-    elif "checkers" in value or "results" in value:
-        checkers = _checkers(value.get("checkers", value.get("results")))
+        checkers = _expand(str(value["checker"]), value)
+    elif _children(value) is not None:
+        checkers = _expand("", value, top=True)
     else:
-        checkers = [_checker(k, v) for k, v in value.items() if verdict_of(v) is not None]
+        checkers = _checkers({k: v for k, v in value.items() if verdict_of(v) is not None})
     stated_verdict = stated is not None
     if stated is None:
         found = [c.verdict for c in checkers if c.verdict is not None]
         stated = merge(found) if found else None
         if stated is None:
             problems.append("results.json states no verdict")
-    error = value.get("error")
-    if isinstance(error, str):
-        problems.append(error)
+    for field in ("error", "reason"):
+        text = value.get(field)
+        if isinstance(text, str):
+            problems.append(f"{field}: {text}")
     return Results(verdict=stated, stated=stated_verdict, checkers=tuple(checkers),
                    problems=tuple(problems))
 

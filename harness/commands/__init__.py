@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-VERBS: tuple[str, ...] = ()
+VERBS: tuple[str, ...] = ("report", "serve")
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 
 
