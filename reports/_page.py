@@ -23,6 +23,9 @@ from reports._series import DEFAULT_BUCKETS, series
 from reports._timeline import compact, script_json, timeline_data
 from reports._verdicts import verdicts_section
 
+MAX_WINDOW_ROWS = 200
+"""Fault windows listed in the availability table (the rest are counted)."""
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ReportInfo:
@@ -60,7 +63,8 @@ def _fraction(value: float | None) -> str:
 
 def _availability_section(report: AvailabilityReport) -> str:
     rows = []
-    for a in (*report.windows, report.outside, report.overall):
+    windows = report.windows[:MAX_WINDOW_ROWS]
+    for a in (*windows, report.outside, report.overall):
         rows.append((esc(a.label), esc(seconds(a.start)), esc(seconds(a.end)),
                      esc(duration(a.duration_ns)), esc(a.ok), esc(a.fail), esc(a.info),
                      f"<strong>{esc(_fraction(a.ok_fraction))}</strong>",
@@ -69,6 +73,9 @@ def _availability_section(report: AvailabilityReport) -> str:
             "Windows of different faults may overlap.</p>")
     if not report.windows:
         note += "<p>No fault windows: the nemesis injected no faults.</p>"
+    elif len(report.windows) > MAX_WINDOW_ROWS:
+        note += (f'<p class="note">The first {MAX_WINDOW_ROWS} of {len(report.windows)} '
+                 "windows are listed.</p>")
     return note + table(["window", "from", "to", "duration", "ok", "fail", "info", "ok %",
                          "ok/s"], rows, numeric=(4, 5, 6, 7, 8))
 

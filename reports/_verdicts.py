@@ -89,8 +89,21 @@ _KNOWN: dict[str, Callable[[dict[str, JSON]], list[str]]] = {
 _GENERIC_FIELDS = ("error", "reason", "detail", "message", "problems", "errors")
 
 
+MAX_REASONS = 25
+"""Reasons listed per checker (the rest are counted; all are in its result JSON)."""
+
+
 def reasons(result: CheckerResult) -> list[str]:
-    """Plain-text reasons for a checker's verdict, from its own result fields."""
+    """Plain-text reasons for a checker's verdict, from its own result fields (at most
+    :data:`MAX_REASONS`, the last one saying how many more there are)."""
+    out = _reasons(result)
+    if len(out) > MAX_REASONS:
+        out = [*out[: MAX_REASONS - 1],
+               f"… and {len(out) - MAX_REASONS + 1} more (see the result JSON)"]
+    return out
+
+
+def _reasons(result: CheckerResult) -> list[str]:
     out: list[str] = []
     known = _KNOWN.get(result.kind)
     if known is not None:
@@ -131,4 +144,4 @@ def verdicts_section(results: Results) -> str:
     return "".join(parts)
 
 
-__all__ = ["reasons", "verdicts_section"]
+__all__ = ["MAX_REASONS", "reasons", "verdicts_section"]

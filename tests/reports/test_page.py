@@ -81,3 +81,16 @@ def test_big_history_is_bounded(tmp_path: Path) -> None:
     data = _data(page)
     assert len(data["ops"]["s"]) == 1_000  # type: ignore[index]
     assert len(data["series"]["ok"]) == 300  # type: ignore[index]
+
+
+def test_many_failing_keys_are_capped(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run", register_history(20, seed=9), {})
+    keys = [{"key": i, "verdict": "unknown", "reason": "time-limit", "detail": None}
+            for i in range(2000)]
+    (run / "results.json").write_text(json.dumps({"verdict": "unknown", "checkers": {
+        "linearizable": {"checker": "linearizable", "verdict": "unknown", "keys": keys}}}))
+    page, _ = render(load_run(run))
+    assert "key 23: unknown (time-limit)" in page
+    assert "key 24: unknown" not in page
+    assert "… and 1976 more (see the result JSON)" in page
+    assert "more characters elided" in page
