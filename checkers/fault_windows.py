@@ -1,8 +1,8 @@
 """Fault windows: when each fault the nemesis injected was in effect, from its history records.
 
-The nemesis is one process that records each action twice, both with ``type: "info"``: once when it
-begins and once when it is done (DESIGN.md). Two consecutive nemesis records with the same ``f``
-are therefore one action, spanning from the first record to the second; a record without such a
+The nemesis records each action twice, both with ``type: "info"``: once when it begins and once
+when it is done (DESIGN.md). A record and the next nemesis record with the same ``f`` are
+therefore one action, spanning from the first record to the second; a record without such a
 partner is an action of zero duration.
 
 An action *starts* a fault of some kind, *stops* one, or is a one-off event:
@@ -38,6 +38,7 @@ STARTS: dict[str, str] = {
     "clock-skew": "clock",
     "bump-clock": "clock",
     "strobe-clock": "clock",
+    "rate-clock": "clock",
     "clock-strobe": "clock",
     "loss": "network",
     "delay": "network",
@@ -146,22 +147,26 @@ def role_of(f: str, open_kinds: Sequence[str] = ()) -> tuple[Role, str]:
 
 
 def nemesis_actions(ops: Sequence[Op]) -> list[NemesisAction]:
-    """Pair the nemesis records (``ops`` may include client ops; they are ignored)."""
-    records = [op for op in ops if not op.is_client]
+    """Pair the nemesis records (``ops`` may include client ops; they are ignored).
+
+    A record completes the earlier unpaired record with the same ``f``, so actions of nemeses
+    that run side by side (their records interleaved) still pair up. Actions are ordered by start.
+    """
+    pending: dict[str, Op] = {}
     actions: list[NemesisAction] = []
-    i = 0
-    while i < len(records):
-        first = records[i]
-        second = records[i + 1] if i + 1 < len(records) else None
-        if second is not None and second.f == first.f:
-            actions.append(NemesisAction(f=first.f, start=first.time, end=second.time,
-                                         index=first.index, value=first.value,
-                                         result=second.value))
-            i += 2
-        else:
-            actions.append(NemesisAction(f=first.f, start=first.time, end=first.time,
-                                         index=first.index, value=first.value, result=None))
-            i += 1
+    for op in ops:
+        if op.is_client:
+            continue
+        first = pending.pop(op.f, None)
+        if first is None:
+            pending[op.f] = op
+            continue
+        actions.append(NemesisAction(f=first.f, start=first.time, end=op.time, index=first.index,
+                                     value=first.value, result=op.value))
+    for first in pending.values():
+        actions.append(NemesisAction(f=first.f, start=first.time, end=first.time,
+                                     index=first.index, value=first.value, result=None))
+    actions.sort(key=lambda a: (a.start, a.index))
     return actions
 
 

@@ -49,3 +49,17 @@ def test_events_and_unmatched_stop() -> None:
     assert fault_windows(h) == []
     assert [e.f for e in nemesis_events(h)] == ["snapshot"]
     assert [a.end for a in nemesis_actions(h.ops)] == [1, 5]
+
+
+def test_interleaved_nemeses_pair_by_f() -> None:
+    h = (H().nemesis("start-partition", {"grudge": "majority"}, time=0)
+         .nemesis("kill", {"nodes": ["n1"]}, time=1)
+         .nemesis("start-partition", "partitioned", time=3).nemesis("kill", "killed", time=4)
+         .nemesis("start", time=20).nemesis("stop-partition", time=21)
+         .nemesis("start", "started", time=25).nemesis("stop-partition", "healed", time=26)
+         .history())
+    assert [(a.f, a.start, a.end) for a in nemesis_actions(h.ops)] == [
+        ("start-partition", 0, 3), ("kill", 1, 4), ("start", 20, 25),
+        ("stop-partition", 21, 26)]
+    assert [(w.kind, w.start, w.end) for w in fault_windows(h)] == [
+        ("partition", 0, 26), ("kill", 1, 25)]
