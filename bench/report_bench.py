@@ -42,7 +42,8 @@ def main() -> None:
     print(f"{'ops':>9} {'history MB':>10} {'check s':>8} {'build s':>8} {'load s':>7} "
           f"{'report MB':>9} {'shown':>7} verdict")
     for n in sizes:
-        history = register_history(n, seed=n, keys=10, fault_every=max(100, n // 12))
+        history = register_history(n, seed=n, keys=10, concurrency=10,
+                                   fault_every=max(100, n // 12))
         run_dir = root / f"run-{n}"
         t0 = time.perf_counter()
         write_run(run_dir, history, {"linearizable": _checker}, name=f"bench-{n}",

@@ -110,7 +110,8 @@ def timeline_data(
         cols["x"].append(1 if (o.call in focus_set or o.ret in focus_set) else 0)
     windows_json: list[JSON] = [
         {"kind": w.kind, "s": us(w.start), "e": us(w.end), "label": w.label(),
-         "open": w.open_ended, "color": kind_colour(w.kind)}
+         "open": w.open_ended, "color": kind_colour(w.kind),
+         "v": None if w.value is None else compact(w.value, 200)}
         for w in windows
     ]
     events_json: list[JSON] = [{"f": a.f, "s": us(a.start)} for a in events]

@@ -48,13 +48,26 @@
     }
     return `<g class="axis">${out.join("")}</g>`;
   }
-  function faults(x, h) {
+  const KINDS = [...new Set(D.windows.map((w) => w.kind))];
+  const LANE = 12, TOP = 4 + LANE * Math.max(1, KINDS.length);
+  // Fault windows shaded over a plot; with lanes, each kind also gets a labelled bar on top.
+  function faults(x, h, lanes) {
     const out = [];
     for (const w of D.windows) {
       if (w.e < view.v0 || w.s > view.v1) continue;
       const a = Math.max(x(w.s), LEFT), b = Math.min(x(w.e), x(view.v1));
-      out.push(`<rect class="fault" x="${a}" y="0" width="${Math.max(1, b - a)}" height="${h}" fill="${w.color}"><title>${esc(w.label)}: ${esc(fmtTime(w.s))} – ${esc(fmtTime(w.e))}${w.open ? " (never stopped)" : ""}</title></rect>`);
-      out.push(`<text class="fault-label" x="${a + 3}" y="10">${esc(w.kind)}</text>`);
+      const title = `<title>${esc(w.label)}: ${esc(fmtTime(w.s))} – ${esc(fmtTime(w.e))}${w.open ? " (never stopped)" : ""}${w.v ? "\n" + esc(w.v) : ""}</title>`;
+      out.push(`<rect class="fault" x="${a}" y="0" width="${Math.max(1, b - a)}" height="${h}" fill="${w.color}">${title}</rect>`);
+      if (lanes) {
+        const y = 2 + LANE * KINDS.indexOf(w.kind);
+        out.push(`<rect class="fault-bar" x="${a}" y="${y}" width="${Math.max(2, b - a)}" height="${LANE - 2}" fill="${w.color}">${title}</rect>`);
+        out.push(`<text class="fault-label" x="${a + 3}" y="${y + LANE - 4}">${esc(w.kind)}</text>`);
+      } else {
+        out.push(`<text class="fault-label" x="${a + 3}" y="10">${esc(w.kind)}</text>`);
+      }
+    }
+    if (lanes) {
+      KINDS.forEach((k, i) => out.push(`<text class="rowlabel" x="4" y="${2 + LANE * i + LANE - 3}">${esc(k)}</text>`));
     }
     for (const ev of D.events) {
       if (ev.s < view.v0 || ev.s > view.v1) continue;
@@ -67,11 +80,11 @@
   function drawTimeline() {
     const el = document.getElementById("timeline");
     if (!el) return;
-    const w = width(el), rows = D.rows.length, h = rows * (ROW + GAP) + 14;
+    const w = width(el), rows = D.rows.length, h = rows * (ROW + GAP) + TOP;
     const x = xScale(w), out = [];
-    out.push(faults(x, h));
+    out.push(faults(x, h, true));
     for (let r = 0; r < rows; r++) {
-      out.push(`<text class="rowlabel" x="4" y="${14 + r * (ROW + GAP) + ROW - 3}">${esc(D.rows[r])}</text>`);
+      out.push(`<text class="rowlabel" x="4" y="${TOP + r * (ROW + GAP) + ROW - 3}">${esc(D.rows[r])}</text>`);
     }
     let drawn = 0;
     for (let j = 0; j < nOps; j++) {
@@ -79,7 +92,7 @@
       if (e < view.v0 || s > view.v1) continue;
       const a = Math.max(x(s), LEFT), b = Math.min(x(e), w - RIGHT);
       const cls = "op " + TYPES[ops.t[j]] + (ops.x[j] ? " focus" : "") + (j === selected ? " sel" : "");
-      out.push(`<rect class="${cls}" data-n="${j}" x="${a.toFixed(1)}" y="${14 + ops.r[j] * (ROW + GAP)}" width="${Math.max(1.5, b - a).toFixed(1)}" height="${ROW}"/>`);
+      out.push(`<rect class="${cls}" data-n="${j}" x="${a.toFixed(1)}" y="${TOP + ops.r[j] * (ROW + GAP)}" width="${Math.max(1.5, b - a).toFixed(1)}" height="${ROW}"/>`);
       drawn++;
     }
     out.push(axis(w, h, x));
@@ -101,7 +114,7 @@
     let ymax = 1;
     for (let b = b0; b <= b1; b++) ymax = Math.max(ymax, S.ok[b] + S.fail[b] + S.info[b]);
     const y = (v) => h - (v / ymax) * (h - 14);
-    const out = [faults(x, h)];
+    const out = [faults(x, h, false)];
     for (let b = b0; b <= b1; b++) {
       const a = x(S.start + b * S.width), z = x(S.start + (b + 1) * S.width);
       let base = 0;
@@ -128,7 +141,7 @@
     if (!isFinite(lo)) lo = 1;
     const l0 = Math.log10(Math.max(lo, 0.5)) - 0.1, l1 = Math.log10(hi) + 0.1;
     const y = (v) => h - ((Math.log10(Math.max(v, 0.5)) - l0) / (l1 - l0 || 1)) * (h - 12);
-    const out = [faults(x, h)];
+    const out = [faults(x, h, false)];
     for (let d = Math.ceil(l0); d <= l1; d++) {
       out.push(`<line class="gridline" x1="${LEFT}" x2="${w - RIGHT}" y1="${y(10 ** d)}" y2="${y(10 ** d)}"/><text class="rowlabel" x="4" y="${y(10 ** d) + 4}">${esc(fmtDur(10 ** d))}</text>`);
     }
