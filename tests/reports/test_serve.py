@@ -28,7 +28,8 @@ def server(store: Path, tmp_path: Path) -> Iterator[StoreServer]:
     os.symlink(tmp_path, root / "outside")
     os.symlink(root / "set" / "20260101T120000.000", root / "latest")
     srv = make_server(root, host="127.0.0.1", port=0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         yield srv
