@@ -105,3 +105,17 @@ def test_valid_and_bounded_report_in_chromium(browser: object, valid_run: Path,
     page.screenshot(path=str(tmp_path / "valid.png"), full_page=True)
     assert errors == []
     page.close()
+
+
+def test_empty_run_report_has_no_script_errors(browser: object, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "results.json").write_text('{"verdict": "unknown", "error": "target died"}')
+    build_report(run)
+    errors: list[str] = []
+    page = _open(browser, run / "report.html", errors)
+    assert page.text_content("#verdict").strip().lower() == "unknown"
+    assert page.locator("#timeline rect.op").count() == 0
+    assert "target died" in page.text_content("#verdicts")
+    assert errors == []
+    page.close()

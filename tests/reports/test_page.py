@@ -94,3 +94,13 @@ def test_many_failing_keys_are_capped(tmp_path: Path) -> None:
     assert "key 24: unknown" not in page
     assert "… and 1976 more (see the result JSON)" in page
     assert "more characters elided" in page
+
+
+def test_run_with_results_only(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text('{"verdict": "unknown", "error": "target died"}')
+    page, info = render(load_run(tmp_path))
+    assert info.operations == 0 and info.verdict == "unknown"
+    assert "history.jsonl is missing" in page and "test.json is missing" in page
+    assert "error: target died" in page
+    data = _data(page)
+    assert data["series"] is None and data["rows"] == []
