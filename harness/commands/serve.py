@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -9,6 +10,13 @@ import click
 
 from checkers.verdict import ExitCode
 from reports.serve import make_server
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @click.command("serve")
@@ -31,6 +39,9 @@ def command(store: Path, port: int, host: str) -> None:
     except OSError as e:
         click.echo(f"splitbrain serve: cannot listen on {host}:{port}: {e.strerror}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
+    if not _is_loopback(host):
+        click.echo(f"splitbrain serve: warning: {host} is not a loopback address; anyone who "
+                   "can reach it can read the store", err=True)
     click.echo(f"serving {store.resolve()} at {server.url} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
