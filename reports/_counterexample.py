@@ -16,7 +16,7 @@ MAX_PREFIXES = 3
 """Partial linearizations shown per key (the checker may report more)."""
 MAX_KEYS = 20
 """Failing keys shown with their counterexample (the rest are counted)."""
-_W, _ROW, _LEFT = 900, 22, 90
+_W, _ROW, _LEFT, _RIGHT = 1000, 22, 90, 150
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,22 +64,22 @@ def _diagram(bars: Sequence[_Bar]) -> str:
     height = len(processes) * _ROW + 24
 
     def x(t: int) -> float:
-        return _LEFT + (t - t0) / span * (_W - _LEFT - 20)
+        return _LEFT + (t - t0) / span * (_W - _LEFT - _RIGHT)
 
     out = []
     for p in processes:
         out.append(f'<text x="4" y="{row[p] * _ROW + 15}">process {p}</text>')
     for b in bars:
         a = x(b.start)
-        z = x(b.end) if b.end is not None else _W - 20
+        z = x(b.end) if b.end is not None else _W - _RIGHT
         cls = "bar stuck" if b.stuck else "bar linearized"
         y = row[b.process] * _ROW + 3
         out.append(f'<rect class="{cls}" x="{a:.1f}" y="{y}" width="{max(3.0, z - a):.1f}" '
                    f'height="{_ROW - 6}" rx="3"><title>{esc(b.title)}</title></rect>')
         out.append(f'<text x="{a + 3:.1f}" y="{y + 12}">{esc(compact(b.label, 40))}</text>')
     out.append(f'<text x="{_LEFT}" y="{height - 4}">{esc(seconds(t0))}</text>')
-    out.append(f'<text x="{_W - 20}" y="{height - 4}" text-anchor="end">{esc(seconds(t1))}'
-               "</text>")
+    out.append(f'<text x="{_W - _RIGHT}" y="{height - 4}" text-anchor="end">'
+               f"{esc(seconds(t1))}</text>")
     return (f'<div class="cx-diagram"><svg viewBox="0 0 {_W} {height}" width="{_W}" '
             f'height="{height}">{"".join(out)}</svg></div>')
 
