@@ -19,13 +19,20 @@ from targets.raftkv.options import BUGS
 from tests.conftest import ROOT
 
 SUITE = ROOT / "suites" / "raftkv.toml"
+CLOCK_SUITE = ROOT / "suites" / "raftkv-clock.toml"
+NOT_IN_CI = {"lease-reads"}
+"""Bug modes not yet found reliably enough for CI (suites/raftkv-clock.toml; see its comment)."""
 
 
-def test_the_suite_covers_every_bug_mode_and_the_correct_mode() -> None:
-    suite = load_suite(SUITE)
-    bugs = {dict(c.target_options).get("bug") for c in suite.cases
+def _bugs(path: Path) -> set[str | None]:
+    return {dict(c.target_options).get("bug") for c in load_suite(path).cases
             if c.expect.value == "invalid"}
-    assert bugs == set(BUGS)
+
+
+def test_the_suites_cover_every_bug_mode_and_the_correct_mode() -> None:
+    assert _bugs(SUITE) == set(BUGS) - NOT_IN_CI
+    assert _bugs(CLOCK_SUITE) == NOT_IN_CI
+    suite = load_suite(SUITE)
     correct = [c for c in suite.cases if c.expect.value == "valid"]
     assert all("bug" not in dict(c.target_options) for c in correct)
     faults = {n for c in correct for n in c.nemesis}
