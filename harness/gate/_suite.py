@@ -326,6 +326,8 @@ def parse_suite(path: Path, text: str) -> Suite:
     if not isinstance(raw_defaults, dict):
         raise where.error("must be a table")
     _unknown_keys(where, raw_defaults, DEFAULT_KEYS)
+    if "seeds" in raw_defaults and "repeat" in raw_defaults:
+        raise where.error("give seeds or repeat, not both")
     defaults = _fields(where, raw_defaults)
     raw_cases = data.get("case")
     if not isinstance(raw_cases, list) or not raw_cases:

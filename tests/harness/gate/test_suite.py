@@ -85,6 +85,8 @@ def test_the_file_is_read(tmp_path: Path) -> None:
     ('[[case]]\nname = "a"\nexpect = "invalid"\nmiss-budget = 1\n',
      "miss-budget 1 must be below its 1 run(s)"),
     ('[[case]]\nname = "a"\nseeds = [1]\nrepeat = 2\n', "give seeds or repeat, not both"),
+    ('[defaults]\nseeds = [1]\nrepeat = 2\n[[case]]\nname = "a"\n',
+     "[defaults]: give seeds or repeat, not both"),
     ('[[case]]\nname = "a"\n[[case]]\nname = "a"\n', "case 'a': two cases have this name"),
     ('[[case]]\nname = "a b"\n', "case 'a b' (#1): test name"),
     ('[[case]]\nname = "a"\nnodes = 0\n', "nodes must be in 1..9, got 0"),
@@ -115,3 +117,10 @@ def test_unknown_case_names_are_listed() -> None:
     suite = parse_suite(Path("s.toml"), GOOD)
     with pytest.raises(SuiteError, match="no case named 'nope'; cases: correct, stale"):
         suite.case("nope")
+
+
+def test_a_case_may_replace_the_default_seeds_by_a_repeat_count() -> None:
+    text = '[defaults]\nseeds = [4, 5]\n[[case]]\nname = "a"\n[[case]]\nname = "b"\nrepeat = 3\n'
+    a, b = parse_suite(Path("s.toml"), text).cases
+    assert a.run_seeds(0) == (4, 5)
+    assert len(b.run_seeds(0)) == 3 and b.seeds == ()
