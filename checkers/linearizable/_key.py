@@ -88,7 +88,8 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     cls: list[int] = []
     for op in sub.operations:
         value = freeze(op.value)
-        output: Output = UNKNOWN if op.type is OpType.INFO else freeze(op.output)
+        indeterminate = op.type is OpType.INFO or op.ret is None
+        output: Output = UNKNOWN if indeterminate else freeze(op.output)
         raw = (op.f, value, op.key, output)
         c = interned.get(raw)
         if c is None:
@@ -160,10 +161,11 @@ def _impossible(table: Transitions, enc: Encoded) -> int | None:
     """An encoded determinate operation that no reachable state allows, if any (the table must be
     fully enumerated): it can never be linearized, so the sub-history is not linearizable."""
     rows = table.rows
-    for i, c in enumerate(enc.cls):
-        if enc.det[i] and all(row[c] == ILLEGAL for row in rows):
-            return i
-    return None
+    classes = {c for c, d in zip(enc.cls, enc.det, strict=True) if d}
+    impossible = {c for c in classes if all(row[c] == ILLEGAL for row in rows)}
+    if not impossible:
+        return None
+    return next(i for i, c in enumerate(enc.cls) if enc.det[i] and c in impossible)
 
 
 def _decide(
