@@ -6,7 +6,11 @@ import importlib
 
 import click
 
-VERBS: tuple[str, ...] = ()
+VERBS: tuple[str, ...] = (
+    "check",
+    "cleanup",
+    "run",
+)
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 
 

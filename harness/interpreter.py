@@ -1,0 +1,391 @@
+"""The interpreter: runs a generator with one worker thread per logical process, plus the nemesis.
+
+The calling thread owns the generator, the clock and the history: it asks the generator for the
+next operation, stamps and records the invocation, hands it to the worker of that thread, and
+records completions as workers report them (in the order observed, flushed per op).
+A client exception or a timeout is recorded as ``info``; the process is then retired and its
+thread continues as process ``p + concurrency`` with a freshly opened client. A worker stuck past
+the timeout is abandoned (daemon thread) and replaced by a new one.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from harness.context import RunContext
+from harness.generators import PENDING, Context, Generator, GenOp, OpKind, Thread
+from harness.ops import NEMESIS, Op, OpType, Process
+from harness.protocols import Client, Nemesis, complete, validate_completion
+
+_POLL_NS = 10_000_000  # re-ask a pending generator at least this often
+_TIMEOUT_CHECK_NS = 20_000_000  # look for timed-out operations this often
+
+
+class HistorySink(Protocol):
+    def write(self, op: Op) -> None:
+        """Record ``op`` (may buffer)."""
+
+    def flush(self) -> None:
+        """Make every recorded op durable against a crash of this process."""
+
+
+@dataclass(kw_only=True, slots=True)
+class Stats:
+    """Counters for the progress display (written by the interpreter thread only)."""
+
+    invoked: int = 0
+    ok: int = 0
+    fail: int = 0
+    info: int = 0
+    nemesis: int = 0
+    last_nemesis: str | None = None
+    by_f: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> int:
+        return self.ok + self.fail + self.info
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    thread: Thread
+    generation: int
+    op: Op | None  # the completion; None if the worker raised (see ``error``)
+    error: str | None = None
+
+
+_STOP = object()
+
+
+class _Worker:
+    """A thread that performs the ops of one logical thread (clients or the nemesis)."""
+
+    def __init__(
+        self,
+        interpreter: Interpreter,
+        thread: Thread,
+        generation: int,
+    ) -> None:
+        self.thread = thread
+        self.generation = generation
+        self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._interp = interpreter
+        self._client: Client | None = None
+        self._os_thread = threading.Thread(
+            target=self._run, name=f"worker-{thread}-{generation}", daemon=True
+        )
+        self._os_thread.start()
+
+    def _run(self) -> None:
+        interp = self._interp
+        out = interp._completions
+        try:
+            while True:
+                item = self.inbox.get()
+                if item is _STOP:
+                    return
+                assert isinstance(item, Op)
+                try:
+                    done = self._perform(item)
+                    out.put(_Done(self.thread, self.generation, done))
+                except Exception as e:  # the op's outcome is unknown
+                    interp._log_exception(item, e)
+                    self._drop_client()
+                    out.put(_Done(self.thread, self.generation, None, _describe(e)))
+        finally:
+            self._drop_client()
+
+    def _perform(self, op: Op) -> Op:
+        interp = self._interp
+        if self.thread == NEMESIS:
+            done = interp._nemesis.invoke(interp._ctx, op)
+            return validate_completion(op, done)
+        client = self._client
+        if client is None:
+            try:
+                client = interp._client.open(interp._ctx, interp.node_of(self.thread))
+            except Exception as e:
+                interp._log_exception(op, e)
+                return complete(op, OpType.FAIL, None, error=f"client open: {_describe(e)}")
+            self._client = client
+        done = validate_completion(op, client.invoke(interp._ctx, op))
+        if done.type is OpType.INFO:
+            self._drop_client()  # the next process starts with a fresh connection
+        return done
+
+    def _drop_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.close(self._interp._ctx)
+            except Exception as e:
+                self._interp._ctx.log.debug("closing a client failed: %s", e)
+
+    def stop(self) -> None:
+        self.inbox.put(_STOP)
+
+    def join(self, timeout: float) -> None:
+        self._os_thread.join(timeout)
+
+
+def _describe(e: BaseException) -> str:
+    text = str(e)
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+class Interpreter:
+    """Runs ``generator`` to exhaustion against ``client`` and ``nemesis``."""
+
+    def __init__(
+        self,
+        *,
+        ctx: RunContext,
+        client: Client,
+        nemesis: Nemesis,
+        generator: Generator,
+        sink: HistorySink,
+        concurrency: int,
+        op_timeout_s: float = 5.0,
+        on_event: Callable[[Op], None] | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self._ctx = ctx
+        self._client = client
+        self._nemesis = nemesis
+        self._gen = generator
+        self._sink = sink
+        self._concurrency = concurrency
+        self._timeout_ns = int(op_timeout_s * 1e9)
+        self._on_event = on_event
+        self._clock = ctx.clock
+        self._completions: queue.SimpleQueue[_Done] = queue.SimpleQueue()
+        self._nodes = tuple(ctx.nodes) or ("local",)
+        self.stats = Stats()
+        self.history: list[Op] = []
+        self._threads: tuple[Thread, ...] = (*range(concurrency), NEMESIS)
+        self._workers_of: dict[Thread, Process] = {t: t for t in self._threads}
+        self._busy: dict[Thread, tuple[Op, int]] = {}  # invocation, deadline (ns)
+        self._sleeping: dict[Thread, int] = {}  # wake time (ns)
+        self._free: tuple[Thread, ...] | None = None  # cached; None when busy/sleeping changed
+        self._generation = 0
+        self._workers: dict[Thread, _Worker] = {}
+        self._abandoned: list[_Worker] = []
+        self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
+        self._next_timeout_check = 0
+
+    def node_of(self, thread: Thread) -> str:
+        """The node a client thread talks to (round robin)."""
+        assert isinstance(thread, int)
+        return self._nodes[thread % len(self._nodes)]
+
+    def _log_exception(self, op: Op, e: BaseException) -> None:
+        self._ctx.log.warning(
+            "process %s %s raised %s\n%s", op.process, op.f, _describe(e),
+            "".join(traceback.format_exception(e)).rstrip(),
+        )
+
+    # --- history -----------------------------------------------------------------------------
+
+    def _record(self, op: Op) -> Op:
+        """Stamp ``op`` with the next index and the current time, and record it."""
+        op = Op(
+            index=len(self.history), time=self._clock.now_ns(), type=op.type,
+            process=op.process, f=op.f, value=op.value, key=op.key, node=op.node,
+            error=op.error,
+        )
+        return self._append(op)
+
+    def _append(self, op: Op) -> Op:
+        self.history.append(op)
+        self._sink.write(op)
+        if self._on_event is not None:
+            self._on_event(op)
+        return op
+
+    def _context(self, now: int) -> Context:
+        free = self._free
+        if free is None:
+            busy, sleeping = self._busy, self._sleeping
+            free = tuple(t for t in self._threads if t not in busy and t not in sleeping)
+            self._free = free
+        return Context(now, self._threads, free, self._workers_of, self._concurrency)
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> list[Op]:
+        """Run until the generator is exhausted and every operation has completed."""
+        try:
+            for thread in self._threads:
+                self._spawn(thread)
+            self._loop()
+            while self._busy or self._sleeping:
+                self._wait(None)
+        finally:
+            self._sink.flush()
+            self._shutdown()
+        return self.history
+
+    def _spawn(self, thread: Thread) -> None:
+        self._generation += 1
+        self._workers[thread] = _Worker(self, thread, self._generation)
+
+    def _loop(self) -> None:
+        clock = self._clock
+        while True:
+            now = clock.now_ns()
+            self._drain(now)
+            step = self._gen.op(self._context(now))
+            if step is None:
+                self._release()
+                return
+            if step is PENDING:
+                self._wait(now + _POLL_NS)
+                continue
+            out, nxt = step
+            if out.time > now:
+                self._wait(out.time)
+                continue  # re-ask: a completion may have changed the answer
+            self._gen = nxt
+            self._dispatch(out)
+
+    def _dispatch(self, out: GenOp) -> None:
+        thread: Thread = out.process % self._concurrency if isinstance(out.process, int) else (
+            out.process
+        )
+        if thread in self._busy or thread in self._sleeping or (
+            self._workers_of.get(thread) != out.process
+        ):
+            raise RuntimeError(f"generator emitted {out} for a busy or unknown process")
+        if out.kind is OpKind.SLEEP:
+            assert isinstance(out.value, int)
+            self._sleeping[thread] = self._clock.now_ns() + out.value
+            self._free = None
+            return
+        is_nemesis = thread == NEMESIS
+        node = None if is_nemesis else self.node_of(thread)
+        invocation = self._append(
+            Op(
+                index=len(self.history), time=self._clock.now_ns(),
+                type=OpType.INFO if is_nemesis else OpType.INVOKE,
+                process=out.process, f=out.f, value=out.value, key=out.key, node=node,
+            )
+        )
+        if is_nemesis:
+            self.stats.nemesis += 1
+            self.stats.last_nemesis = f"{out.f} {out.value}" if out.value is not None else out.f
+        else:
+            self.stats.invoked += 1
+        deadline = invocation.time + self._timeout_ns if not is_nemesis else 1 << 62
+        self._busy[thread] = (invocation, deadline)
+        self._free = None
+        self._gen = self._gen.update(self._context(invocation.time), invocation)
+        self._outbox.append((self._workers[thread], invocation))
+
+    def _release(self) -> None:
+        """Flush the history, then hand the recorded invocations to their workers."""
+        self._sink.flush()
+        if self._outbox:
+            for worker, invocation in self._outbox:
+                worker.inbox.put(invocation)
+            self._outbox.clear()
+
+    def _wait(self, until: int | None) -> None:
+        """Block until a completion arrives, ``until`` passes, or a deadline/wake-up is due."""
+        self._release()
+        now = self._clock.now_ns()
+        wake = until if until is not None else now + _POLL_NS
+        if self._busy:
+            wake = min(wake, self._next_timeout_check)
+        for t in self._sleeping.values():
+            wake = min(wake, t)
+        timeout = max(0, wake - now) / 1e9
+        try:
+            done = self._completions.get(timeout=timeout) if timeout > 0 else (
+                self._completions.get_nowait()
+            )
+        except queue.Empty:
+            self._drain(self._clock.now_ns())
+            return
+        self._complete(done)
+        self._drain(self._clock.now_ns())
+
+    def _drain(self, now: int) -> None:
+        completions = self._completions
+        while True:
+            try:
+                done = completions.get_nowait()
+            except queue.Empty:
+                break
+            self._complete(done)
+        if self._sleeping:
+            for thread, wake in list(self._sleeping.items()):
+                if wake <= now:
+                    del self._sleeping[thread]
+                    self._free = None
+        if now >= self._next_timeout_check:  # timeouts are checked a few times a second
+            self._next_timeout_check = now + _TIMEOUT_CHECK_NS
+            for thread, (invocation, deadline) in list(self._busy.items()):
+                if deadline <= now:
+                    self._time_out(thread, invocation)
+
+    def _complete(self, done: _Done) -> None:
+        worker = self._workers.get(done.thread)
+        if worker is None or worker.generation != done.generation:
+            return  # from an abandoned worker: already recorded as timed out
+        invocation, _ = self._busy.pop(done.thread)
+        self._free = None
+        if done.op is None:
+            completion = complete(invocation, OpType.INFO, None, error=done.error)
+        else:
+            completion = done.op
+        if invocation.process == NEMESIS:
+            completion = complete(completion, OpType.INFO, completion.value,
+                                  error=completion.error)
+        self._finish(done.thread, invocation, completion)
+
+    def _time_out(self, thread: Thread, invocation: Op) -> None:
+        del self._busy[thread]
+        self._free = None
+        worker = self._workers.pop(thread)
+        worker.stop()
+        self._abandoned.append(worker)
+        self._spawn(thread)
+        self._ctx.log.warning(
+            "process %s %s timed out after %.1f s", invocation.process, invocation.f,
+            self._timeout_ns / 1e9,
+        )
+        self._finish(thread, invocation, complete(invocation, OpType.INFO, None, error="timeout"))
+
+    def _finish(self, thread: Thread, invocation: Op, completion: Op) -> None:
+        recorded = self._record(completion)
+        stats = self.stats
+        if thread != NEMESIS:
+            if recorded.type is OpType.OK:
+                stats.ok += 1
+            elif recorded.type is OpType.FAIL:
+                stats.fail += 1
+            else:
+                stats.info += 1
+            stats.by_f[recorded.f] = stats.by_f.get(recorded.f, 0) + 1
+        self._gen = self._gen.update(self._context(recorded.time), recorded)
+        if recorded.type is OpType.INFO and thread != NEMESIS:
+            assert isinstance(invocation.process, int)
+            self._workers_of[thread] = invocation.process + self._concurrency
+
+    def _shutdown(self) -> None:
+        """Stop the workers; wait a little for them (a stuck one is a daemon and is left)."""
+        for worker in self._workers.values():
+            worker.stop()
+        deadline = time.monotonic() + 3.0
+        for worker in [*self._workers.values(), *self._abandoned]:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+__all__ = ["HistorySink", "Interpreter", "Stats"]

@@ -1,0 +1,283 @@
+"""The run lifecycle: store -> nodes -> db -> clients and nemesis -> interpreter -> analysis.
+
+Each stage is a scope on one :class:`contextlib.ExitStack`; whatever fails (including Ctrl-C and
+SIGTERM, which :mod:`harness.signals` turns into :class:`Interrupted`), everything set up so far is
+torn down in reverse order. The history is streamed to the store while the test runs, so an
+interrupted or killed run still leaves a readable prefix.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from checkers.verdict import ExitCode, Verdict, exit_code
+from harness import generators as g
+from harness.clock import Clock, MonotonicClock
+from harness.config import TestConfig
+from harness.context import RunContext
+from harness.historylog import HistoryLog
+from harness.interpreter import Interpreter, Stats
+from harness.jsonl import read_jsonl
+from harness.jsontypes import JSON
+from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
+from harness.runtime.netns import NetnsRuntime, check_prerequisites
+from harness.signals import Interrupted, InterruptGuard
+from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
+from nemesis.registry import NemesisPackage, build
+from targets.registry import get_target
+from workloads.base import Workload
+from workloads.registry import get_workload
+
+PRIMARY_WAIT_S = 15.0
+
+
+class RunObserver(Protocol):
+    """Told what the run is doing (the CLI shows it live)."""
+
+    def phase(self, text: str) -> None: ...
+
+    def workload_started(
+        self, stats: Stats, clock: Clock, faults: Callable[[], Sequence[str]]
+    ) -> None: ...
+
+    def workload_finished(self) -> None: ...
+
+
+class QuietObserver:
+    def phase(self, text: str) -> None:
+        pass
+
+    def workload_started(
+        self, stats: Stats, clock: Clock, faults: Callable[[], Sequence[str]]
+    ) -> None:
+        pass
+
+    def workload_finished(self) -> None:
+        pass
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunOutcome:
+    run_dir: Path
+    verdict: Verdict
+    exit_code: ExitCode
+    results: dict[str, JSON]
+    interrupted: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Plan:
+    """What a test resolves to before anything is created (bad input fails here, cheaply)."""
+
+    test: TestConfig
+    target_db: DB
+    client: ValidatingClient
+    workload: Workload
+    nemesis: NemesisPackage
+
+
+def plan(test: TestConfig) -> Plan:
+    """Resolve target, workload and nemesis; raises ValueError subclasses on bad input."""
+    target = get_target(test)
+    workload = get_workload(test)
+    return Plan(
+        test=test,
+        target_db=target.db,
+        client=ValidatingClient(target.client(test.workload)),
+        workload=workload,
+        nemesis=build(test),
+    )
+
+
+def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
+    """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
+    nemesis schedule for ``time_limit``, then its final (healing) ops."""
+    client_seconds = test.time_limit + (package.recovery_s if package.generator else 0.0)
+    client = g.time_limit(
+        client_seconds, g.rate(test.rate, workload.generator, g.derive_seed(test.seed, "rate"))
+    )
+    parts: list[g.Generator] = []
+    if package.generator is not None:
+        parts.append(g.time_limit(test.time_limit, package.generator))
+    if package.final_generator is not None:
+        parts.append(package.final_generator)
+    return g.clients(client, g.seq(*parts) if parts else None)
+
+
+def run_test(
+    test: TestConfig,
+    *,
+    observer: RunObserver | None = None,
+    guard: InterruptGuard | None = None,
+    resolved: Plan | None = None,
+    state_dir: Path | None = None,
+) -> RunOutcome:
+    """Run ``test`` end to end; see the module docstring. Raises on harness failures."""
+    obs = observer if observer is not None else QuietObserver()
+    the_plan = resolved if resolved is not None else plan(test)
+    check_prerequisites()
+    run = create_run(test.store, test)
+    log = logging.getLogger(f"splitbrain.run.{run.path.name}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = controller_log_handler(run)
+    log.addHandler(handler)
+    for name in ("splitbrain.netns",):
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).setLevel(logging.INFO)
+    log.info("test %s, seed %d, run dir %s", test.name, test.seed, run.path)
+    interrupted: Interrupted | None = None
+    try:
+        with ExitStack() as stack:
+            stack.callback(_detach, log, handler)
+            try:
+                _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
+            finally:
+                if guard is not None:
+                    guard.shield()  # teardown (the stack unwinding) runs to the end
+                obs.phase("tearing down")
+    except Interrupted as e:
+        interrupted = e
+        log.warning("interrupted by %s; torn down", e)
+    if guard is not None:
+        guard.unshield()
+    return _analyse(the_plan, run, log, obs, interrupted)
+
+
+def _detach(log: logging.Logger, handler: logging.Handler) -> None:
+    log.removeHandler(handler)
+    logging.getLogger("splitbrain.netns").removeHandler(handler)
+    handler.close()
+
+
+def _run_stages(
+    stack: ExitStack, the_plan: Plan, run: RunDir, log: logging.Logger, obs: RunObserver,
+    *, state_dir: Path | None,
+) -> None:
+    test = the_plan.test
+    obs.phase(f"starting {len(test.nodes)} nodes")
+    runtime = NetnsRuntime(test.nodes, state_dir=state_dir)
+    stack.callback(runtime.close)
+    runtime.start(store_dir=run.path)
+    clock = MonotonicClock()
+    ctx = RunContext(test=test, runtime=runtime, db=the_plan.target_db, run_dir=run.path,
+                     clock=clock, rng=random.Random(test.seed), log=log)
+    db = the_plan.target_db
+    obs.phase(f"starting {test.target} on {', '.join(test.nodes)}")
+    stack.callback(_teardown_db, ctx, db)
+    _on_all_nodes(ctx, db.setup)
+    if isinstance(db, HasPrimaries):
+        _wait_for_primary(ctx, db, log)
+    setup_client = the_plan.client.open(ctx, test.nodes[0])
+    stack.callback(setup_client.close, ctx)
+    setup_client.setup(ctx)
+    stack.callback(setup_client.teardown, ctx)
+    nemesis = the_plan.nemesis.nemesis.setup(ctx)
+    stack.callback(nemesis.teardown, ctx)
+    writer = HistoryLog(run.history)
+    stack.callback(writer.close)
+    interpreter = Interpreter(
+        ctx=ctx, client=the_plan.client, nemesis=nemesis,
+        generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
+        concurrency=test.concurrency, op_timeout_s=test.op_timeout,
+    )
+
+    def faults() -> Sequence[str]:
+        if isinstance(nemesis, ReportsFaults):
+            return nemesis.active_faults()
+        last = interpreter.stats.last_nemesis
+        return [last] if last else []
+
+    log.info("workload starts")
+    clock.reset()
+    obs.workload_started(interpreter.stats, clock, faults)
+    try:
+        interpreter.run()
+    finally:
+        obs.workload_finished()
+        stats = interpreter.stats
+        log.info("workload ended: %d invoked, %d ok, %d fail, %d info, %d nemesis ops",
+                 stats.invoked, stats.ok, stats.fail, stats.info, stats.nemesis)
+
+
+def _on_all_nodes(ctx: RunContext, fn: Callable[[RunContext, str], None]) -> None:
+    """``fn(ctx, node)`` on every node in parallel; the first error is raised after all end."""
+    with ThreadPoolExecutor(max_workers=len(ctx.nodes)) as pool:
+        futures = [pool.submit(fn, ctx, node) for node in ctx.nodes]
+    for future in futures:
+        future.result()
+
+
+def _teardown_db(ctx: RunContext, db: DB) -> None:
+    def one(ctx: RunContext, node: str) -> None:
+        try:
+            db.teardown(ctx, node)
+        finally:
+            if isinstance(db, HasLogFiles):
+                collect_logs(ctx.node_dir(node), db.log_files(ctx, node))
+
+    _on_all_nodes(ctx, one)
+
+
+def _wait_for_primary(ctx: RunContext, db: HasPrimaries, log: logging.Logger) -> None:
+    deadline = time.monotonic() + PRIMARY_WAIT_S
+    while time.monotonic() < deadline:
+        primaries = list(db.primaries(ctx))
+        if primaries:
+            log.info("primary: %s", ", ".join(primaries))
+            return
+        time.sleep(0.05)
+    log.warning("no primary after %.0f s; starting the workload anyway", PRIMARY_WAIT_S)
+
+
+def _analyse(
+    the_plan: Plan, run: RunDir, log: logging.Logger, obs: RunObserver,
+    interrupted: Interrupted | None,
+) -> RunOutcome:
+    test = the_plan.test
+    if interrupted is not None:
+        results: dict[str, JSON] = {
+            "verdict": Verdict.UNKNOWN.value,
+            "reason": f"interrupted by {interrupted}; the history is a prefix",
+        }
+        write_json(run.results, results)
+        return RunOutcome(run_dir=run.path, verdict=Verdict.UNKNOWN,
+                          exit_code=ExitCode.UNKNOWN, results=results, interrupted=True)
+    obs.phase("checking the history")
+    history = read_jsonl(run.history)
+    try:
+        result = the_plan.workload.checker.check(test, history)
+        verdict = result.verdict
+        results = {"verdict": verdict.value, "workload": result.to_json()}
+    except Interrupted as e:
+        verdict = Verdict.UNKNOWN
+        results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
+        write_json(run.results, results)
+        return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
+                          results=results, interrupted=True)
+    except Exception as e:  # a checker that raises never loses the run
+        log.exception("checker failed")
+        verdict = Verdict.UNKNOWN
+        results = {"verdict": verdict.value, "error": f"{type(e).__name__}: {e}"}
+    write_json(run.results, results)
+    return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=exit_code(verdict),
+                      results=results)
+
+
+__all__ = [
+    "Plan",
+    "QuietObserver",
+    "RunObserver",
+    "RunOutcome",
+    "build_generator",
+    "plan",
+    "run_test",
+]

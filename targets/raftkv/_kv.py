@@ -1,0 +1,79 @@
+"""The replicated state machine: a map of string keys to string values.
+
+Commands are JSON objects encoded once, when proposed: ``{"op": "put", "k", "v"}``,
+``{"op": "cas", "k", "e", "n"}`` (expected may be null = absent) and ``{"op": "del", "k"}``;
+the empty string is the leader's no-op.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Op(StrEnum):
+    PUT = "put"
+    CAS = "cas"
+    DELETE = "del"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Applied:
+    """The outcome of one command: ``ok`` is False only for a cas whose expectation failed;
+    ``current`` is the value the key had before the command."""
+
+    ok: bool
+    current: str | None
+
+
+def encode_put(key: str, value: str) -> str:
+    return json.dumps({"op": Op.PUT.value, "k": key, "v": value})
+
+
+def encode_cas(key: str, expected: str | None, new: str) -> str:
+    return json.dumps({"op": Op.CAS.value, "k": key, "e": expected, "n": new})
+
+
+def encode_delete(key: str) -> str:
+    return json.dumps({"op": Op.DELETE.value, "k": key})
+
+
+def command_op(data: str) -> Op | None:
+    if not data:
+        return None
+    return Op(json.loads(data)["op"])
+
+
+class KVStore:
+    def __init__(self) -> None:
+        self.data: dict[str, str] = {}
+        self.applied_index = 0
+
+    def get(self, key: str) -> str | None:
+        return self.data.get(key)
+
+    def apply(self, index: int, command: str) -> Applied:
+        self.applied_index = index
+        if not command:
+            return Applied(ok=True, current=None)
+        cmd = json.loads(command)
+        key = cmd["k"]
+        current = self.data.get(key)
+        op = cmd["op"]
+        if op == Op.PUT:
+            self.data[key] = cmd["v"]
+        elif op == Op.DELETE:
+            self.data.pop(key, None)
+        elif op == Op.CAS:
+            if current != cmd["e"]:
+                return Applied(ok=False, current=current)
+            self.data[key] = cmd["n"]
+        return Applied(ok=True, current=current)
+
+    def snapshot_data(self) -> str:
+        return json.dumps({"kv": self.data}, separators=(",", ":"))
+
+    def restore(self, index: int, data: str) -> None:
+        self.data = dict(json.loads(data)["kv"]) if data else {}
+        self.applied_index = index

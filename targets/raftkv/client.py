@@ -1,0 +1,130 @@
+"""A blocking client for the Raft KV HTTP API, with the error split the harness needs.
+
+:class:`Unavailable` means the operation certainly did not take effect (the harness records
+``fail``); :class:`Indeterminate` means it may or may not have (``info``): timeouts, resets after
+the request was sent, and servers that say ``"definite": false``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import select
+import socket
+import urllib.parse
+
+from harness.jsontypes import JSON
+
+__all__ = ["Indeterminate", "RaftKVClient", "RaftKVError", "Unavailable"]
+
+
+class RaftKVError(Exception):
+    """A request did not succeed."""
+
+
+class Unavailable(RaftKVError):  # noqa: N818 (name fixed by the contract)
+    """The operation was certainly not applied."""
+
+
+class Indeterminate(RaftKVError):  # noqa: N818 (name fixed by the contract)
+    """The operation may or may not have been applied."""
+
+
+class RaftKVClient:
+    def __init__(self, host: str, port: int, *, timeout: float = 2.0) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self._conn: http.client.HTTPConnection | None = None
+
+    def __enter__(self) -> RaftKVClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, key: str) -> str | None:
+        body = self._call("GET", key)
+        value = body.get("value")
+        if value is not None and not isinstance(value, str):
+            raise Indeterminate(f"server returned a non-string value {value!r}")
+        return value
+
+    def put(self, key: str, value: str) -> None:
+        self._call("PUT", key, {"value": value})
+
+    def cas(self, key: str, expected: str | None, new: str) -> bool:
+        """Compare-and-set; False when the current value is not ``expected``."""
+        try:
+            self._call("POST", key, {"expected": expected, "new": new}, suffix="/cas")
+        except _CasMismatchError:
+            return False
+        return True
+
+    def delete(self, key: str) -> None:
+        self._call("DELETE", key)
+
+    def status(self) -> dict[str, JSON]:
+        return self._request("GET", "/status", None)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -------------------------------------------------------------------------
+
+    def _call(
+        self, method: str, key: str, body: dict[str, JSON] | None = None, *, suffix: str = ""
+    ) -> dict[str, JSON]:
+        path = "/kv/" + urllib.parse.quote(key, safe="") + suffix
+        return self._request(method, path, body)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        conn = self._conn
+        if conn is not None and conn.sock is not None:
+            # A kept-alive connection the server closed (e.g. it restarted) reads as ready.
+            readable, _, _ = select.select([conn.sock], [], [], 0)
+            if readable:
+                self.close()
+                conn = None
+        if conn is None or conn.sock is None:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                conn.connect()
+            except OSError as e:
+                conn.close()
+                raise Unavailable(f"cannot connect to {self.host}:{self.port}: {e}") from e
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._conn = conn
+        return conn
+
+    def _request(self, method: str, path: str, body: dict[str, JSON] | None) -> dict[str, JSON]:
+        conn = self._connection()
+        payload = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if payload is not None else {}
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as e:
+            self.close()
+            raise Indeterminate(f"{method} {path} on {self.host}:{self.port}: {e!r}") from e
+        try:
+            decoded = json.loads(raw) if raw else {}
+        except ValueError as e:
+            raise Indeterminate(f"{method} {path}: response is not JSON") from e
+        if not isinstance(decoded, dict):
+            raise Indeterminate(f"{method} {path}: response is not a JSON object")
+        if response.status == 200:
+            return decoded
+        error = str(decoded.get("error", f"HTTP {response.status}"))
+        if response.status == 409 and error == "cas mismatch":
+            raise _CasMismatchError(error)
+        if decoded.get("definite") is True:
+            raise Unavailable(error)
+        raise Indeterminate(error)
+
+
+class _CasMismatchError(RaftKVError):
+    pass

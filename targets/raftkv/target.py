@@ -1,0 +1,28 @@
+"""The bundled Raft KV as a ``--target``."""
+
+from __future__ import annotations
+
+from harness.config import TestConfig
+from targets.raftkv.db import RaftKVDB
+from targets.raftkv.options import RaftKVOptions, TargetOptionError
+from targets.raftkv.register import RaftKVRegisterClient
+from targets.registry import Target, TargetError
+
+
+def target(test: TestConfig) -> Target:
+    try:
+        options = RaftKVOptions.parse(dict(test.target_options))
+    except TargetOptionError as e:
+        raise TargetError(str(e)) from None
+    return Target(
+        name="raftkv",
+        db=RaftKVDB(options),
+        clients={
+            "register": lambda: RaftKVRegisterClient(
+                port=options.client_port, timeout=options.op_timeout_s
+            ),
+        },
+    )
+
+
+__all__ = ["target"]

@@ -1,0 +1,52 @@
+"""Targets by name (``--target``): each gives its DB and a client per workload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from harness.config import TestConfig
+from harness.protocols import DB, Client
+
+
+class TargetError(ValueError):
+    """An unknown target, a workload it does not support, or a bad ``--target-opt``."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Target:
+    name: str
+    db: DB
+    clients: Mapping[str, Callable[[], Client]]
+    """Workload name -> an unopened client for it."""
+
+    def client(self, workload: str) -> Client:
+        factory = self.clients.get(workload)
+        if factory is None:
+            raise TargetError(
+                f"target {self.name} does not support workload {workload!r}; it supports: "
+                f"{', '.join(sorted(self.clients))}"
+            )
+        return factory()
+
+
+TargetFactory = Callable[[TestConfig], Target]
+
+
+def _raftkv(test: TestConfig) -> Target:
+    from targets.raftkv.target import target
+
+    return target(test)
+
+
+TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv}
+
+
+def get_target(test: TestConfig) -> Target:
+    factory = TARGETS.get(test.target)
+    if factory is None:
+        raise TargetError(f"unknown target {test.target!r}; known: {', '.join(sorted(TARGETS))}")
+    return factory(test)
+
+
+__all__ = ["TARGETS", "Target", "TargetError", "TargetFactory", "get_target"]

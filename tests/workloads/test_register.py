@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from checkers.verdict import Verdict
+from harness import generators as g
+from harness.config import TestConfig
+from harness.history import history_of
+from harness.ops import Op, OpType
+from workloads.base import WorkloadOptionError
+from workloads.register import RegisterOptions, workload
+
+
+def _test(**opts: str) -> TestConfig:
+    return TestConfig(name="t", target="raftkv", workload="register", seed=5,
+                      workload_options=tuple(opts.items()))
+
+
+def test_multi_key_ops_cycle_through_keys_with_bounded_ops_per_key() -> None:
+    wl = workload(_test(**{"ops-per-key": "10", "active-keys": "2"}))
+    sim = g.simulate(g.clients(g.limit(300, wl.generator)), concurrency=4)
+    invokes = sim.invocations()
+    per_key: dict[object, int] = {}
+    for op in invokes:
+        per_key[op.key] = per_key.get(op.key, 0) + 1
+        assert op.f in {"read", "write", "cas"}
+        if op.f == "cas":
+            assert isinstance(op.value, list) and len(op.value) == 2
+    assert all(n <= 10 for n in per_key.values())
+    assert len(per_key) >= 30
+
+
+def test_single_key_has_no_key() -> None:
+    wl = workload(_test(keys="single"))
+    sim = g.simulate(g.clients(g.limit(50, wl.generator)), concurrency=3)
+    assert {op.key for op in sim.invocations()} == {None}
+
+
+@pytest.mark.parametrize("opts", [{"keys": "many"}, {"values": "0"}, {"colour": "red"},
+                                  {"ops-per-key": "x"}])
+def test_bad_options_are_named(opts: dict[str, str]) -> None:
+    with pytest.raises(WorkloadOptionError, match="register option"):
+        RegisterOptions.parse(opts)
+
+
+def _op(i: int, t: OpType, p: int, f: str, v: object, *, key: int = 1) -> Op:
+    return Op(index=i, time=i, type=t, process=p, f=f, value=v, key=key)  # type: ignore[arg-type]
+
+
+def test_checker_finds_a_stale_read_and_accepts_a_good_history() -> None:
+    wl = workload(_test())
+    good = [
+        _op(0, OpType.INVOKE, 0, "write", 3), _op(1, OpType.OK, 0, "write", 3),
+        _op(2, OpType.INVOKE, 1, "read", None), _op(3, OpType.OK, 1, "read", 3),
+    ]
+    bad = [*good[:2], _op(2, OpType.INVOKE, 1, "read", None), _op(3, OpType.OK, 1, "read", 4)]
+    test = _test()
+    assert wl.checker.check(test, history_of(good)).verdict is Verdict.VALID
+    result = wl.checker.check(test, history_of(bad))
+    assert result.verdict is Verdict.INVALID
+    assert result.to_json()["verdict"] == "invalid"
+
+
+def test_no_successful_operation_is_unknown() -> None:
+    wl = workload(_test())
+    only_fails = [_op(0, OpType.INVOKE, 0, "write", 3), _op(1, OpType.FAIL, 0, "write", None)]
+    assert wl.checker.check(_test(), history_of(only_fails)).verdict is Verdict.UNKNOWN

@@ -1,0 +1,151 @@
+"""The register workload: read / write / cas on one key or on many independent keys.
+
+Options (``--workload-opt K=V``): ``keys`` = ``single`` or ``multi`` (default multi: a few keys
+active at once, each retired after ``ops-per-key`` operations, which keeps every key's history
+small enough to check), ``active-keys`` (default 3), ``ops-per-key`` (default 200), ``values``
+(writes and cas use values 0..values-1, default 5), ``check-time-limit`` (seconds, default 60).
+Checked by the linearizability checker with the ``cas-register`` model, plus basic statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from checkers.linearizable import LinearizabilityResult, check, get_model
+from harness.config import TestConfig
+from harness.generators import (
+    PENDING,
+    Context,
+    Generator,
+    Invocation,
+    Rng,
+    Step,
+    derive_seed,
+    emit,
+)
+from harness.history import History
+from harness.ops import Op
+from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+
+FS = ("read", "write", "cas")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RegisterOptions:
+    multi_key: bool = True
+    active_keys: int = 3
+    ops_per_key: int = 200
+    values: int = 5
+    check_time_limit_s: float = 60.0
+
+    @classmethod
+    def parse(cls, options: Mapping[str, str]) -> RegisterOptions:
+        known = {"keys", "active-keys", "ops-per-key", "values", "check-time-limit"}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise WorkloadOptionError(
+                f"unknown register option(s) {', '.join(unknown)}; known: "
+                f"{', '.join(sorted(known))}"
+            )
+        keys = options.get("keys", "multi")
+        if keys not in ("single", "multi"):
+            raise WorkloadOptionError(f"register option keys: expected single or multi, "
+                                      f"got {keys!r}")
+
+        def positive(key: str, default: int) -> int:
+            raw = options.get(key)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise WorkloadOptionError(f"register option {key}: expected an integer, "
+                                          f"got {raw!r}") from None
+            if value < 1:
+                raise WorkloadOptionError(f"register option {key}: must be at least 1")
+            return value
+
+        raw_limit = options.get("check-time-limit", "60")
+        try:
+            limit = float(raw_limit)
+        except ValueError:
+            raise WorkloadOptionError(f"register option check-time-limit: expected seconds, "
+                                      f"got {raw_limit!r}") from None
+        return cls(
+            multi_key=keys == "multi",
+            active_keys=positive("active-keys", 3),
+            ops_per_key=positive("ops-per-key", 200),
+            values=positive("values", 5),
+            check_time_limit_s=limit,
+        )
+
+
+def random_op(rng: Rng, values: int) -> Invocation:
+    f = FS[rng.below(3)]
+    if f == "read":
+        return Invocation(f="read")
+    if f == "write":
+        return Invocation(f="write", value=rng.below(values))
+    return Invocation(f="cas", value=[rng.below(values), rng.below(values)])
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterOps:
+    """Endless register operations; with ``multi_key``, over a rolling set of keys."""
+
+    options: RegisterOptions
+    seed: int
+    active: tuple[tuple[int, int], ...] = ()
+    """(key, operations left) of the keys in use."""
+    next_key: int = 0
+
+    def op(self, ctx: Context) -> Step:
+        if not ctx.free:
+            return PENDING
+        rng = Rng(self.seed)
+        inv = random_op(rng, self.options.values)
+        if not self.options.multi_key:
+            out = emit(ctx, inv)
+            assert out is not None
+            return out, RegisterOps(self.options, rng.state)
+        active, next_key = list(self.active), self.next_key
+        while len(active) < self.options.active_keys:
+            active.append((next_key, self.options.ops_per_key))
+            next_key += 1
+        slot = rng.below(len(active))
+        key, left = active[slot]
+        if left <= 1:
+            active[slot] = (next_key, self.options.ops_per_key)
+            next_key += 1
+        else:
+            active[slot] = (key, left - 1)
+        out = emit(ctx, Invocation(f=inv.f, value=inv.value, key=key))
+        assert out is not None
+        return out, RegisterOps(self.options, rng.state, tuple(active), next_key)
+
+    def update(self, ctx: Context, event: Op) -> Generator:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class LinearizableRegister:
+    time_limit_s: float
+
+    def check(self, test: TestConfig, history: History) -> LinearizabilityResult:
+        return check(history, get_model("cas-register"), time_limit=self.time_limit_s)
+
+
+def workload(test: TestConfig) -> Workload:
+    options = RegisterOptions.parse(dict(test.workload_options))
+    return Workload(
+        name="register",
+        generator=RegisterOps(options, derive_seed(test.seed, "register")),
+        checker=Compose({
+            "linearizable": LinearizableRegister(options.check_time_limit_s),
+            "stats": StatsChecker(),
+        }),
+    )
+
+
+__all__ = ["LinearizableRegister", "RegisterOps", "RegisterOptions", "random_op", "workload"]
