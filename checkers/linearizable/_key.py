@@ -5,36 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from checkers.linearizable._explain import explain_failure, impossible_counterexample
 from checkers.linearizable._model import (
     UNKNOWN,
     Frozen,
     Input,
     Model,
     Output,
-    default_describe_operation,
     freeze,
 )
 from checkers.linearizable._prune import droppable
 from checkers.linearizable._result import (
     Counterexample,
     KeyResult,
-    OperationRef,
-    PartialLinearization,
-    StuckOperation,
-    StuckReason,
     UnknownReason,
 )
-from checkers.linearizable._search import Outcome, Prefix, SearchResult, search
-from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, encode, ranks
-from checkers.linearizable._table import ILLEGAL, UNSET, ModelError, Transitions
+from checkers.linearizable._search import Outcome, SearchResult, search
+from checkers.linearizable._subhistory import Encoded, SubHistory, encode
+from checkers.linearizable._table import ILLEGAL, ModelError, Transitions
 from checkers.verdict import Verdict
 from harness.jsontypes import Scalar
 from harness.ops import OpType
 
-TAIL = 20
-"""Operations shown at the end of each partial linearization."""
-STUCK = 10
-"""Stuck operations shown per partial linearization."""
 ENUMERATE_STEPS = 100_000
 """Model steps allowed for enumerating a key's whole transition table (for pruning)."""
 ENUMERATE_STATES = 2_000
@@ -50,7 +42,8 @@ class Budget:
     max_memory: int
     """Estimated bytes of stored configurations, per sub-history."""
     prune: bool | None
-    """True: always prune; False: never; None: only when a first quick search does not decide."""
+    """True: always try; False: never; None: when the model's table is cheap to enumerate, or
+    when a quick search without pruning does not decide."""
     clock: Callable[[], float]
 
 
@@ -112,25 +105,12 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         return result(Verdict.VALID, pruned=pruned, configurations=outcome.configurations)
     if outcome.outcome is Outcome.NOT_LINEARIZABLE:
         detail: str | None = None
+        counterexample: Counterexample | None
         if impossible is not None:
-            ref = _reference(sub, model, enc.members[impossible])
-            detail = (
-                f"process {ref.process} {ref.description} is not allowed in any reachable state"
-            )
-            counterexample: Counterexample | None = Counterexample(
-                prefixes=(
-                    PartialLinearization(
-                        length=0,
-                        tail=(),
-                        state="any reachable state",
-                        stuck=(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL),),
-                        stuck_total=1,
-                    ),
-                )
-            )
+            counterexample, detail = impossible_counterexample(sub, model, enc, impossible)
         else:
             try:
-                counterexample = _counterexample(sub, model, table, enc, outcome.longest)
+                counterexample = explain_failure(sub, model, table, enc, outcome.longest)
             except ModelError as e:  # cannot happen for states the search reached; be safe
                 counterexample = None
                 detail = f"could not explain: {e}"
@@ -223,78 +203,6 @@ def _decide(
         if table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
             return enumerated()
     return run(full, budget.max_configurations), full, None
-
-
-def _reference(sub: SubHistory, model: Model[Hashable], position: int) -> OperationRef:
-    op = sub.operations[position]
-    input, output = class_of(op)
-    try:
-        description = model.describe_operation(input, output)
-    except Exception:  # a user's describe function must not lose the verdict
-        description = default_describe_operation(input, output)
-    return OperationRef(
-        index=sub.indices[position],
-        process=op.process,
-        f=op.f,
-        value=op.value,
-        output=None if op.ret is None else op.output,
-        type=op.type,
-        call=op.call,
-        ret=op.ret,
-        description=description,
-    )
-
-
-def _describe_state(model: Model[Hashable], state: Hashable) -> str:
-    try:
-        return model.describe_state(state)
-    except Exception:  # a user's describe function must not lose the verdict
-        return repr(state)
-
-
-def _counterexample(
-    sub: SubHistory,
-    model: Model[Hashable],
-    table: Transitions,
-    enc: Encoded,
-    longest: tuple[Prefix, ...],
-) -> Counterexample:
-    prefixes = []
-    rank = ranks(enc)
-    for prefix in longest:
-        done = set(prefix.ops)
-        pending_returns = [
-            rank[2 * i + 1] for i in range(len(enc.cls)) if enc.det[i] and i not in done
-        ]
-        horizon = min(pending_returns, default=len(enc.order))
-        candidates = [i for i in range(len(enc.cls)) if i not in done and rank[2 * i] < horizon]
-        candidates.sort(key=lambda i: rank[2 * i])
-        stuck = []
-        for i in candidates[:STUCK]:
-            after = table.rows[prefix.state][enc.cls[i]]
-            if after == UNSET:
-                after = table.compute(prefix.state, enc.cls[i])
-            ref = _reference(sub, model, enc.members[i])
-            if after == ILLEGAL:
-                stuck.append(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL))
-            else:
-                stuck.append(
-                    StuckOperation(
-                        operation=ref,
-                        reason=StuckReason.DEAD_END,
-                        next_state=_describe_state(model, table.states[after]),
-                    )
-                )
-        prefixes.append(
-            PartialLinearization(
-                length=len(prefix.nodes),
-                tail=tuple(_reference(sub, model, enc.members[i]) for i in prefix.ops[-TAIL:]),
-                state=_describe_state(model, table.states[prefix.state]),
-                stuck=tuple(stuck),
-                stuck_total=len(candidates),
-            )
-        )
-    return Counterexample(prefixes=tuple(prefixes))
 
 
 __all__ = ["Budget", "check_sub"]
