@@ -187,7 +187,7 @@ def _run_stages(
     interpreter = Interpreter(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,
         generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
-        concurrency=test.concurrency, op_timeout_s=test.op_timeout,
+        concurrency=test.concurrency, op_timeout_s=test.op_timeout, keep_history=False,
     )
 
     def faults() -> Sequence[str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from checkers.linearizable import LinearizabilityResult, check, get_model
 from harness.config import TestConfig
 from harness.generators import (
     PENDING,
@@ -27,6 +27,9 @@ from harness.generators import (
 from harness.history import History
 from harness.ops import Op
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+
+if TYPE_CHECKING:
+    from checkers.linearizable import LinearizabilityResult
 
 FS = ("read", "write", "cas")
 
@@ -133,6 +136,9 @@ class LinearizableRegister:
     time_limit_s: float
 
     def check(self, test: TestConfig, history: History) -> LinearizabilityResult:
+        # imported here: the checker's imports cost a noticeable part of `splitbrain run` startup
+        from checkers.linearizable import check, get_model
+
         return check(history, get_model("cas-register"), time_limit=self.time_limit_s)
 
 
