@@ -20,8 +20,11 @@ from harness.history import History, Operation
 from harness.jsontypes import Scalar
 from harness.ops import OpType
 
-DEFAULT_MAX_CONFIGURATIONS = 2_000_000
-"""Per sub-history cap on stored search configurations (about 200 bytes each)."""
+DEFAULT_MAX_CONFIGURATIONS = 10_000_000
+"""Per sub-history cap on stored search configurations."""
+DEFAULT_MAX_MEMORY = 1 << 30
+"""Per sub-history cap on the estimated bytes of stored search configurations (each worker
+process searches one sub-history at a time)."""
 PARALLEL_MIN_OPERATIONS = 20_000
 """Below this many operations, worker processes cost more than they save."""
 
@@ -37,6 +40,7 @@ def check(
     *,
     time_limit: float | None = 30.0,
     max_configurations: int = DEFAULT_MAX_CONFIGURATIONS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
     workers: int | None = None,
     prune: bool | None = None,
     stop_on_invalid: bool = False,
@@ -47,12 +51,18 @@ def check(
 
     ``fail`` operations did not happen and are left out; ``info`` ones may have taken effect at any
     time after their invocation, or never. Keys (the op ``key`` field, then the model's partition)
-    are checked independently. ``time_limit`` (seconds, ``None`` = no limit) and
-    ``max_configurations`` (per key) turn into ``unknown`` for the keys they stop, with every
-    other key's verdict kept. ``workers``: processes to use (``None`` = all cores when the history
-    is big enough to pay for them; 1 = in this process). ``prune``: ``None`` = drop operations that
-    cannot change the verdict only when a quick first search does not decide; ``True`` always;
-    ``False`` never.
+    are checked independently.
+
+    Budget: ``time_limit`` (seconds for the whole check, ``None`` = no limit), and
+    ``max_configurations`` and ``max_memory`` (estimated bytes) per key. A key that exceeds them
+    is ``unknown``, and every other key keeps its verdict.
+
+    ``workers``: processes to use (``None`` = every core when the history is big enough to pay for
+    forking; 1 = in this process). ``prune``: drop operations that cannot change the verdict
+    (``None`` = when the model's transition table is cheap to enumerate, or when a quick search
+    does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: leave the
+    remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
+    after each key. ``clock`` is injectable for tests.
     """
     erased = cast(Model[Hashable], model)
     started = clock()
@@ -60,7 +70,11 @@ def check(
     operations = _operations(history)
     subs = split(operations, erased)
     budget = Budget(
-        deadline=deadline, max_configurations=max_configurations, prune=prune, clock=clock
+        deadline=deadline,
+        max_configurations=max_configurations,
+        max_memory=max_memory,
+        prune=prune,
+        clock=clock,
     )
     count = workers if workers is not None else _auto_workers(subs)
     # The search allocates many short-lived objects and no reference cycles: the cycle collector
@@ -110,7 +124,11 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
             )
             continue
         position = {id(op): i for op, i in zip(ops, indices, strict=True)}
-        for group, members in model.partition(ops).items():
+        try:
+            groups = dict(model.partition(ops))
+        except Exception:  # a user's partition bug: check the key whole (the model will judge)
+            groups = {"-": ops}
+        for group, members in groups.items():
             subs.append(
                 SubHistory(
                     key=key,
@@ -250,4 +268,4 @@ def _parallel(
     return [results[i] if i in results else _stopped(subs[i]) for i in range(len(subs))]
 
 
-__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "Progress", "check", "split"]
+__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "DEFAULT_MAX_MEMORY", "Progress", "check", "split"]

@@ -25,7 +25,7 @@ from checkers.linearizable._result import (
     UnknownReason,
 )
 from checkers.linearizable._search import Outcome, Prefix, SearchResult, search
-from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, encode
+from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, encode, ranks
 from checkers.linearizable._table import ILLEGAL, UNSET, ModelError, Transitions
 from checkers.verdict import Verdict
 from harness.jsontypes import Scalar
@@ -47,6 +47,8 @@ class Budget:
 
     deadline: float | None
     max_configurations: int
+    max_memory: int
+    """Estimated bytes of stored configurations, per sub-history."""
     prune: bool | None
     """True: always prune; False: never; None: only when a first quick search does not decide."""
     clock: Callable[[], float]
@@ -155,6 +157,7 @@ def _decide(
             enc,
             table,
             max_configurations=max_configurations,
+            max_memory=budget.max_memory,
             deadline=budget.deadline,
             clock=budget.clock,
         )
@@ -216,14 +219,15 @@ def _counterexample(
     longest: tuple[Prefix, ...],
 ) -> Counterexample:
     prefixes = []
+    rank = ranks(enc)
     for prefix in longest:
         done = set(prefix.ops)
         pending_returns = [
-            enc.rank[2 * i + 1] for i in range(len(enc.cls)) if enc.det[i] and i not in done
+            rank[2 * i + 1] for i in range(len(enc.cls)) if enc.det[i] and i not in done
         ]
         horizon = min(pending_returns, default=len(enc.order))
-        candidates = [i for i in range(len(enc.cls)) if i not in done and enc.rank[2 * i] < horizon]
-        candidates.sort(key=lambda i: enc.rank[2 * i])
+        candidates = [i for i in range(len(enc.cls)) if i not in done and rank[2 * i] < horizon]
+        candidates.sort(key=lambda i: rank[2 * i])
         stuck = []
         for i in candidates[:STUCK]:
             after = table.rows[prefix.state][enc.cls[i]]

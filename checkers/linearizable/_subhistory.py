@@ -39,14 +39,13 @@ def class_of(operation: Operation) -> tuple[Input, Output]:
 class Encoded:
     """A sub-history as integers: operation ``i`` has class ``cls[i]``; ``det[i]`` is False for
     indeterminate operations; ``order`` lists event nodes (``2i`` = call, ``2i + 1`` = return) in
-    real-time order, and ``rank[node]`` is a node's position in it."""
+    real-time order."""
 
     members: tuple[int, ...]
     """Positions (in the sub-history) of the operations kept after pruning."""
     cls: tuple[int, ...]
     det: tuple[bool, ...]
     order: tuple[int, ...]
-    rank: dict[int, int]
     chain: tuple[int, ...]
     """For an indeterminate operation, the previous indeterminate operation of the same class in
     invocation order (-1 if none). Same-class indeterminate operations are interchangeable, so
@@ -83,9 +82,13 @@ def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequenc
         cls=tuple(kept_cls),
         det=tuple(det),
         order=order,
-        rank={node: r for r, node in enumerate(order)},
         chain=tuple(chain),
     )
 
 
-__all__ = ["Encoded", "SubHistory", "class_of", "encode"]
+def ranks(enc: Encoded) -> dict[int, int]:
+    """Each event node's position in the real-time order."""
+    return {node: r for r, node in enumerate(enc.order)}
+
+
+__all__ = ["Encoded", "SubHistory", "class_of", "encode", "ranks"]

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import random
 import time
 import urllib.parse
@@ -222,14 +223,10 @@ class RaftNode:
             self._wake.clear()
             now = loop.time()
             due = int((now - last_tick) / interval)
-            if due:
-                if due > 100:
-                    due = 100
-                    last_tick = now
-                else:
-                    last_tick += due * interval
-                for _ in range(due):
-                    core.tick()
+            if due > 100:
+                last_tick = now
+            else:
+                last_tick += due * interval
             inbox = self._inbox
             while inbox:
                 item = inbox.popleft()
@@ -246,12 +243,19 @@ class RaftNode:
                         _resolve(item.future, False)
                 else:
                     core.step(item)
-            ready = core.ready()
+            if due:
+                # Messages first, then time: a node whose loop was starved (load, SIGSTOP) hears
+                # what its leader sent meanwhile before it may time out. Followers apply at most
+                # a few ticks per wake-up, so a stall alone does not start an election.
+                for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
+                    core.tick()
             try:
-                await self._handle_ready(ready)
-            except OSError:
-                log.exception("storage failed; stopping the node")
-                raise
+                await self._handle_ready(core.ready())
+            except Exception:
+                # A node that cannot persist or whose state is broken must not linger.
+                log.exception("fatal error in the Raft loop; exiting")
+                logging.shutdown()
+                os._exit(1)
 
     async def _handle_ready(self, ready: Ready) -> None:
         loop = asyncio.get_running_loop()

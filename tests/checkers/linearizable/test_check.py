@@ -215,3 +215,29 @@ def test_worker_processes_give_the_same_results() -> None:
     assert [(k.key, k.verdict) for k in alone.keys] == [(k.key, k.verdict) for k in pooled.keys]
     assert [k.verdict.value for k in pooled.keys] == ["invalid", "valid", "invalid"]
     assert pooled.keys[0].counterexample == alone.keys[0].counterexample
+
+
+def test_memory_bound_in_bytes_gives_unknown() -> None:
+    result = check(hard(12), REGISTER, max_memory=50_000, time_limit=None)
+    assert result.verdict is Verdict.UNKNOWN
+    assert result.keys[0].reason is UnknownReason.MEMORY_LIMIT
+
+
+@pytest.mark.parametrize("prune", [None, False])
+def test_long_single_key_history(prune: bool | None) -> None:
+    # Two processes alternate overlapping writes and reads for 3,000 operations; the memo keys
+    # stay small because everything before the frontier is linearized.
+    specs = []
+    t = 0
+    for i in range(1500):
+        specs.append(f"0 write {i} {i} {t} {t + 2}")
+        specs.append(f"1 read _ {i} {t + 1} {t + 3}")
+        t += 4
+    good = ops(*specs)
+    assert check(good, REGISTER, prune=prune).verdict is Verdict.VALID
+    bad = ops(*specs[:-1], f"1 read _ 7 {t - 3} {t - 1}")
+    result = check(bad, REGISTER, prune=prune)
+    assert result.verdict is Verdict.INVALID
+    counterexample = result.keys[0].counterexample
+    assert counterexample is not None
+    assert counterexample.prefixes[0].length == len(specs) - 1

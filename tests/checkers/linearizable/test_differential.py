@@ -24,6 +24,7 @@ class Shape:
     processes: int
     crash: float
     corrupt: float
+    late: float
     unique: bool
 
 
@@ -34,6 +35,7 @@ shapes = st.builds(
     processes=st.integers(1, 4),
     crash=st.sampled_from([0.0, 0.2, 0.5]),
     corrupt=st.sampled_from([0.0, 0.2, 0.5]),
+    late=st.sampled_from([0.0, 0.5, 1.0]),
     unique=st.booleans(),
 )
 
@@ -51,6 +53,7 @@ def test_agrees_with_brute_force(name: str, shape: Shape) -> None:
         processes=shape.processes,
         crash=shape.crash,
         corrupt=shape.corrupt,
+        late=shape.late,
     )
     expected = (
         Verdict.VALID if brute_force_linearizable(history.operations(), model) else Verdict.INVALID
