@@ -101,7 +101,9 @@ def check(
 
 
 def _operations(history: History | Sequence[Operation]) -> list[Operation]:
-    items = history.operations() if isinstance(history, History) else list(history)
+    if isinstance(history, History):
+        return history.operations()
+    items = list(history)
     for item in items:
         if not isinstance(item, Operation):
             raise TypeError(f"check() needs a History or a list of Operation, got an item {item!r}")

@@ -88,7 +88,8 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     cls: list[int] = []
     for op in sub.operations:
         value = freeze(op.value)
-        output: Output = UNKNOWN if op.type is OpType.INFO else freeze(op.output)
+        indeterminate = op.type is OpType.INFO or op.ret is None
+        output: Output = UNKNOWN if indeterminate else freeze(op.output)
         raw = (op.f, value, op.key, output)
         c = interned.get(raw)
         if c is None:
@@ -97,7 +98,7 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         cls.append(c)
     try:
         table = Transitions(model, classes)
-        outcome, enc = _decide(sub, table, cls, budget)
+        outcome, enc, impossible = _decide(sub, table, cls, budget)
     except ModelError as e:
         return result(
             Verdict.UNKNOWN,
@@ -110,13 +111,29 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     if outcome.outcome is Outcome.LINEARIZABLE:
         return result(Verdict.VALID, pruned=pruned, configurations=outcome.configurations)
     if outcome.outcome is Outcome.NOT_LINEARIZABLE:
-        try:
-            counterexample = _counterexample(sub, model, table, enc, outcome.longest)
-        except ModelError as e:  # cannot happen for states the search reached; be safe
-            counterexample = None
-            detail: str | None = f"could not explain: {e}"
+        detail: str | None = None
+        if impossible is not None:
+            ref = _reference(sub, model, enc.members[impossible])
+            detail = (
+                f"process {ref.process} {ref.description} is not allowed in any reachable state"
+            )
+            counterexample: Counterexample | None = Counterexample(
+                prefixes=(
+                    PartialLinearization(
+                        length=0,
+                        tail=(),
+                        state="any reachable state",
+                        stuck=(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL),),
+                        stuck_total=1,
+                    ),
+                )
+            )
         else:
-            detail = None
+            try:
+                counterexample = _counterexample(sub, model, table, enc, outcome.longest)
+            except ModelError as e:  # cannot happen for states the search reached; be safe
+                counterexample = None
+                detail = f"could not explain: {e}"
         return result(
             Verdict.INVALID,
             pruned=pruned,
@@ -140,9 +157,20 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     )
 
 
+def _impossible(table: Transitions, enc: Encoded) -> int | None:
+    """An encoded determinate operation that no reachable state allows, if any (the table must be
+    fully enumerated): it can never be linearized, so the sub-history is not linearizable."""
+    rows = table.rows
+    classes = {c for c, d in zip(enc.cls, enc.det, strict=True) if d}
+    impossible = {c for c in classes if all(row[c] == ILLEGAL for row in rows)}
+    if not impossible:
+        return None
+    return next(i for i, c in enumerate(enc.cls) if enc.det[i] and c in impossible)
+
+
 def _decide(
     sub: SubHistory, table: Transitions, cls: list[int], budget: Budget
-) -> tuple[SearchResult, Encoded]:
+) -> tuple[SearchResult, Encoded, int | None]:
     """Prune if the model's table is small enough to enumerate, then search.
 
     In automatic mode the up-front enumeration gets a budget proportional to the sub-history's
@@ -167,21 +195,34 @@ def _decide(
         members = [i for i in every if not drop[i]]
         return full if len(members) == len(cls) else encode(sub.operations, cls, members)
 
+    quick = min(budget.max_configurations, 10 * len(cls) + 10_000)
+
+    def enumerated() -> tuple[SearchResult, Encoded, int | None]:
+        enc = pruned()
+        impossible = _impossible(table, enc)
+        if impossible is None:
+            return run(enc, budget.max_configurations), enc, None
+        # Not linearizable whatever the search says; it only looks for a better explanation.
+        first = run(enc, quick)
+        if first.outcome is Outcome.NOT_LINEARIZABLE:
+            return first, enc, None
+        verdict = SearchResult(
+            outcome=Outcome.NOT_LINEARIZABLE, configurations=first.configurations, longest=()
+        )
+        return verdict, enc, impossible
+
     if budget.prune is False or (budget.prune is None and all(full.det)):
-        return run(full, budget.max_configurations), full
+        return run(full, budget.max_configurations), full, None
     cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * len(cls) + 1000)
     if table.enumerate(cheap, ENUMERATE_STATES):
-        enc = pruned()
-        return run(enc, budget.max_configurations), enc
+        return enumerated()
     if budget.prune is None:
-        quick = min(budget.max_configurations, 10 * len(cls) + 10_000)
         first = run(full, quick)
         if first.outcome is not Outcome.MEMORY_LIMIT or quick == budget.max_configurations:
-            return first, full
+            return first, full, None
         if table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
-            enc = pruned()
-            return run(enc, budget.max_configurations), enc
-    return run(full, budget.max_configurations), full
+            return enumerated()
+    return run(full, budget.max_configurations), full, None
 
 
 def _reference(sub: SubHistory, model: Model[Hashable], position: int) -> OperationRef:

@@ -130,6 +130,7 @@ def search(
     low = 0
     remaining = n_det
     state = 0
+    row = rows[0]
     entry = nxt[head]
     countdown = CHECK_EVERY
     while True:
@@ -162,6 +163,7 @@ def search(
                 )
             entry = stack_nodes.pop()
             state = stack_states.pop()
+            row = rows[state]
             low = stack_lows.pop()
             det_rel = stack_rels.pop()
             op = entry >> 1
@@ -179,7 +181,7 @@ def search(
             entry = nxt[entry]
             continue
         op = entry >> 1
-        after = rows[state][cls[op]]
+        after = row[cls[op]]
         if after == UNSET:
             after = compute(state, cls[op])
             if after >= 1 << STATE_BITS:
@@ -214,6 +216,7 @@ def search(
                     stack_rels.append(det_rel)
                     op_done[op] = 1
                     state = after
+                    row = rows[state]
                     nxt[prv[entry]] = nxt[entry]
                     prv[nxt[entry]] = prv[entry]
                     if det[op]:

@@ -31,7 +31,8 @@ class SubHistory:
 def class_of(operation: Operation) -> tuple[Input, Output]:
     """The model's view of an operation: its frozen input and output."""
     input = Input(f=operation.f, value=freeze(operation.value), key=operation.key)
-    output: Output = UNKNOWN if operation.type is OpType.INFO else freeze(operation.output)
+    indeterminate = operation.type is OpType.INFO or operation.ret is None
+    output: Output = UNKNOWN if indeterminate else freeze(operation.output)
     return input, output
 
 
