@@ -32,6 +32,7 @@ from harness.runtime.netns import NetnsRuntime, check_prerequisites
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
 from nemesis.registry import NemesisPackage, build
+from reports import build_report
 from targets.registry import get_target
 from workloads.base import Workload
 from workloads.registry import get_workload
@@ -149,7 +150,19 @@ def run_test(
         log.warning("interrupted by %s; torn down", e)
     if guard is not None:
         guard.unshield()
-    return _analyse(the_plan, run, log, obs, interrupted)
+    outcome = _analyse(the_plan, run, log, obs, interrupted)
+    _write_report(run.path, obs)
+    return outcome
+
+
+def _write_report(run_dir: Path, obs: RunObserver) -> None:
+    """Render ``report.html``; a report that cannot be written never changes the outcome."""
+    obs.phase("writing the report")
+    try:
+        build_report(run_dir)
+    except Exception as e:  # the verdict is in results.json whatever happens here
+        logging.getLogger("splitbrain.run").warning(
+            "report.html not written: %s: %s", type(e).__name__, e)
 
 
 def _detach(log: logging.Logger, handler: logging.Handler) -> None:
