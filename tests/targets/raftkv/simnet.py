@@ -62,7 +62,11 @@ class SimCluster:
         election_ticks: int = 10,
         heartbeat_ticks: int = 2,
         max_entries_per_message: int = 100,
+        lease_clocks: dict[str, Callable[[], float]] | None = None,
+        lease_seconds: float = 0.0,
     ) -> None:
+        self.lease_clocks = lease_clocks or {}
+        self.lease_seconds = lease_seconds
         self.ids = tuple(f"n{i + 1}" for i in range(n))
         self.rng = random.Random(seed)
         self.election_ticks = election_ticks
@@ -85,6 +89,7 @@ class SimCluster:
             election_ticks=self.election_ticks,
             heartbeat_ticks=self.heartbeat_ticks,
             max_entries_per_message=self.max_entries,
+            lease_seconds=self.lease_seconds,
         )
         return RaftCore(
             config,
@@ -92,6 +97,7 @@ class SimCluster:
             hard_state=disk.hard_state,
             log=disk.load(),
             snapshot=disk.snapshot,
+            lease_clock=self.lease_clocks.get(node_id),
         )
 
     # -------------------------------------------------------------- faults
