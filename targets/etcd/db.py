@@ -7,6 +7,7 @@ HasLogFiles. Not clock-controllable: etcd is a Go binary and ignores libfaketime
 from __future__ import annotations
 
 import shutil
+import socket
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
@@ -100,6 +101,8 @@ class EtcdDB:
         self._start(ctx, node, need_leader=True)
 
     def start(self, ctx: RunContext, node: str) -> None:
+        """Restart after a kill: ready once the client port accepts connections (a member cut
+        off from the majority cannot answer more, and the nemesis must not wait for the heal)."""
         self._start(ctx, node, need_leader=False)
 
     def _start(self, ctx: RunContext, node: str, *, need_leader: bool) -> None:
@@ -107,11 +110,21 @@ class EtcdDB:
                                  log_path=self._log_path(ctx, node))
         if proc is None:
             return
-        what = "no leader known" if need_leader else "no answer on /v3/maintenance/status"
-        self._procs.wait_ready(
-            node, proc, lambda: self._status_ok(ctx, node, need_leader=need_leader),
-            timeout_s=self.options.ready_timeout_s, what=what,
-        )
+        if need_leader:
+            ready, what = (lambda: self._status_ok(ctx, node, need_leader=True)), "no leader known"
+        else:
+            ready, what = (lambda: self._listening(ctx, node)), "client port not listening"
+        self._procs.wait_ready(node, proc, ready, timeout_s=self.options.ready_timeout_s,
+                               what=what)
+
+    def _listening(self, ctx: RunContext, node: str) -> bool:
+        try:
+            with socket.create_connection(
+                (ctx.runtime.address(node), self.options.client_port), timeout=0.5
+            ):
+                return True
+        except OSError:
+            return False
 
     def teardown(self, ctx: RunContext, node: str) -> None:
         self._procs.stop(node, timeout_s=1.0)
