@@ -45,7 +45,13 @@ def _etcd(test: TestConfig) -> Target:
     return target(test)
 
 
-TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv, "etcd": _etcd}
+def _redis(test: TestConfig) -> Target:
+    from targets.redis.target import target
+
+    return target(test)
+
+
+TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv, "etcd": _etcd, "redis": _redis}
 
 
 def get_target(test: TestConfig) -> Target:
