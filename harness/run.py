@@ -23,8 +23,9 @@ from harness import generators as g
 from harness.clock import Clock, MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter, Stats
-from harness.jsonl import JsonlWriter, read_jsonl
+from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
 from harness.runtime.netns import NetnsRuntime, check_prerequisites
@@ -96,7 +97,7 @@ def plan(test: TestConfig) -> Plan:
     )
 
 
-def test_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
+def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
     """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
     nemesis schedule for ``time_limit``, then its final (healing) ops; then, once every client is
     idle, the workload's final operations."""
@@ -140,13 +141,17 @@ def run_test(
     try:
         with ExitStack() as stack:
             stack.callback(_detach, log, handler)
-            _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
-            if guard is not None:
-                guard.shield()  # teardown (the stack unwinding) runs to the end
-            obs.phase("tearing down")
+            try:
+                _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
+            finally:
+                if guard is not None:
+                    guard.shield()  # teardown (the stack unwinding) runs to the end
+                obs.phase("tearing down")
     except Interrupted as e:
         interrupted = e
         log.warning("interrupted by %s; torn down", e)
+    if guard is not None:
+        guard.unshield()
     return _analyse(the_plan, run, log, obs, interrupted)
 
 
@@ -180,11 +185,11 @@ def _run_stages(
     stack.callback(setup_client.teardown, ctx)
     nemesis = the_plan.nemesis.nemesis.setup(ctx)
     stack.callback(nemesis.teardown, ctx)
-    writer = JsonlWriter(run.history)
+    writer = HistoryLog(run.history)
     stack.callback(writer.close)
     interpreter = Interpreter(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,
-        generator=test_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
+        generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
         concurrency=test.concurrency, op_timeout_s=test.op_timeout,
     )
 
@@ -255,6 +260,12 @@ def _analyse(
         result = the_plan.workload.checker.check(test, history)
         verdict = result.verdict
         results = {"verdict": verdict.value, "workload": result.to_json()}
+    except Interrupted as e:
+        verdict = Verdict.UNKNOWN
+        results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
+        write_json(run.results, results)
+        return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
+                          results=results, interrupted=True)
     except Exception as e:  # a checker that raises never loses the run
         log.exception("checker failed")
         verdict = Verdict.UNKNOWN
@@ -269,7 +280,7 @@ __all__ = [
     "QuietObserver",
     "RunObserver",
     "RunOutcome",
+    "build_generator",
     "plan",
     "run_test",
-    "test_generator",
 ]

@@ -3,10 +3,11 @@ pays), and merge the verdicts. The search itself knows nothing of this layer."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from typing import TypeVar, cast
 
@@ -62,12 +63,20 @@ def check(
         deadline=deadline, max_configurations=max_configurations, prune=prune, clock=clock
     )
     count = workers if workers is not None else _auto_workers(subs)
-    if count > 1 and len(subs) > 1:
-        results = _parallel(
-            subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
-        )
-    else:
-        results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+    # The search allocates many short-lived objects and no reference cycles: the cycle collector
+    # would only rescan the caller's (possibly large) heap over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if count > 1 and len(subs) > 1:
+            results = _parallel(
+                subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
+            )
+        else:
+            results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+    finally:
+        if collecting:
+            gc.enable()
     return LinearizabilityResult(
         verdict=merge(r.verdict for r in results),
         model=model.name,
@@ -172,13 +181,35 @@ def _sequential(
 
 
 # Worker processes are forked, so they inherit the work (models may be closures, which do not
-# pickle); only the sub-history's number goes to a worker and only its KeyResult comes back.
-_WORK: list[tuple[Sequence[SubHistory], Model[Hashable], Budget]] = []
+# pickle); only chunk numbers go to the workers and only KeyResults come back.
+_WORK: list[tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = []
+CHUNKS_PER_WORKER = 4
+"""Sub-histories are sent in about this many chunks per worker (equal operation counts), so that
+per-task overhead stays small and one big key does not hold back the rest."""
 
 
-def _work_on(number: int) -> KeyResult:
-    subs, model, budget = _WORK[-1]
-    return check_sub(subs[number], model, budget)
+def _work_on(number: int) -> list[KeyResult]:
+    chunks, model, budget = _WORK[-1]
+    return [check_sub(sub, model, budget) for sub in chunks[number]]
+
+
+def _chunks(subs: Sequence[SubHistory], count: int) -> list[list[int]]:
+    """Sub-history numbers grouped into chunks of similar size, biggest first."""
+    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].operations))
+    wanted = max(1, count * CHUNKS_PER_WORKER)
+    size = max(1, sum(len(s.operations) for s in subs) // wanted)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    weight = 0
+    for i in order:
+        current.append(i)
+        weight += len(subs[i].operations)
+        if weight >= size:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _parallel(
@@ -190,23 +221,25 @@ def _parallel(
     stop_on_invalid: bool,
     progress: Progress | None,
 ) -> list[KeyResult]:
-    # Biggest first, so that one large key does not start last.
-    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].operations))
+    chunks = _chunks(subs, count)
     results: dict[int, KeyResult] = {}
-    _WORK.append((subs, model, budget))
+    _WORK.append(([[subs[i] for i in chunk] for chunk in chunks], model, budget))
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
-            futures: dict[Future[KeyResult], int] = {pool.submit(_work_on, i): i for i in order}
+            futures = {pool.submit(_work_on, n): chunk for n, chunk in enumerate(chunks)}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     if future.cancelled():
                         continue
+                    chunk = futures[future]
                     try:
-                        results[futures[future]] = future.result()
+                        for i, result in zip(chunk, future.result(), strict=True):
+                            results[i] = result
                     except Exception as e:  # a worker died (killed, out of memory): not a crash
-                        results[futures[future]] = _failed(subs[futures[future]], e)
+                        for i in chunk:
+                            results[i] = _failed(subs[i], e)
                     if progress is not None:
                         progress(len(results), len(subs))
                 if stop_on_invalid and any(r.verdict is Verdict.INVALID for r in results.values()):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from checkers.linearizable._model import Input, Model, Output, default_describe_operation
+from checkers.linearizable._model import (
+    UNKNOWN,
+    Frozen,
+    Input,
+    Model,
+    Output,
+    default_describe_operation,
+    freeze,
+)
 from checkers.linearizable._prune import droppable
 from checkers.linearizable._result import (
     Counterexample,
@@ -20,6 +28,8 @@ from checkers.linearizable._search import Outcome, Prefix, SearchResult, search
 from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, encode
 from checkers.linearizable._table import ILLEGAL, UNSET, ModelError, Transitions
 from checkers.verdict import Verdict
+from harness.jsontypes import Scalar
+from harness.ops import OpType
 
 TAIL = 20
 """Operations shown at the end of each partial linearization."""
@@ -71,15 +81,17 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
 
     if budget.deadline is not None and started > budget.deadline:
         return result(Verdict.UNKNOWN, pruned=0, configurations=0, reason=UnknownReason.NOT_STARTED)
-    interned: dict[tuple[Input, Output], int] = {}
+    interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
     classes: list[tuple[Input, Output]] = []
     cls: list[int] = []
     for op in sub.operations:
-        pair = class_of(op)
-        c = interned.get(pair)
+        value = freeze(op.value)
+        output: Output = UNKNOWN if op.type is OpType.INFO else freeze(op.output)
+        raw = (op.f, value, op.key, output)
+        c = interned.get(raw)
         if c is None:
-            c = interned[pair] = len(classes)
-            classes.append(pair)
+            c = interned[raw] = len(classes)
+            classes.append((Input(f=op.f, value=value, key=op.key), output))
         cls.append(c)
     try:
         table = Transitions(model, classes)
@@ -129,29 +141,44 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
 def _decide(
     sub: SubHistory, table: Transitions, cls: list[int], budget: Budget
 ) -> tuple[SearchResult, Encoded]:
-    every = range(len(sub.operations))
+    """Prune if the model's table is small enough to enumerate, then search.
+
+    In automatic mode the up-front enumeration gets a budget proportional to the sub-history's
+    size (cheap for the small value domains of real tests); if that is not enough, a quick search
+    without pruning runs first, and only if it does not decide is the table enumerated in full.
+    """
+    every = range(len(cls))
     full = encode(sub.operations, cls, every)
+
+    def run(enc: Encoded, max_configurations: int) -> SearchResult:
+        return search(
+            enc,
+            table,
+            max_configurations=max_configurations,
+            deadline=budget.deadline,
+            clock=budget.clock,
+        )
+
+    def pruned() -> Encoded:
+        drop = droppable(table, cls, full.det)
+        members = [i for i in every if not drop[i]]
+        return full if len(members) == len(cls) else encode(sub.operations, cls, members)
+
+    if budget.prune is False or (budget.prune is None and all(full.det)):
+        return run(full, budget.max_configurations), full
+    cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * len(cls) + 1000)
+    if table.enumerate(cheap, ENUMERATE_STATES):
+        enc = pruned()
+        return run(enc, budget.max_configurations), enc
     if budget.prune is None:
         quick = min(budget.max_configurations, 10 * len(cls) + 10_000)
-        first = search(
-            full, table, max_configurations=quick, deadline=budget.deadline, clock=budget.clock
-        )
+        first = run(full, quick)
         if first.outcome is not Outcome.MEMORY_LIMIT or quick == budget.max_configurations:
             return first, full
-    enc = full
-    if budget.prune is not False and table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
-        keep = droppable(table, cls, full.det)
-        members = [i for i in every if not keep[i]]
-        if len(members) < len(cls):
-            enc = encode(sub.operations, cls, members)
-    outcome = search(
-        enc,
-        table,
-        max_configurations=budget.max_configurations,
-        deadline=budget.deadline,
-        clock=budget.clock,
-    )
-    return outcome, enc
+        if table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
+            enc = pruned()
+            return run(enc, budget.max_configurations), enc
+    return run(full, budget.max_configurations), full
 
 
 def _reference(sub: SubHistory, model: Model[Hashable], position: int) -> OperationRef:

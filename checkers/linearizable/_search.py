@@ -25,6 +25,9 @@ CHECK_EVERY = 2048
 """Iterations between two looks at the clock and the memo size."""
 KEEP_PREFIXES = 3
 """How many distinct longest partial linearizations to keep for the counterexample."""
+STATE_BITS = 24
+"""A configuration is stored as one integer, ``linearized << STATE_BITS | state``; a table with
+more states than this stops the search with the memory limit."""
 
 
 class Outcome(Enum):
@@ -79,19 +82,21 @@ def search(
 
     cls = enc.cls
     det = enc.det
+    chain = enc.chain
     rows = table.rows
     compute = table.compute
-    bits = [1 << i for i in range(n)]
+    n_bits = [1 << (i + STATE_BITS) for i in range(n)]
+    done = bytearray(n)
     remaining = sum(det)
     if remaining == 0:
         return SearchResult(outcome=Outcome.LINEARIZABLE, configurations=0, longest=())
 
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     stack_nodes: list[int] = []
     stack_states: list[int] = []
     best_len = -1
     best: list[tuple[int, Prefix]] = []
-    linearized = 0
+    linearized = 0  # bit i + STATE_BITS: operation i is linearized
     state = 0
     entry = nxt[head]
     countdown = CHECK_EVERY
@@ -124,7 +129,8 @@ def search(
             entry = stack_nodes.pop()
             state = stack_states.pop()
             op = entry >> 1
-            linearized ^= bits[op]
+            linearized ^= n_bits[op]
+            done[op] = 0
             if det[op]:
                 ret = entry + 1
                 nxt[prv[ret]] = ret
@@ -135,39 +141,41 @@ def search(
             entry = nxt[entry]
             continue
         op = entry >> 1
-        c = cls[op]
-        after = rows[state][c]
+        after = rows[state][cls[op]]
         if after == UNSET:
-            after = compute(state, c)
-            rows = table.rows
+            after = compute(state, cls[op])
+            if after >= 1 << STATE_BITS:
+                return _stopped(Outcome.MEMORY_LIMIT, seen, best)
         if after >= 0:
-            candidate = linearized | bits[op]
-            config = (candidate, after)
-            if config not in seen:
-                seen.add(config)
-                stack_nodes.append(entry)
-                stack_states.append(state)
-                linearized = candidate
-                state = after
-                nxt[prv[entry]] = nxt[entry]
-                prv[nxt[entry]] = prv[entry]
-                if det[op]:
-                    ret = entry + 1
-                    nxt[prv[ret]] = nxt[ret]
-                    prv[nxt[ret]] = prv[ret]
-                    remaining -= 1
-                    if remaining == 0:
-                        return SearchResult(
-                            outcome=Outcome.LINEARIZABLE, configurations=len(seen), longest=()
-                        )
-                entry = nxt[head]
-                continue
+            earlier = chain[op]
+            if earlier < 0 or done[earlier]:
+                config = (linearized | n_bits[op]) | after
+                if config not in seen:
+                    seen.add(config)
+                    stack_nodes.append(entry)
+                    stack_states.append(state)
+                    linearized |= n_bits[op]
+                    done[op] = 1
+                    state = after
+                    nxt[prv[entry]] = nxt[entry]
+                    prv[nxt[entry]] = prv[entry]
+                    if det[op]:
+                        ret = entry + 1
+                        nxt[prv[ret]] = nxt[ret]
+                        prv[nxt[ret]] = prv[ret]
+                        remaining -= 1
+                        if remaining == 0:
+                            return SearchResult(
+                                outcome=Outcome.LINEARIZABLE,
+                                configurations=len(seen),
+                                longest=(),
+                            )
+                    entry = nxt[head]
+                    continue
         entry = nxt[entry]
 
 
-def _stopped(
-    outcome: Outcome, seen: set[tuple[int, int]], best: list[tuple[int, Prefix]]
-) -> SearchResult:
+def _stopped(outcome: Outcome, seen: set[int], best: list[tuple[int, Prefix]]) -> SearchResult:
     return SearchResult(
         outcome=outcome, configurations=len(seen), longest=tuple(p for _, p in best)
     )

@@ -47,6 +47,12 @@ class Encoded:
     det: tuple[bool, ...]
     order: tuple[int, ...]
     rank: dict[int, int]
+    chain: tuple[int, ...]
+    """For an indeterminate operation, the previous indeterminate operation of the same class in
+    invocation order (-1 if none). Same-class indeterminate operations are interchangeable, so
+    the search takes them in invocation order: any linearization using ``k`` of them can use the
+    ``k`` earliest instead, each placed where the ``i``-th was (``i`` of them were invoked by
+    then, so the ``i``-th earliest was too), with the same states."""
 
 
 def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequence[int]) -> Encoded:
@@ -65,12 +71,20 @@ def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequenc
             events.append((op.ret, 1, 2 * i + 1))
     events.sort()
     order = tuple(node for _, _, node in events)
+    chain = [-1] * len(members)
+    last: dict[int, int] = {}
+    for node in order:
+        i = node >> 1
+        if node & 1 == 0 and not det[i]:
+            chain[i] = last.get(kept_cls[i], -1)
+            last[kept_cls[i]] = i
     return Encoded(
         members=tuple(members),
         cls=tuple(kept_cls),
         det=tuple(det),
         order=order,
         rank={node: r for r, node in enumerate(order)},
+        chain=tuple(chain),
     )
 
 

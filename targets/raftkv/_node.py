@@ -142,6 +142,7 @@ class RaftNode:
             on_down=self._on_down,
         )
         self._http: asyncio.Server | None = None
+        self._seen: tuple[Role, int, str | None] = (Role.FOLLOWER, -1, None)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -269,6 +270,7 @@ class RaftNode:
         else:
             self._send(ready.messages)
         self.core.advance(ready)
+        self._log_role_change()
         if ready.snapshot is not None:
             self.kv.restore(ready.snapshot.index, ready.snapshot.data)
             log.info("installed snapshot at %d", ready.snapshot.index)
@@ -295,6 +297,22 @@ class RaftNode:
             self._ack_early(ready.last_index)
         if self.kv.applied_index - self.core.log.snapshot_index >= self.config.snapshot_every:
             await self._take_snapshot()
+
+    def _log_role_change(self) -> None:
+        core = self.core
+        seen = (core.role, core.term, core.leader_id)
+        if seen != self._seen:
+            if seen[2] != self._seen[2]:
+                self._abandon_forwards(seen[2])
+            self._seen = seen
+            log.info("role %s term %d leader %s", core.role.value, core.term, core.leader_id)
+
+    def _abandon_forwards(self, leader: str | None) -> None:
+        """A new leader is known: answers from the previous one may never come (unknown)."""
+        for fid, (dst, future) in list(self._forwards.items()):
+            if dst != leader:
+                del self._forwards[fid]
+                _resolve(future, None)
 
     def _ack_early(self, persisted: int) -> None:
         """Bug ``ack-before-commit``: acknowledge puts and deletes once on the leader's disk."""

@@ -120,3 +120,17 @@ def test_cleanup_after_sigkill_removes_only_that_run(tmp_path: Path) -> None:
         assert not Path("/run/netns", ns).exists()
     assert state.bridge is not None and not Path("/sys/class/net", state.bridge).exists()
     assert not (state_dir / f"{run_id}.json").exists()
+
+
+def test_clear_messages_when_not_root_or_without_iproute2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness.runtime import netns
+
+    monkeypatch.setattr(netns.os, "geteuid", lambda: 1000)
+    with pytest.raises(netns.RuntimeUnavailableError, match="needs root"):
+        netns.check_prerequisites()
+    monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(netns.shutil, "which", lambda name: None)
+    with pytest.raises(netns.RuntimeUnavailableError, match="iproute2"):
+        netns.check_prerequisites()
