@@ -32,6 +32,7 @@ from harness.history import History
 from harness.ops import Op, OpType
 from harness.protocols import complete
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
@@ -105,7 +106,7 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="counter",
         generator=CounterOps(options.read_fraction, derive_seed(test.seed, "counter")),
-        checker=Compose({"counter": CounterChecker(), "stats": StatsChecker()}),
+        checker=WithBehaviour(Compose({"counter": CounterChecker(), "stats": StatsChecker()})),
         final_generator=final_phase(len(test.nodes), options.final_wait_s,
                                     options.final_attempts),
     )

@@ -37,6 +37,7 @@ from harness.history import History
 from harness.ops import Op, OpType
 from harness.protocols import complete
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, FinalReads
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
@@ -118,7 +119,7 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="set",
         generator=SetOps(options.read_fraction, derive_seed(test.seed, "set")),
-        checker=Compose({"set": SetChecker(), "stats": StatsChecker()}),
+        checker=WithBehaviour(Compose({"set": SetChecker(), "stats": StatsChecker()})),
         final_generator=final_phase(len(test.nodes), options.final_wait_s,
                                     options.final_attempts),
     )
