@@ -1,8 +1,9 @@
 """CP-like or AP-like? The observed behaviour under partitions, classified from the run's own data.
 
 For every partition window (from the nemesis records, :mod:`checkers.fault_windows`), each client
-operation invoked inside it is counted on the side of the partition its node was on (the grudge
-the nemesis recorded says which nodes could reach which). Sides with fewer than a majority of the
+operation invoked inside it, and not while another fault (a kill, a pause, ...) was in effect, is
+counted on the side of the partition its node was on (the grudge the nemesis recorded says which
+nodes could reach which). Sides with fewer than a majority of the
 nodes are *minority* sides. Together with the anomalies the workload's checkers found, this gives:
 
 =================================== =============================================================
@@ -133,7 +134,9 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
     windows: list[WindowSides] = []
     minority_total = SideCount(nodes=())
     majority_total = SideCount(nodes=())
-    for window in fault_windows(history):
+    all_windows = fault_windows(history)
+    others = [w for w in all_windows if w.kind != "partition"]
+    for window in all_windows:
         if window.kind != "partition":
             continue
         action = actions.get(window.start_index)
@@ -144,10 +147,13 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
         counts: dict[tuple[str, ...], list[int]] = {s: [0, 0] for s in sides(grudge, nodes)}
         side_of = {n: s for s in counts for n in s}
         for o in client_ops:
-            if window.start <= o.call_time < window.end and o.node in side_of:
-                c = counts[side_of[o.node]]
-                c[1] += 1
-                c[0] += o.type is OpType.OK
+            if not window.start <= o.call_time < window.end or o.node not in side_of:
+                continue
+            if any(w.contains(o.call_time) for w in others):
+                continue  # a kill or pause at the same time: not the partition's doing
+            c = counts[side_of[o.node]]
+            c[1] += 1
+            c[0] += o.type is OpType.OK
         minority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])
                          for s, c in counts.items() if len(s) < majority_size)
         majority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])

@@ -102,3 +102,14 @@ def test_anomalies_from_checker_results() -> None:
     found = anomalies_of(results)
     assert found == ["3 acknowledged elements lost", "replicas did not converge",
                      "not linearizable (e.g. stale reads or lost writes)"]
+
+
+def test_ops_during_other_faults_do_not_count() -> None:
+    b = _run(OpType.OK, [])
+    b._op(150, OpType.INFO, NEMESIS, "kill", value={"targets": "majority"})
+    b._op(151, OpType.INFO, NEMESIS, "kill", value={"nodes": ["n2", "n3"]})
+    b._op(550, OpType.INFO, NEMESIS, "start")
+    b._op(551, OpType.INFO, NEMESIS, "start", value={"nodes": ["n2", "n3"]})
+    result = classify(b.history(), NODES, [])
+    assert result.minority.total == 3  # the ops from 600 on
+    assert result.majority.total == 6
