@@ -100,11 +100,14 @@ def plan(test: TestConfig) -> Plan:
 
 def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
     """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
-    nemesis schedule for ``time_limit``, then its final (healing) ops."""
+    nemesis schedule for ``time_limit``, then its final (healing) ops; then, once every client is
+    idle, the workload's final operations."""
     client_seconds = test.time_limit + (package.recovery_s if package.generator else 0.0)
     client = g.time_limit(
         client_seconds, g.rate(test.rate, workload.generator, g.derive_seed(test.seed, "rate"))
     )
+    if workload.final_generator is not None:
+        client = g.phases(client, workload.final_generator)
     parts: list[g.Generator] = []
     if package.generator is not None:
         parts.append(g.time_limit(test.time_limit, package.generator))
