@@ -61,10 +61,10 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
             micros = _micro_ops(input.value if output is UNKNOWN else output)
         except ValueError:
             return f"{input.f}({input.value!r}) -> {output!r}"
-        shown = [
-            f"{'r' if f == 'read' else 'w'} {k} {'?' if output is UNKNOWN and f == 'read' else v!r}"
-            for f, k, v in micros
-        ]
+        shown = []
+        for f, k, v in micros:
+            seen = "?" if output is UNKNOWN and f == "read" else repr(v)
+            shown.append(f"{'r' if f == 'read' else 'w'} {k} {seen}")
         return f"txn[{', '.join(shown)}]"
 
     return model(
