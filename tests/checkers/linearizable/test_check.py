@@ -253,3 +253,24 @@ def test_long_single_key_history(prune: bool | None) -> None:
     counterexample = result.keys[0].counterexample
     assert counterexample is not None
     assert counterexample.prefixes[0].length == len(specs) - 1
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_dies_gives_unknown_not_a_crash() -> None:
+    import os
+
+    from checkers.linearizable import Input, Output, model
+
+    parent = os.getpid()
+
+    def step(state: int, input: Input, output: Output) -> tuple[bool, int]:
+        if os.getpid() != parent and input.key == "doomed":
+            os._exit(3)  # the worker process dies mid-check
+        return True, state
+
+    dying = model("dying", init=lambda: 0, step=step)
+    h = ops('0 write 1 1 0 1 "doomed"', '1 write 1 1 0 1 "fine"')
+    result = check(h, dying, workers=2)
+    assert result.verdict is Verdict.UNKNOWN
+    reasons = {k.key: k.reason for k in result.keys}
+    assert reasons["doomed"] is UnknownReason.WORKER_FAILED
