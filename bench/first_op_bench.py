@@ -22,20 +22,9 @@ def once(nodes: int) -> float:
         store = Path(tmp) / "store"
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [
-                str(SPLITBRAIN),
-                "run",
-                "--nodes",
-                str(nodes),
-                "--time-limit",
-                "2",
-                "--seed",
-                "1",
-                "--store",
-                str(store),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [str(SPLITBRAIN), "run", "--nodes", str(nodes), "--time-limit", "2", "--seed", "1",
+             "--store", str(store)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             while True:
@@ -56,11 +45,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     times = [once(args.nodes) for _ in range(args.repeat)]
-    print(
-        f"time to first op, {args.nodes} raftkv nodes: "
-        + ", ".join(f"{t:.2f} s" for t in times)
-        + f" (best {min(times):.2f} s, goal < 3 s)"
-    )
+    print(f"time to first op, {args.nodes} raftkv nodes: "
+          + ", ".join(f"{t:.2f} s" for t in times)
+          + f" (best {min(times):.2f} s, goal < 3 s)")
 
 
 if __name__ == "__main__":

@@ -41,18 +41,11 @@ def bench(ops: int, concurrency: int) -> tuple[float, float]:
             rng=random.Random(0),
             log=logging.getLogger("bench"),
         )
-        gen = g.clients(
-            g.limit(ops, g.mix([g.Fn(_values, 1), g.Repeat(g.Invocation(f="read"))], 2))
-        )
+        gen = g.clients(g.limit(ops, g.mix([g.Fn(_values, 1), g.Repeat(g.Invocation(f="read"))],
+                                            2)))
         with HistoryLog(Path(tmp) / "history.jsonl") as sink:
-            interp = Interpreter(
-                ctx=ctx,
-                client=NoopClient(),
-                nemesis=NoopNemesis(),
-                generator=gen,
-                sink=sink,
-                concurrency=concurrency,
-            )
+            interp = Interpreter(ctx=ctx, client=NoopClient(), nemesis=NoopNemesis(),
+                                 generator=gen, sink=sink, concurrency=concurrency)
             start, cpu = time.perf_counter(), time.process_time()
             history = interp.run()
             elapsed, cpu_used = time.perf_counter() - start, time.process_time() - cpu
@@ -69,14 +62,10 @@ def main() -> None:
     results = [bench(args.ops, args.concurrency) for _ in range(args.repeat)]
     rates = sorted(r for r, _ in results)
     cpu = sorted(c for _, c in results)
-    print(
-        f"interpreter: {args.ops} ops (invoke + completion each), concurrency "
-        f"{args.concurrency}, no-op client, history streamed to disk"
-    )
-    print(
-        f"recorded ops/s: best {rates[-1]:,.0f}, median {rates[len(rates) // 2]:,.0f}"
-        f" (goal >= 20,000); per CPU-second of the process: best {cpu[-1]:,.0f}"
-    )
+    print(f"interpreter: {args.ops} ops (invoke + completion each), concurrency "
+          f"{args.concurrency}, no-op client, history streamed to disk")
+    print(f"recorded ops/s: best {rates[-1]:,.0f}, median {rates[len(rates) // 2]:,.0f}"
+          f" (goal >= 20,000); per CPU-second of the process: best {cpu[-1]:,.0f}")
 
 
 if __name__ == "__main__":
