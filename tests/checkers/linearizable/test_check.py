@@ -274,3 +274,35 @@ def test_a_worker_that_dies_gives_unknown_not_a_crash() -> None:
     assert result.verdict is Verdict.UNKNOWN
     reasons = {k.key: k.reason for k in result.keys}
     assert reasons["doomed"] is UnknownReason.WORKER_FAILED
+
+
+def test_models_own_pruning_rules_for_queues_and_sets() -> None:
+    queue = get_model("fifo-queue")
+    h = ops(
+        "0 enqueue 1 1 0 1",
+        "1 enqueue 2 _ 2 _",
+        "2 enqueue 3 _ 3 _",
+        "3 dequeue _ 1 4 5",
+        "3 dequeue _ 3 6 7",
+    )
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1  # enqueue 2 was never dequeued; enqueue 3 was
+    s = get_model("set")
+    h = ops("0 add 1 1 0 1", "1 add 2 _ 2 _", "2 read _ [1] 3 4")
+    result = check(h, s, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1
+
+
+def test_a_failing_user_pruning_rule_prunes_nothing() -> None:
+    from dataclasses import replace
+
+    def broken(pairs: object) -> list[bool]:
+        raise RuntimeError("bug")
+
+    queue = replace(get_model("fifo-queue"), prunable=broken)
+    h = ops("0 enqueue 1 1 0 1", "1 enqueue 2 _ 2 _", "3 dequeue _ 1 4 5")
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 0
