@@ -95,7 +95,23 @@ def default_describe_state(state: Hashable) -> str:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Model(Generic[S]):
-    """A sequential specification. Build one with :func:`model` (which fills the defaults)."""
+    """A sequential specification. Build one with :func:`model` (which fills the defaults).
+
+    - ``init()``: the initial state (hashable);
+    - ``step(state, input, output) -> (legal, next_state)``: pure and deterministic;
+    - ``partition(operations)``: optional split of one key's operations into independent groups;
+    - ``prunable(pairs)``: optional model-specific rule saying which operations cannot matter;
+    - ``describe_operation(input, output)``, ``describe_state(state)``: text for reports.
+
+    A register in a few lines::
+
+        def step(state, input, output):
+            if input.f == "write":
+                return True, input.value
+            return output is UNKNOWN or output == state, state
+
+        register = model("my-register", init=lambda: None, step=step)
+    """
 
     name: str
     init: Callable[[], S]
