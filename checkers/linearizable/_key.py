@@ -76,23 +76,25 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
 
     if budget.deadline is not None and started > budget.deadline:
         return result(Verdict.UNKNOWN, pruned=0, configurations=0, reason=UnknownReason.NOT_STARTED)
-    pairs: list[tuple[tuple[str, Frozen, Scalar, Output], Input]] = []
+    raws: list[tuple[str, Frozen, Scalar, Output]] = []
     for op in sub.operations:
-        value = freeze(op.value)
         indeterminate = op.type is OpType.INFO or op.ret is None
         output: Output = UNKNOWN if indeterminate else freeze(op.output)
-        pairs.append(((op.f, value, op.key, output), Input(f=op.f, value=value, key=op.key)))
-    base = _model_pruning(model, pairs) if budget.prune is not False else list(range(n))
+        raws.append((op.f, freeze(op.value), op.key, output))
+    if budget.prune is False or model.prunable is None:
+        base = list(range(n))
+    else:
+        base = _model_pruning(model, raws)
     # Classes of the kept operations only, so that the table covers only what can happen.
     interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
     classes: list[tuple[Input, Output]] = []
     cls: list[int] = [-1] * n
     for position in base:
-        raw, input = pairs[position]
+        raw = raws[position]
         c = interned.get(raw)
         if c is None:
             c = interned[raw] = len(classes)
-            classes.append((input, raw[3]))
+            classes.append((Input(f=raw[0], value=raw[1], key=raw[2]), raw[3]))
         cls[position] = c
     try:
         table = Transitions(model, classes)
@@ -154,17 +156,18 @@ def _impossible(table: Transitions, enc: Encoded) -> int | None:
 
 
 def _model_pruning(
-    model: Model[Hashable], pairs: list[tuple[tuple[str, Frozen, Scalar, Output], Input]]
+    model: Model[Hashable], raws: list[tuple[str, Frozen, Scalar, Output]]
 ) -> list[int]:
-    """Positions kept after the model's own pruning rule (if it has one)."""
-    every = list(range(len(pairs)))
+    """Positions kept after the model's own pruning rule."""
+    every = list(range(len(raws)))
     if model.prunable is None:
         return every
+    pairs = [(Input(f=f, value=value, key=key), output) for f, value, key, output in raws]
     try:
-        drop = list(model.prunable([(input, raw[3]) for raw, input in pairs]))
+        drop = list(model.prunable(pairs))
     except Exception:  # a user's pruning bug must not lose the verdict: prune nothing
         return every
-    if len(drop) != len(pairs):
+    if len(drop) != len(raws):
         return every
     return [i for i in every if not drop[i]]
 
