@@ -63,6 +63,10 @@ def check(
     does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: leave the
     remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
     after each key. ``clock`` is injectable for tests.
+
+    Raises only for bad input: ``HistoryFormatError`` when a ``History`` cannot be paired into
+    operations, ``TypeError`` for a list that holds something other than ``Operation``. Model
+    errors, budgets and dying workers become ``unknown`` keys with a reason.
     """
     erased = cast(Model[Hashable], model)
     started = clock()
