@@ -58,8 +58,12 @@ class SideCount:
         return self.ok / self.total if self.total else None
 
     def to_json(self) -> dict[str, JSON]:
-        return {"nodes": list(self.nodes), "ok": self.ok, "total": self.total,
-                "ok_fraction": self.fraction}
+        return {
+            "nodes": list(self.nodes),
+            "ok": self.ok,
+            "total": self.total,
+            "ok_fraction": self.fraction,
+        }
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -70,9 +74,12 @@ class WindowSides:
     majority: tuple[SideCount, ...]
 
     def to_json(self) -> dict[str, JSON]:
-        return {"start": self.start, "end": self.end,
-                "minority": [s.to_json() for s in self.minority],
-                "majority": [s.to_json() for s in self.majority]}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "minority": [s.to_json() for s in self.minority],
+            "majority": [s.to_json() for s in self.majority],
+        }
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -109,8 +116,9 @@ def sides(grudge: Mapping[str, Sequence[str]], nodes: Sequence[str]) -> list[tup
     for node in nodes:
         if node in seen:
             continue
-        side = tuple(n for n in nodes
-                     if n == node or (n not in drops[node] and node not in drops[n]))
+        side = tuple(
+            n for n in nodes if n == node or (n not in drops[node] and node not in drops[n])
+        )
         seen.update(side)
         out.append(side)
     return out
@@ -125,8 +133,13 @@ def _grudge(value: JSON) -> dict[str, list[str]] | None:
     return {str(k): [str(x) for x in v] for k, v in raw.items() if isinstance(v, list)}
 
 
-def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
-             *, available: float = AVAILABLE) -> BehaviourResult:
+def classify(
+    history: History,
+    nodes: Sequence[str],
+    anomalies: Sequence[str],
+    *,
+    available: float = AVAILABLE,
+) -> BehaviourResult:
     """Availability on each side of every partition, and the behaviour it adds up to."""
     majority_size = len(nodes) // 2 + 1
     actions = {a.index: a for a in nemesis_actions(history.ops)}
@@ -154,32 +167,51 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
             c = counts[side_of[o.node]]
             c[1] += 1
             c[0] += o.type is OpType.OK
-        minority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])
-                         for s, c in counts.items() if len(s) < majority_size)
-        majority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])
-                         for s, c in counts.items() if len(s) >= majority_size)
-        windows.append(WindowSides(start=window.start, end=window.end, minority=minority,
-                                   majority=majority))
+        minority = tuple(
+            SideCount(nodes=s, ok=c[0], total=c[1])
+            for s, c in counts.items()
+            if len(s) < majority_size
+        )
+        majority = tuple(
+            SideCount(nodes=s, ok=c[0], total=c[1])
+            for s, c in counts.items()
+            if len(s) >= majority_size
+        )
+        windows.append(
+            WindowSides(start=window.start, end=window.end, minority=minority, majority=majority)
+        )
         minority_total = _add(minority_total, minority)
         majority_total = _add(majority_total, majority)
-    behaviour, summary = _judge(minority_total, majority_total, anomalies, bool(windows),
-                                available)
-    return BehaviourResult(behaviour=behaviour, summary=summary, minority=minority_total,
-                           majority=majority_total, windows=tuple(windows),
-                           anomalies=tuple(anomalies))
+    behaviour, summary = _judge(minority_total, majority_total, anomalies, bool(windows), available)
+    return BehaviourResult(
+        behaviour=behaviour,
+        summary=summary,
+        minority=minority_total,
+        majority=majority_total,
+        windows=tuple(windows),
+        anomalies=tuple(anomalies),
+    )
 
 
 def _add(total: SideCount, parts: Sequence[SideCount]) -> SideCount:
-    return SideCount(nodes=(), ok=total.ok + sum(p.ok for p in parts),
-                     total=total.total + sum(p.total for p in parts))
+    return SideCount(
+        nodes=(),
+        ok=total.ok + sum(p.ok for p in parts),
+        total=total.total + sum(p.total for p in parts),
+    )
 
 
 def _pct(fraction: float | None) -> str:
     return "no ops" if fraction is None else f"{fraction:.0%} ok"
 
 
-def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], partitioned: bool,
-           available: float) -> tuple[Behaviour, str]:
+def _judge(
+    minority: SideCount,
+    majority: SideCount,
+    anomalies: Sequence[str],
+    partitioned: bool,
+    available: float,
+) -> tuple[Behaviour, str]:
     if not partitioned:
         return Behaviour.NOT_OBSERVED, "no partition in this run: behaviour under partition unknown"
     sides_text = f"minority side {_pct(minority.fraction)}, majority side {_pct(majority.fraction)}"
@@ -230,5 +262,13 @@ def anomalies_of(results: Mapping[str, JSON]) -> list[str]:
     return out
 
 
-__all__ = ["AVAILABLE", "Behaviour", "BehaviourResult", "SideCount", "WindowSides",
-           "anomalies_of", "classify", "sides"]
+__all__ = [
+    "AVAILABLE",
+    "Behaviour",
+    "BehaviourResult",
+    "SideCount",
+    "WindowSides",
+    "anomalies_of",
+    "classify",
+    "sides",
+]
