@@ -110,6 +110,7 @@ class RaftNode:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raftkv-disk")
         self._tasks: list[asyncio.Task[None]] = []
         self._timeout = config.request_timeout_ms / 1000
+        self._max_ticks_per_wake = max(1, config.heartbeat_ms // config.tick_ms)
         recovered = self.storage.recover()
         if recovered.torn_bytes:
             log.warning("cut a torn tail of %d bytes off the log", recovered.torn_bytes)
@@ -261,10 +262,11 @@ class RaftNode:
                 else:
                     core.step(item)
             if due:
-                # Messages first, then time: a node whose loop was starved (load, SIGSTOP) hears
-                # what its leader sent meanwhile before it may time out. Followers apply at most
-                # a few ticks per wake-up, so a stall alone does not start an election.
-                for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
+                # Messages first, then time: a node whose loop was starved (CPU load, SIGSTOP)
+                # hears what its peers sent meanwhile before its timers fire, and a wake-up
+                # applies at most a heartbeat interval of ticks: a stall alone starts no
+                # election and deposes no leader (timing only affects liveness, never safety).
+                for _ in range(min(due, self._max_ticks_per_wake)):
                     core.tick()
             try:
                 self._dispatch(core.ready())
