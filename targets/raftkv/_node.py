@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -21,7 +22,6 @@ import random
 import time
 import urllib.parse
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum, auto
 from typing import TypeVar
@@ -30,6 +30,7 @@ from harness.jsontypes import JSON
 from targets.raftkv._codec import Forward, ForwardReply, Frame, Hello
 from targets.raftkv._config import BugMode, NodeConfig
 from targets.raftkv._core import CoreConfig, RaftCore, Ready, Role
+from targets.raftkv._diskthread import DiskThread
 from targets.raftkv._http import Request, Response, serve_http
 from targets.raftkv._kv import Applied, KVStore, Op, encode_cas, encode_delete, encode_put
 from targets.raftkv._log import RaftLog
@@ -107,7 +108,7 @@ class RaftNode:
         self._ctx = itertools.count(1)
         self._forwards: dict[int, tuple[str, asyncio.Future[ForwardReply | None]]] = {}
         self._forward_ids = itertools.count(1)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raftkv-disk")
+        self._disk = DiskThread()
         self._tasks: list[asyncio.Task[None]] = []
         self._timeout = config.request_timeout_ms / 1000
         self._max_ticks_per_wake = max(1, config.heartbeat_ms // config.tick_ms)
@@ -165,6 +166,7 @@ class RaftNode:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        self._disk.start(asyncio.get_running_loop())
         await self.transport.start()
         self._tasks.append(asyncio.create_task(self._raft_loop()))
         self._tasks.append(asyncio.create_task(self._disk_loop()))
@@ -191,7 +193,7 @@ class RaftNode:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.transport.close()
-        self._executor.shutdown(wait=True)
+        self._disk.stop()
         self.storage.close()
 
     # ------------------------------------------------------------------ raft loop
@@ -226,10 +228,9 @@ class RaftNode:
             self._wake.set()
 
     async def _lazy_flusher(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.storage.lazy_flush_seconds)
-            await loop.run_in_executor(self._executor, self.storage.flush_lazy)
+            await self._disk.run(self.storage.flush_lazy)
 
     async def _raft_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -334,7 +335,6 @@ class RaftNode:
 
     async def _persist_queued(self) -> None:
         """Persist queued readies in order; consecutive plain ones share one write and sync."""
-        loop = asyncio.get_running_loop()
         queue = self._disk_queue
         while True:
             await self._disk_wake.wait()
@@ -344,8 +344,8 @@ class RaftNode:
                 job = queue.popleft()
                 if job.compaction is not None:
                     snap, state, entries = job.compaction
-                    await loop.run_in_executor(
-                        self._executor, self.storage.compact, snap, state, entries
+                    await self._disk.run(
+                        functools.partial(self.storage.compact, snap, state, entries)
                     )
                     log.info(
                         "snapshot at %d; log compacted to %d entries", snap.index, len(entries)
@@ -368,8 +368,8 @@ class RaftNode:
                     records.extend(item.ready.records)
                     snapshot = item.ready.snapshot or snapshot
                 if hard_state is not None or records or snapshot is not None:
-                    await loop.run_in_executor(
-                        self._executor, self.storage.persist, hard_state, records, snapshot
+                    await self._disk.run(
+                        functools.partial(self.storage.persist, hard_state, records, snapshot)
                     )
                 for item in batch:
                     assert item.ready is not None
