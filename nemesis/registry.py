@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from harness.config import TestConfig
 from harness.context import RunContext
-from harness.generators import Generator, derive_seed, mix, seq
+from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
 from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
 
@@ -112,14 +112,15 @@ class ComposedNemesis:
 
 
 def compose(packages: Sequence[NemesisPackage], seed: int) -> NemesisPackage:
-    """One package from several: a random mix of their ops, then every heal in turn."""
+    """One package from several: their schedules side by side, then every heal in turn."""
     if len(packages) == 1:
         return packages[0]
     gens = [p.generator for p in packages if p.generator is not None]
     finals = [p.final_generator for p in packages if p.final_generator is not None]
     return NemesisPackage(
         nemesis=ComposedNemesis(packages),
-        generator=mix(gens, derive_seed(seed, "nemesis-mix")) if gens else None,
+        # all schedules at once, soonest op first: each package keeps its own timeline
+        generator=any_of(*gens) if gens else None,
         final_generator=seq(*finals) if finals else None,
         recovery_s=max((p.recovery_s for p in packages), default=0.0),
         fs=frozenset().union(*(p.fs for p in packages)),

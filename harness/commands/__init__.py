@@ -9,7 +9,9 @@ import click
 VERBS: tuple[str, ...] = (
     "check",
     "cleanup",
+    "report",
     "run",
+    "serve",
 )
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import faketime
 from harness.runtime import runstate
 from harness.runtime.netns import kill_recorded, remove_network
 
@@ -16,6 +17,8 @@ class CleanupReport:
     removed: tuple[str, ...] = ()
     skipped: str | None = None
     """Why the run was left alone (e.g. its controller is still running)."""
+    store_dir: str | None = None
+    """The run's directory in the store (its history prefix is kept there)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -48,11 +51,20 @@ def cleanup(
         if removed:
             _wait_gone(state)
         removed += remove_network(state)
+        removed += _remove_faketime_files(state)
         state.delete()
-        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed)))
+        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed),
+                                     store_dir=state.store_dir))
     if run_id is not None and not any(r.run_id == run_id for r in reports) and not errors:
         errors.append(f"no run-state file for run {run_id!r}")
     return CleanupSummary(runs=tuple(reports), errors=tuple(errors))
+
+
+def _remove_faketime_files(state: runstate.RunState) -> list[str]:
+    """libfaketime's /dev/shm files of the run's processes (dead now, or still the same ones)."""
+    pids = [p.pid for p in state.processes
+            if runstate.process_start_time(p.pid) in (None, p.start_time)]
+    return [f"file {path}" for path in faketime.remove_shm_files(pids)]
 
 
 def _wait_gone(state: runstate.RunState, timeout: float = 5.0) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from harness import faketime
 from harness.context import RunContext
 from harness.runtime.base import ProcessHandle
 from targets.raftkv.options import FakeTime, RaftKVOptions
@@ -108,12 +109,8 @@ class RaftKVDB:
                 )
             if not control.exists():
                 control.write_text("+0\n")
-            env.update(
-                LD_PRELOAD=str(LIBFAKETIME),
-                FAKETIME_TIMESTAMP_FILE=str(control),
-                FAKETIME_NO_CACHE="1",
-                FAKETIME_DONT_FAKE_MONOTONIC="1",
-            )
+            # also puts a select-based time.sleep on PYTHONPATH (libfaketime EINVAL trap)
+            env.update(faketime.environment(control, python_site=faketime.site_dir(ctx.run_dir)))
         return env
 
     # --- DB ----------------------------------------------------------------------------------
@@ -126,6 +123,7 @@ class RaftKVDB:
             proc = self._procs.pop(node, None)
         if proc is not None:
             proc.stop(timeout=3.0)
+            faketime.remove_shm_files([proc.pid])
 
     # --- Killable ------------------------------------------------------------------------------
 
@@ -146,6 +144,7 @@ class RaftKVDB:
             proc = self._procs.get(node)
         if proc is not None:
             proc.kill()
+            faketime.remove_shm_files([proc.pid])
 
     def _wait_ready(self, ctx: RunContext, node: str, proc: ProcessHandle) -> None:
         host, port = ctx.runtime.address(node), self.options.client_port

@@ -15,7 +15,8 @@ from harness.ops import OpType
 
 
 def _json(text: str) -> JSON:
-    return None if text == "_" else json.loads(text)  # type: ignore[no-any-return]
+    parsed: JSON = None if text == "_" else json.loads(text)
+    return parsed
 
 
 def ops(*specs: str) -> list[Operation]:

@@ -69,15 +69,25 @@ def simulate(
     processes: int,
     crash: float,
     corrupt: float,
+    late: float = 0.0,
 ) -> History:
-    """A history of ``operations`` operations by ``processes`` concurrent processes."""
+    """A history of ``operations`` operations by ``processes`` concurrent processes.
+
+    ``crash``: chance that a completion is lost (the op is ``info``); ``corrupt``: chance that a
+    completion's value is made up; ``late``: chance that a crashed operation which had not taken
+    effect yet takes effect at a random later moment (as when a partition heals).
+    """
     sim = _Sim(rng=rng, workload=workload)
     counter = iter(range(1, 10**9))
     slots: list[_Pending | None] = [None] * processes
     pids = list(range(processes))
     next_pid = processes
     started = 0
+    limbo: list[_Pending] = []
     while started < operations or any(slots):
+        if limbo and rng.random() < 0.05:
+            sim.take_effect(limbo.pop(rng.randrange(len(limbo))))
+            continue
         i = rng.randrange(processes)
         p = slots[i]
         if p is None:
@@ -95,6 +105,8 @@ def simulate(
             if rng.random() < 0.5:
                 sim.emit(p.process, OpType.INFO, p.f, p.value, p.key)
             # else: never completed; the history treats it as info.
+            if p.outcome is None and rng.random() < late:
+                limbo.append(p)
             slots[i] = None
             pids[i] = next_pid
             next_pid += 1

@@ -22,15 +22,16 @@ REGISTER = get_model("register")
 
 
 def hard(k: int, key: str | None = None) -> list[Operation]:
-    """``k`` concurrent crashed writes, each read back later, then an impossible read: the search
-    must try every subset of the writes before it can say "invalid"."""
+    """``k`` concurrent crashed writes of 1..k, read back in that order, then a read of 1 again
+    (which would need a second write of 1): the search must try every subset of the writes
+    before it can say "invalid"."""
     suffix = "" if key is None else f' "{key}"'
     specs = [f"{i} write {i + 1} _ 0 _{suffix}" for i in range(k)]
     t = k
     for i in range(k):
         specs.append(f"{100 + i} read _ {i + 1} {t + 1} {t + 2}{suffix}")
         t += 2
-    specs.append(f"99 read _ 999 {t + 1} {t + 2}{suffix}")
+    specs.append(f"99 read _ 1 {t + 1} {t + 2}{suffix}")
     return ops(*specs)
 
 
@@ -181,6 +182,17 @@ def test_memory_bound_gives_unknown() -> None:
     assert check(hard(8), REGISTER, time_limit=None).verdict is Verdict.INVALID
 
 
+def test_operation_no_reachable_state_allows_is_invalid_at_once() -> None:
+    h = [*hard(30)[:-1], *ops("99 read _ 999 200 201")]
+    result = check(h, REGISTER, time_limit=None)
+    assert result.verdict is Verdict.INVALID
+    key = result.keys[0]
+    assert key.detail == "process 99 read() -> 999 is not allowed in any reachable state"
+    assert key.counterexample is not None
+    stuck = key.counterexample.prefixes[0].stuck
+    assert [s.operation.description for s in stuck] == ["read() -> 999"]
+
+
 def test_model_rejecting_an_input_gives_unknown_with_the_reason() -> None:
     h = ops("0 write 1 1 0 1", "1 cas [1,2] _ 2 3")
     result = check(h, REGISTER)
@@ -215,3 +227,29 @@ def test_worker_processes_give_the_same_results() -> None:
     assert [(k.key, k.verdict) for k in alone.keys] == [(k.key, k.verdict) for k in pooled.keys]
     assert [k.verdict.value for k in pooled.keys] == ["invalid", "valid", "invalid"]
     assert pooled.keys[0].counterexample == alone.keys[0].counterexample
+
+
+def test_memory_bound_in_bytes_gives_unknown() -> None:
+    result = check(hard(12), REGISTER, max_memory=50_000, time_limit=None)
+    assert result.verdict is Verdict.UNKNOWN
+    assert result.keys[0].reason is UnknownReason.MEMORY_LIMIT
+
+
+@pytest.mark.parametrize("prune", [None, False])
+def test_long_single_key_history(prune: bool | None) -> None:
+    # Two processes alternate overlapping writes and reads for 3,000 operations; the memo keys
+    # stay small because everything before the frontier is linearized.
+    specs = []
+    t = 0
+    for i in range(1500):
+        specs.append(f"0 write {i} {i} {t} {t + 2}")
+        specs.append(f"1 read _ {i} {t + 1} {t + 3}")
+        t += 4
+    good = ops(*specs)
+    assert check(good, REGISTER, prune=prune).verdict is Verdict.VALID
+    bad = ops(*specs[:-1], f"1 read _ 7 {t - 3} {t - 1}")
+    result = check(bad, REGISTER, prune=prune)
+    assert result.verdict is Verdict.INVALID
+    counterexample = result.keys[0].counterexample
+    assert counterexample is not None
+    assert counterexample.prefixes[0].length == len(specs) - 1

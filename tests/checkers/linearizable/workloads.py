@@ -45,7 +45,7 @@ def register_workload(*, cas: bool, init: JSON, nil_reads: bool, unique: bool) -
         rng: random.Random, f: str, v: JSON, type: OpType, out: JSON
     ) -> tuple[OpType, JSON]:
         if f == "read":
-            choices: list[JSON] = [None, *SMALL] if nil_reads or init is None else SMALL
+            choices: list[JSON] = [None, *SMALL] if nil_reads or init is None else [*SMALL]
             return type, rng.choice([*choices, 4])
         if f == "cas":
             return _flip(type), out
@@ -178,7 +178,8 @@ def set_workload() -> Workload:
         rng: random.Random, f: str, v: JSON, type: OpType, out: JSON
     ) -> tuple[OpType, JSON]:
         if f == "read":
-            return type, sorted(set(rng.sample(SMALL, rng.randrange(len(SMALL) + 1))))
+            read: list[JSON] = [*sorted(set(rng.sample(SMALL, rng.randrange(len(SMALL) + 1))))]
+            return type, read
         return type, out
 
     return Workload(init=frozenset, invoke=invoke, apply=apply, corrupt=corrupt)

@@ -1,0 +1,244 @@
+"""Clock faults through libfaketime control files: bump, strobe, rate change and reset.
+
+The target must start its processes under libfaketime (see :mod:`harness.faketime`) and say where
+each node's control file is: the optional DB ability :class:`ClockControllable`. Targets without
+it (Go binaries such as etcd ignore libfaketime) are refused at setup with a clear message.
+
+Operations (``targets`` is one/minority/majority/primaries/all, default one):
+- ``bump-clock`` ``{"targets", "delta_ms"}``: add ``delta_ms`` to the chosen nodes' offsets;
+- ``strobe-clock`` ``{"targets", "delta_ms", "period_ms", "duration_ms"}``: flip the chosen nodes'
+  clocks between +delta and their offset every period, for the duration (the op lasts that long);
+- ``rate-clock`` ``{"targets", "rate"}``: run the chosen clocks at ``rate`` times real speed
+  (libfaketime measures the rate from process start, so the clock may jump when it changes);
+- ``reset-clock``: every node back to the real clock.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from harness import faketime
+from harness.context import RunContext
+from harness.jsontypes import JSON
+from harness.ops import Op, OpType
+from harness.protocols import complete
+from nemesis.ledger import Ledger
+from nemesis.operations import (
+    F,
+    FaultError,
+    NemesisSetupError,
+    UnsupportedByTargetError,
+    arguments,
+    number,
+    text,
+)
+from nemesis.process import primaries_of
+from nemesis.targets import Targets, TargetsError, choose
+
+if TYPE_CHECKING:
+    from harness.config import TestConfig
+
+CLOCK = "clock"
+"""The nemesis name; targets start under libfaketime when a test's nemesis includes it."""
+
+MAX_DELTA_MS = 7 * 24 * 3600 * 1000
+MAX_STROBE_MS = 60_000
+
+
+@runtime_checkable
+class ClockControllable(Protocol):
+    """A DB whose processes run under libfaketime, each node reading its own control file."""
+
+    def faketime_file(self, ctx: RunContext, node: str) -> Path | None:
+        """The node's control file, or None if this run did not start it under libfaketime."""
+
+
+def clock_faults_requested(test: TestConfig) -> bool:
+    """Whether a target should start its processes under libfaketime for this test."""
+    return CLOCK in test.nemesis
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NodeClock:
+    offset_ms: float = 0.0
+    rate: float = 1.0
+
+    @property
+    def is_real(self) -> bool:
+        return self.offset_ms == 0.0 and self.rate == 1.0
+
+    def describe(self) -> str:
+        parts = [f"{self.offset_ms:+g}ms"] if self.offset_ms else []
+        if self.rate != 1.0:
+            parts.append(f"x{self.rate:g}")
+        return " ".join(parts) or "real"
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"offset_ms": self.offset_ms, "rate": self.rate}
+
+
+class ClockNemesis:
+    fs = frozenset(
+        {F.BUMP_CLOCK.value, F.STROBE_CLOCK.value, F.RATE_CLOCK.value, F.RESET_CLOCK.value}
+    )
+
+    def __init__(self, *, seed: int) -> None:
+        self._rng = random.Random(seed)
+        self._files: dict[str, Path] = {}
+        self._clocks: dict[str, NodeClock] = {}
+        self._lock = threading.Lock()
+        self._ledger: Ledger | None = None
+
+    def setup(self, ctx: RunContext) -> ClockNemesis:
+        db = ctx.db
+        if not isinstance(db, ClockControllable):
+            raise UnsupportedByTargetError(
+                f"clock faults need a target started under libfaketime; target "
+                f"{ctx.test.target!r} cannot be (e.g. Go binaries such as etcd ignore "
+                "libfaketime): drop 'clock' from --nemesis"
+            )
+        missing = [n for n in ctx.nodes if db.faketime_file(ctx, n) is None]
+        if missing:
+            raise UnsupportedByTargetError(
+                f"clock faults: target {ctx.test.target!r} was not started under libfaketime on "
+                f"{', '.join(missing)} (is its faketime option off?)"
+            )
+        try:
+            faketime.require_library()
+        except faketime.FakeTimeUnavailableError as e:
+            raise NemesisSetupError(str(e)) from e
+        for node in ctx.nodes:
+            path = db.faketime_file(ctx, node)
+            assert path is not None
+            self._files[node] = path
+            self._clocks[node] = NodeClock()
+        self._ledger = Ledger(ctx.run_dir, CLOCK)
+        return self
+
+    def invoke(self, ctx: RunContext, op: Op) -> Op:
+        try:
+            args = arguments(op.value)
+            if op.f == F.RESET_CLOCK:
+                return complete(op, OpType.INFO, {"reset": list[JSON](self._reset_all())})
+            nodes = self._targets(ctx, args)
+            if op.f == F.BUMP_CLOCK:
+                delta = _bounded(number(args, "delta_ms", 0.0), "delta_ms", MAX_DELTA_MS)
+                for node in nodes:
+                    self._set(node, lambda c: replace(c, offset_ms=c.offset_ms + delta))
+                return complete(op, OpType.INFO, self._report(nodes, delta_ms=delta))
+            if op.f == F.RATE_CLOCK:
+                rate = number(args, "rate", 1.0)
+                if not 0.0 < rate <= 100.0:
+                    raise FaultError(f"rate must be in (0, 100], got {rate:g}")
+                for node in nodes:
+                    self._set(node, lambda c: replace(c, rate=rate))
+                return complete(op, OpType.INFO, self._report(nodes, rate=rate))
+            if op.f == F.STROBE_CLOCK:
+                return complete(op, OpType.INFO, self._strobe(nodes, args))
+        except (FaultError, TargetsError) as e:
+            return complete(op, OpType.INFO, op.value, error=str(e))
+        return complete(op, OpType.INFO, op.value, error=f"clock cannot do {op.f!r}")
+
+    def teardown(self, ctx: RunContext) -> None:
+        self._reset_all()
+
+    def active_faults(self) -> Sequence[str]:
+        with self._lock:
+            skewed = {n: c for n, c in sorted(self._clocks.items()) if not c.is_real}
+        if not skewed:
+            return []
+        return ["clock " + ", ".join(f"{n} {c.describe()}" for n, c in skewed.items())]
+
+    def clock_of(self, node: str) -> NodeClock:
+        with self._lock:
+            return self._clocks[node]
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _targets(self, ctx: RunContext, args: Mapping[str, JSON]) -> tuple[str, ...]:
+        name = text(args, "targets", Targets.ONE.value)
+        try:
+            targets = Targets(name)
+        except ValueError:
+            raise FaultError(f"unknown targets {name!r}") from None
+        primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
+        return choose(targets, ctx.nodes, self._rng, primaries=primaries)
+
+    def _set(self, node: str, change: Callable[[NodeClock], NodeClock]) -> None:
+        with self._lock:
+            self._write(node, change(self._clocks[node]))
+
+    def _write(self, node: str, clock: NodeClock) -> None:
+        """Set ``node``'s clock (caller holds the lock) and record it."""
+        faketime.write_control(self._files[node], clock.offset_ms / 1000.0, clock.rate)
+        self._clocks[node] = clock
+        if self._ledger is not None:
+            if clock.is_real:
+                self._ledger.clear(node)
+            else:
+                self._ledger.record(node, clock.to_json())
+
+    def _reset_all(self) -> list[str]:
+        with self._lock:
+            skewed = [n for n, c in sorted(self._clocks.items()) if not c.is_real]
+            for node in self._files:
+                self._write(node, NodeClock())
+        return skewed
+
+    def _strobe(self, nodes: Sequence[str], args: Mapping[str, JSON]) -> dict[str, JSON]:
+        delta = _bounded(number(args, "delta_ms", 1000.0), "delta_ms", MAX_DELTA_MS)
+        period = number(args, "period_ms", 100.0)
+        duration = number(args, "duration_ms", 2000.0)
+        if not 1.0 <= period <= duration <= MAX_STROBE_MS:
+            raise FaultError(
+                f"strobe needs 1 <= period_ms <= duration_ms <= {MAX_STROBE_MS}, got "
+                f"period_ms={period:g}, duration_ms={duration:g}"
+            )
+        with self._lock:
+            base = {n: self._clocks[n] for n in nodes}
+        deadline = time.monotonic() + duration / 1000.0
+        flips = 0
+        try:
+            while time.monotonic() < deadline:
+                with self._lock:
+                    for node in nodes:
+                        clock = base[node]
+                        if flips % 2 == 0:
+                            clock = replace(clock, offset_ms=clock.offset_ms + delta)
+                        self._write(node, clock)
+                flips += 1
+                time.sleep(min(period / 1000.0, max(0.0, deadline - time.monotonic())))
+        finally:
+            with self._lock:
+                for node in nodes:
+                    self._write(node, base[node])
+        return {"nodes": list[JSON](nodes), "delta_ms": delta, "period_ms": period,
+                "duration_ms": duration, "flips": flips}
+
+    def _report(self, nodes: Sequence[str], **what: float) -> dict[str, JSON]:
+        with self._lock:
+            clocks: dict[str, JSON] = {n: self._clocks[n].to_json() for n in nodes}
+        out: dict[str, JSON] = {"nodes": list[JSON](nodes), "clocks": clocks}
+        out.update(what)
+        return out
+
+
+def _bounded(value: float, name: str, limit: float) -> float:
+    if abs(value) > limit:
+        raise FaultError(f"{name} must be within ±{limit:g}, got {value:g}")
+    return value
+
+
+__all__ = [
+    "CLOCK",
+    "ClockControllable",
+    "ClockNemesis",
+    "NodeClock",
+    "clock_faults_requested",
+]

@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness import generators as g
+from harness.config import TestConfig, options
+from harness.ops import NEMESIS, Op, OpType
+from nemesis import packages  # noqa: F401  (registers the built-in nemeses)
+from nemesis.operations import F
+from nemesis.options import parse_options
+from nemesis.registry import NEMESES, NemesisOptionError, NemesisPackage, build
+from nemesis.targets import Targets
+from nemesis.topology import Topology
+
+STARTS_TO_STOPS = {
+    F.START_PARTITION: F.STOP_PARTITION, F.KILL: F.START, F.PAUSE: F.RESUME,
+    F.BUMP_CLOCK: F.RESET_CLOCK, F.STROBE_CLOCK: F.RESET_CLOCK, F.RATE_CLOCK: F.RESET_CLOCK,
+    F.START_LOSS: F.STOP_LOSS, F.START_BANDWIDTH: F.STOP_BANDWIDTH, F.START_DELAY: F.STOP_DELAY,
+}
+
+
+def config(nemesis: str, seed: int = 1, time_limit: float = 60.0, **opts: str) -> TestConfig:
+    return TestConfig(name="t", target="raftkv", workload="register",
+                      nemesis=tuple(nemesis.split(",")), time_limit=time_limit, seed=seed,
+                      nemesis_options=options(opts))
+
+
+def nemesis_ops(package: NemesisPackage, time_limit: float) -> list[Op]:
+    assert package.generator is not None and package.final_generator is not None
+    gen = g.seq(g.time_limit(time_limit, package.generator), package.final_generator)
+    sim = g.simulate(gen, concurrency=0)
+    return [op for op in sim.history if op.process == NEMESIS and op.type is OpType.INFO]
+
+
+def invocations(ops: list[Op]) -> list[Op]:
+    # the simulator records the nemesis invocation and its completion; keep invocations
+    seen: list[Op] = []
+    pending = False
+    for op in ops:
+        if not pending:
+            seen.append(op)
+        pending = not pending
+    return seen
+
+
+def test_all_builtins_are_registered() -> None:
+    assert {"partition", "kill", "pause", "clock", "packet", "loss", "bandwidth",
+            "delay"} <= set(NEMESES)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(min_value=0, max_value=2**31),
+       st.sampled_from(["partition", "kill", "pause", "clock", "packet",
+                        "partition,kill,pause,clock,packet"]))
+def test_every_start_is_stopped_and_the_run_ends_healed(seed: int, names: str) -> None:
+    package = build(config(names, seed=seed, interval="2"))
+    ops = invocations(nemesis_ops(package, 60.0))
+    starts = [op for op in ops if op.f in STARTS_TO_STOPS]
+    assert starts, "faults happen"
+    open_faults: dict[str, int] = {}
+    for op in ops:
+        assert op.f in package.fs, f"{op.f} is routed to a nemesis"
+        if op.f in STARTS_TO_STOPS:
+            stop = STARTS_TO_STOPS[F(op.f)].value
+            open_faults[stop] = open_faults.get(stop, 0) + 1
+        else:
+            open_faults.pop(op.f, None)
+    assert open_faults == {}, "the final phase heals everything"
+
+
+def test_same_seed_same_schedule_and_different_seed_differs() -> None:
+    def schedule(seed: int) -> list[tuple[str, object]]:
+        ops = invocations(nemesis_ops(build(config("partition,clock", seed=seed)), 120.0))
+        return [(op.f, op.value) for op in ops]
+
+    assert schedule(5) == schedule(5)
+    assert schedule(5) != schedule(6)
+
+
+def test_faults_are_spread_over_the_time_limit() -> None:
+    package = build(config("kill", interval="5", time_limit=100.0))
+    ops = invocations(nemesis_ops(package, 100.0))
+    starts = [op for op in ops if op.f == F.KILL]
+    assert 5 <= len(starts) <= 20
+    assert max(op.time for op in starts) > 60 * g.NS_PER_S
+    assert all(op.time < 100 * g.NS_PER_S for op in ops[:-1])
+    assert ops[-1].f == F.START, "the final heal restarts what was killed"
+
+
+def test_composed_packages_keep_their_own_timelines_and_overlap() -> None:
+    ops = invocations(nemesis_ops(build(config("partition,clock", interval="3",
+                                               time_limit=120.0)), 120.0))
+    partitioned = clocked = False
+    overlapped = False
+    for op in ops:
+        if op.f == F.START_PARTITION:
+            partitioned = True
+        elif op.f == F.STOP_PARTITION:
+            partitioned = False
+        elif op.f in (F.BUMP_CLOCK, F.RATE_CLOCK, F.STROBE_CLOCK):
+            clocked = True
+        elif op.f == F.RESET_CLOCK:
+            clocked = False
+        overlapped |= partitioned and clocked
+    assert overlapped
+    partition_ops = [op for op in ops if "partition" in op.f]
+    alone = invocations(nemesis_ops(build(config("partition", interval="3",
+                                                 time_limit=120.0)), 120.0))
+    assert [(op.f, op.value) for op in partition_ops] == [(op.f, op.value) for op in alone]
+
+
+def test_options_choose_targets_and_topologies() -> None:
+    test = config("partition,kill", **{"topologies": "bridge", "kill.targets": "majority",
+                                       "targets": "one"})
+    assert parse_options(test, "kill").targets == (Targets.MAJORITY,)
+    assert parse_options(test, "pause").targets == (Targets.ONE,)
+    assert parse_options(test, "partition").topologies == (Topology.BRIDGE,)
+    ops = invocations(nemesis_ops(build(test), 60.0))
+    assert {str(op.value) for op in ops if op.f == F.KILL} == {"{'targets': 'majority'}"}
+    assert {str(op.value) for op in ops if op.f == F.START_PARTITION} == {
+        "{'topology': 'bridge'}"
+    }
+
+
+def test_skew_direction_back_only_bumps_backwards() -> None:
+    test = config("clock", **{"clock-faults": "bump", "skew-direction": "back",
+                              "skew-min-ms": "500", "skew-ms": "2000"})
+    ops = invocations(nemesis_ops(build(test), 60.0))
+    deltas = [op.value["delta_ms"] for op in ops
+              if op.f == F.BUMP_CLOCK and isinstance(op.value, dict)]
+    assert deltas and all(isinstance(d, float) and -2000 <= d <= -500 for d in deltas)
+
+
+def test_explicit_grudge_is_the_only_partition() -> None:
+    ops = invocations(nemesis_ops(build(config("partition", grudge="n1<n2,n3")), 30.0))
+    values = {str(op.value) for op in ops if op.f == F.START_PARTITION}
+    assert values == {"{'grudge': {'n1': ['n2', 'n3']}}"}
+
+
+@pytest.mark.parametrize(
+    ("names", "opts", "message"),
+    [
+        ("kill", {"speed": "3"}, "unknown nemesis option 'speed'"),
+        ("kill", {"kil.targets": "one"}, "unknown nemesis option 'kil.targets'"),
+        ("kill", {"targets": "most"}, "targets='most'"),
+        ("kill", {"interval": "soon"}, "expected a number"),
+        ("partition", {"topologies": "ring"}, "unknown 'ring'"),
+        ("partition", {"grudge": "n1<n9"}, "unknown nodes"),
+        ("clock", {"clock-faults": "bump,jump"}, "expected some of"),
+        ("clock", {"skew-direction": "up"}, "expected one of both, back, forward"),
+        ("clock", {"skew-min-ms": "10", "skew-ms": "5"}, "above skew-ms"),
+        ("packet,loss", {}, "part of 'packet'"),
+    ],
+)
+def test_bad_options_are_clear_errors(names: str, opts: dict[str, str], message: str) -> None:
+    with pytest.raises(NemesisOptionError, match=message):
+        build(config(names, **opts))
+
+
+def test_too_few_nodes_for_a_topology_is_refused_early() -> None:
+    test = TestConfig(name="t", target="raftkv", workload="register", nemesis=("partition",),
+                      nodes=("n1", "n2"), nemesis_options=options({"topologies": "bridge"}))
+    with pytest.raises(NemesisOptionError, match="bridge needs at least 3 nodes"):
+        build(test)
