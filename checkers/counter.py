@@ -34,8 +34,14 @@ class CounterError:
     upper: int
 
     def to_json(self) -> dict[str, JSON]:
-        return {"index": self.index, "process": self.process, "node": self.node,
-                "value": self.value, "lower": self.lower, "upper": self.upper}
+        return {
+            "index": self.index,
+            "process": self.process,
+            "node": self.node,
+            "value": self.value,
+            "lower": self.lower,
+            "upper": self.upper,
+        }
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -113,8 +119,16 @@ def check_counter(history: History) -> CounterResult:
         lower = definite + pos_neg[n_pos] - def_neg[n_def]
         upper = definite + pos_pos[n_pos] - def_pos[n_def]
         if not lower <= value <= upper:
-            errors.append(CounterError(index=r.call, process=r.process, node=r.node, value=value,
-                                       lower=lower, upper=upper))
+            errors.append(
+                CounterError(
+                    index=r.call,
+                    process=r.process,
+                    node=r.node,
+                    value=value,
+                    lower=lower,
+                    upper=upper,
+                )
+            )
 
     finals: dict[str, int] = {}
     for r in reads:
@@ -131,10 +145,16 @@ def check_counter(history: History) -> CounterResult:
         verdict = Verdict.UNKNOWN
     else:
         verdict = Verdict.VALID
-    return CounterResult(verdict=verdict, reads=len(reads), errors=tuple(errors),
-                         acknowledged_sum=acked, attempted_sum=attempted,
-                         final_values=dict(sorted(finals.items())), converged=converged,
-                         problems=tuple(problems))
+    return CounterResult(
+        verdict=verdict,
+        reads=len(reads),
+        errors=tuple(errors),
+        acknowledged_sum=acked,
+        attempted_sum=attempted,
+        final_values=dict(sorted(finals.items())),
+        converged=converged,
+        problems=tuple(problems),
+    )
 
 
 __all__ = ["CounterError", "CounterResult", "check_counter"]

@@ -24,10 +24,15 @@ from harness.ops import NEMESIS, Op, OpType, Process
 from harness.protocols import Client, Nemesis, complete, validate_completion
 
 _POLL_NS = 10_000_000  # re-ask a pending generator at least this often
+_TIMEOUT_CHECK_NS = 20_000_000  # look for timed-out operations this often
 
 
 class HistorySink(Protocol):
-    def write(self, op: Op) -> None: ...
+    def write(self, op: Op) -> None:
+        """Record ``op`` (may buffer)."""
+
+    def flush(self) -> None:
+        """Make every recorded op durable against a crash of this process."""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -148,7 +153,9 @@ class Interpreter:
         concurrency: int,
         op_timeout_s: float = 5.0,
         on_event: Callable[[Op], None] | None = None,
+        keep_history: bool = True,
     ) -> None:
+        """``keep_history=False`` keeps only the count in memory (long runs: the sink has it)."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self._ctx = ctx
@@ -164,6 +171,8 @@ class Interpreter:
         self._nodes = tuple(ctx.nodes) or ("local",)
         self.stats = Stats()
         self.history: list[Op] = []
+        self._keep = keep_history
+        self._count = 0
         self._threads: tuple[Thread, ...] = (*range(concurrency), NEMESIS)
         self._workers_of: dict[Thread, Process] = {t: t for t in self._threads}
         self._busy: dict[Thread, tuple[Op, int]] = {}  # invocation, deadline (ns)
@@ -172,6 +181,8 @@ class Interpreter:
         self._generation = 0
         self._workers: dict[Thread, _Worker] = {}
         self._abandoned: list[_Worker] = []
+        self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
+        self._next_timeout_check = 0
 
     def node_of(self, thread: Thread) -> str:
         """The node a client thread talks to (round robin)."""
@@ -187,12 +198,18 @@ class Interpreter:
     # --- history -----------------------------------------------------------------------------
 
     def _record(self, op: Op) -> Op:
+        """Stamp ``op`` with the next index and the current time, and record it."""
         op = Op(
-            index=len(self.history), time=self._clock.now_ns(), type=op.type,
+            index=self._count, time=self._clock.now_ns(), type=op.type,
             process=op.process, f=op.f, value=op.value, key=op.key, node=op.node,
             error=op.error,
         )
-        self.history.append(op)
+        return self._append(op)
+
+    def _append(self, op: Op) -> Op:
+        self._count += 1
+        if self._keep:
+            self.history.append(op)
         self._sink.write(op)
         if self._on_event is not None:
             self._on_event(op)
@@ -209,7 +226,8 @@ class Interpreter:
     # --- the loop ----------------------------------------------------------------------------
 
     def run(self) -> list[Op]:
-        """Run until the generator is exhausted and every operation has completed."""
+        """Run until the generator is exhausted and every operation has completed; returns the
+        history (empty when not kept)."""
         try:
             for thread in self._threads:
                 self._spawn(thread)
@@ -217,6 +235,7 @@ class Interpreter:
             while self._busy or self._sleeping:
                 self._wait(None)
         finally:
+            self._sink.flush()
             self._shutdown()
         return self.history
 
@@ -231,6 +250,7 @@ class Interpreter:
             self._drain(now)
             step = self._gen.op(self._context(now))
             if step is None:
+                self._release()
                 return
             if step is PENDING:
                 self._wait(now + _POLL_NS)
@@ -257,9 +277,10 @@ class Interpreter:
             return
         is_nemesis = thread == NEMESIS
         node = None if is_nemesis else self.node_of(thread)
-        invocation = self._record(
+        invocation = self._append(
             Op(
-                index=0, time=0, type=OpType.INFO if is_nemesis else OpType.INVOKE,
+                index=self._count, time=self._clock.now_ns(),
+                type=OpType.INFO if is_nemesis else OpType.INVOKE,
                 process=out.process, f=out.f, value=out.value, key=out.key, node=node,
             )
         )
@@ -272,14 +293,23 @@ class Interpreter:
         self._busy[thread] = (invocation, deadline)
         self._free = None
         self._gen = self._gen.update(self._context(invocation.time), invocation)
-        self._workers[thread].inbox.put(invocation)
+        self._outbox.append((self._workers[thread], invocation))
+
+    def _release(self) -> None:
+        """Flush the history, then hand the recorded invocations to their workers."""
+        self._sink.flush()
+        if self._outbox:
+            for worker, invocation in self._outbox:
+                worker.inbox.put(invocation)
+            self._outbox.clear()
 
     def _wait(self, until: int | None) -> None:
         """Block until a completion arrives, ``until`` passes, or a deadline/wake-up is due."""
+        self._release()
         now = self._clock.now_ns()
         wake = until if until is not None else now + _POLL_NS
-        for _, deadline in self._busy.values():
-            wake = min(wake, deadline)
+        if self._busy:
+            wake = min(wake, self._next_timeout_check)
         for t in self._sleeping.values():
             wake = min(wake, t)
         timeout = max(0, wake - now) / 1e9
@@ -306,9 +336,11 @@ class Interpreter:
                 if wake <= now:
                     del self._sleeping[thread]
                     self._free = None
-        for thread, (invocation, deadline) in list(self._busy.items()):
-            if deadline <= now:
-                self._time_out(thread, invocation)
+        if now >= self._next_timeout_check:  # timeouts are checked a few times a second
+            self._next_timeout_check = now + _TIMEOUT_CHECK_NS
+            for thread, (invocation, deadline) in list(self._busy.items()):
+                if deadline <= now:
+                    self._time_out(thread, invocation)
 
     def _complete(self, done: _Done) -> None:
         worker = self._workers.get(done.thread)

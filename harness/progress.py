@@ -60,7 +60,7 @@ class LiveProgress:
         while not self._stop.wait(self._interval):
             self._show(stats, clock, faults, last_done, last_t)
             last_done, last_t = stats.completed, clock.now_ns() / 1e9
-        self._show(stats, clock, faults, last_done, last_t)
+        self._show(stats, clock, faults, 0, 0.0)  # the last line: the average over the run
         if self._tty:
             self._write("\n")
 

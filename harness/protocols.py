@@ -10,7 +10,6 @@ its completion: the same op with ``type`` ok, fail or info and the result in ``v
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -29,8 +28,9 @@ def complete(
     op: Op, type: OpType, value: JSON = None, *, error: str | None = None, node: str | None = None
 ) -> Op:
     """The completion of invocation ``op``: same process, f and key; new type, value, error."""
-    return dataclasses.replace(
-        op, type=type, value=value, error=error, node=node if node is not None else op.node
+    return Op(
+        index=op.index, time=op.time, type=type, process=op.process, f=op.f, value=value,
+        key=op.key, node=node if node is not None else op.node, error=error,
     )
 
 

@@ -23,14 +23,16 @@ from harness import generators as g
 from harness.clock import Clock, MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter, Stats
-from harness.jsonl import JsonlWriter, read_jsonl
+from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
 from harness.runtime.netns import NetnsRuntime, check_prerequisites
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
 from nemesis.registry import NemesisPackage, build
+from reports import build_report
 from targets.registry import get_target
 from workloads.base import Workload
 from workloads.registry import get_workload
@@ -96,13 +98,16 @@ def plan(test: TestConfig) -> Plan:
     )
 
 
-def test_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
+def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
     """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
-    nemesis schedule for ``time_limit``, then its final (healing) ops."""
+    nemesis schedule for ``time_limit``, then its final (healing) ops; then, once every client is
+    idle, the workload's final operations."""
     client_seconds = test.time_limit + (package.recovery_s if package.generator else 0.0)
     client = g.time_limit(
         client_seconds, g.rate(test.rate, workload.generator, g.derive_seed(test.seed, "rate"))
     )
+    if workload.final_generator is not None:
+        client = g.phases(client, workload.final_generator)
     parts: list[g.Generator] = []
     if package.generator is not None:
         parts.append(g.time_limit(test.time_limit, package.generator))
@@ -137,14 +142,30 @@ def run_test(
     try:
         with ExitStack() as stack:
             stack.callback(_detach, log, handler)
-            _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
-            if guard is not None:
-                guard.shield()  # teardown (the stack unwinding) runs to the end
-            obs.phase("tearing down")
+            try:
+                _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
+            finally:
+                if guard is not None:
+                    guard.shield()  # teardown (the stack unwinding) runs to the end
+                obs.phase("tearing down")
     except Interrupted as e:
         interrupted = e
         log.warning("interrupted by %s; torn down", e)
-    return _analyse(the_plan, run, log, obs, interrupted)
+    if guard is not None:
+        guard.unshield()
+    outcome = _analyse(the_plan, run, log, obs, interrupted)
+    _write_report(run.path, obs)
+    return outcome
+
+
+def _write_report(run_dir: Path, obs: RunObserver) -> None:
+    """Render ``report.html``; a report that cannot be written never changes the outcome."""
+    obs.phase("writing the report")
+    try:
+        build_report(run_dir)
+    except Exception as e:  # the verdict is in results.json whatever happens here
+        logging.getLogger("splitbrain.run").warning(
+            "report.html not written: %s: %s", type(e).__name__, e)
 
 
 def _detach(log: logging.Logger, handler: logging.Handler) -> None:
@@ -177,12 +198,12 @@ def _run_stages(
     stack.callback(setup_client.teardown, ctx)
     nemesis = the_plan.nemesis.nemesis.setup(ctx)
     stack.callback(nemesis.teardown, ctx)
-    writer = JsonlWriter(run.history)
+    writer = HistoryLog(run.history)
     stack.callback(writer.close)
     interpreter = Interpreter(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,
-        generator=test_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
-        concurrency=test.concurrency, op_timeout_s=test.op_timeout,
+        generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
+        concurrency=test.concurrency, op_timeout_s=test.op_timeout, keep_history=False,
     )
 
     def faults() -> Sequence[str]:
@@ -252,6 +273,12 @@ def _analyse(
         result = the_plan.workload.checker.check(test, history)
         verdict = result.verdict
         results = {"verdict": verdict.value, "workload": result.to_json()}
+    except Interrupted as e:
+        verdict = Verdict.UNKNOWN
+        results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
+        write_json(run.results, results)
+        return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
+                          results=results, interrupted=True)
     except Exception as e:  # a checker that raises never loses the run
         log.exception("checker failed")
         verdict = Verdict.UNKNOWN
@@ -266,7 +293,7 @@ __all__ = [
     "QuietObserver",
     "RunObserver",
     "RunOutcome",
+    "build_generator",
     "plan",
     "run_test",
-    "test_generator",
 ]

@@ -28,6 +28,11 @@ class InterruptGuard:
         """From now on signals are only noted: teardown must run to the end."""
         self._shielded = True
 
+    def unshield(self) -> None:
+        """Teardown is over: the next signal raises again (e.g. to abort a long analysis)."""
+        self._shielded = False
+        self.received = None
+
     def handler(self, signum: int, frame: FrameType | None) -> None:
         if self.received is not None or self._shielded:
             self.received = self.received or signum

@@ -177,9 +177,9 @@ def check_set(history: History) -> SetResult:
     if lost:
         evidence["lost"] = [_op_json(acked[e]) for e in _sorted(lost)[:EXAMPLES]]
     if unexpected:
-        evidence["unexpected"] = [
-            _op_json(o) for o in reads if _elements(o) & unexpected
-        ][:EXAMPLES]
+        evidence["unexpected"] = [_op_json(o) for o in reads if _elements(o) & unexpected][
+            :EXAMPLES
+        ]
     if recovered:
         evidence["recovered"] = [_op_json(attempted[e]) for e in _sorted(recovered)[:EXAMPLES]]
     if not converged:

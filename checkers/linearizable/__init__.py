@@ -11,7 +11,13 @@ listed in :data:`MODEL_NAMES`.
 
 from __future__ import annotations
 
-from checkers.linearizable._check import DEFAULT_MAX_CONFIGURATIONS, Progress, check, split
+from checkers.linearizable._check import (
+    DEFAULT_MAX_CONFIGURATIONS,
+    DEFAULT_MAX_MEMORY,
+    Progress,
+    check,
+    split,
+)
 from checkers.linearizable._model import (
     UNKNOWN,
     Frozen,
@@ -38,6 +44,7 @@ from checkers.linearizable.models import MODEL_NAMES, get_model
 
 __all__ = [
     "DEFAULT_MAX_CONFIGURATIONS",
+    "DEFAULT_MAX_MEMORY",
     "MODEL_NAMES",
     "UNKNOWN",
     "Counterexample",

@@ -3,10 +3,11 @@ pays), and merge the verdicts. The search itself knows nothing of this layer."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from typing import TypeVar, cast
 
@@ -19,8 +20,11 @@ from harness.history import History, Operation
 from harness.jsontypes import Scalar
 from harness.ops import OpType
 
-DEFAULT_MAX_CONFIGURATIONS = 2_000_000
-"""Per sub-history cap on stored search configurations (about 200 bytes each)."""
+DEFAULT_MAX_CONFIGURATIONS = 10_000_000
+"""Per sub-history cap on stored search configurations."""
+DEFAULT_MAX_MEMORY = 1 << 30
+"""Per sub-history cap on the estimated bytes of stored search configurations (each worker
+process searches one sub-history at a time)."""
 PARALLEL_MIN_OPERATIONS = 20_000
 """Below this many operations, worker processes cost more than they save."""
 
@@ -36,6 +40,7 @@ def check(
     *,
     time_limit: float | None = 30.0,
     max_configurations: int = DEFAULT_MAX_CONFIGURATIONS,
+    max_memory: int = DEFAULT_MAX_MEMORY,
     workers: int | None = None,
     prune: bool | None = None,
     stop_on_invalid: bool = False,
@@ -46,12 +51,18 @@ def check(
 
     ``fail`` operations did not happen and are left out; ``info`` ones may have taken effect at any
     time after their invocation, or never. Keys (the op ``key`` field, then the model's partition)
-    are checked independently. ``time_limit`` (seconds, ``None`` = no limit) and
-    ``max_configurations`` (per key) turn into ``unknown`` for the keys they stop, with every
-    other key's verdict kept. ``workers``: processes to use (``None`` = all cores when the history
-    is big enough to pay for them; 1 = in this process). ``prune``: ``None`` = drop operations that
-    cannot change the verdict only when a quick first search does not decide; ``True`` always;
-    ``False`` never.
+    are checked independently.
+
+    Budget: ``time_limit`` (seconds for the whole check, ``None`` = no limit), and
+    ``max_configurations`` and ``max_memory`` (estimated bytes) per key. A key that exceeds them
+    is ``unknown``, and every other key keeps its verdict.
+
+    ``workers``: processes to use (``None`` = every core when the history is big enough to pay for
+    forking; 1 = in this process). ``prune``: drop operations that cannot change the verdict
+    (``None`` = when the model's transition table is cheap to enumerate, or when a quick search
+    does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: leave the
+    remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
+    after each key. ``clock`` is injectable for tests.
     """
     erased = cast(Model[Hashable], model)
     started = clock()
@@ -59,15 +70,27 @@ def check(
     operations = _operations(history)
     subs = split(operations, erased)
     budget = Budget(
-        deadline=deadline, max_configurations=max_configurations, prune=prune, clock=clock
+        deadline=deadline,
+        max_configurations=max_configurations,
+        max_memory=max_memory,
+        prune=prune,
+        clock=clock,
     )
     count = workers if workers is not None else _auto_workers(subs)
-    if count > 1 and len(subs) > 1:
-        results = _parallel(
-            subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
-        )
-    else:
-        results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+    # The search allocates many short-lived objects and no reference cycles: the cycle collector
+    # would only rescan the caller's (possibly large) heap over and over.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if count > 1 and len(subs) > 1:
+            results = _parallel(
+                subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
+            )
+        else:
+            results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+    finally:
+        if collecting:
+            gc.enable()
     return LinearizabilityResult(
         verdict=merge(r.verdict for r in results),
         model=model.name,
@@ -78,7 +101,9 @@ def check(
 
 
 def _operations(history: History | Sequence[Operation]) -> list[Operation]:
-    items = history.operations() if isinstance(history, History) else list(history)
+    if isinstance(history, History):
+        return history.operations()
+    items = list(history)
     for item in items:
         if not isinstance(item, Operation):
             raise TypeError(f"check() needs a History or a list of Operation, got an item {item!r}")
@@ -101,7 +126,11 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
             )
             continue
         position = {id(op): i for op, i in zip(ops, indices, strict=True)}
-        for group, members in model.partition(ops).items():
+        try:
+            groups = dict(model.partition(ops))
+        except Exception:  # a user's partition bug: check the key whole (the model will judge)
+            groups = {"-": ops}
+        for group, members in groups.items():
             subs.append(
                 SubHistory(
                     key=key,
@@ -172,13 +201,35 @@ def _sequential(
 
 
 # Worker processes are forked, so they inherit the work (models may be closures, which do not
-# pickle); only the sub-history's number goes to a worker and only its KeyResult comes back.
-_WORK: list[tuple[Sequence[SubHistory], Model[Hashable], Budget]] = []
+# pickle); only chunk numbers go to the workers and only KeyResults come back.
+_WORK: list[tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = []
+CHUNKS_PER_WORKER = 4
+"""Sub-histories are sent in about this many chunks per worker (equal operation counts), so that
+per-task overhead stays small and one big key does not hold back the rest."""
 
 
-def _work_on(number: int) -> KeyResult:
-    subs, model, budget = _WORK[-1]
-    return check_sub(subs[number], model, budget)
+def _work_on(number: int) -> list[KeyResult]:
+    chunks, model, budget = _WORK[-1]
+    return [check_sub(sub, model, budget) for sub in chunks[number]]
+
+
+def _chunks(subs: Sequence[SubHistory], count: int) -> list[list[int]]:
+    """Sub-history numbers grouped into chunks of similar size, biggest first."""
+    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].operations))
+    wanted = max(1, count * CHUNKS_PER_WORKER)
+    size = max(1, sum(len(s.operations) for s in subs) // wanted)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    weight = 0
+    for i in order:
+        current.append(i)
+        weight += len(subs[i].operations)
+        if weight >= size:
+            chunks.append(current)
+            current, weight = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _parallel(
@@ -190,23 +241,25 @@ def _parallel(
     stop_on_invalid: bool,
     progress: Progress | None,
 ) -> list[KeyResult]:
-    # Biggest first, so that one large key does not start last.
-    order = sorted(range(len(subs)), key=lambda i: -len(subs[i].operations))
+    chunks = _chunks(subs, count)
     results: dict[int, KeyResult] = {}
-    _WORK.append((subs, model, budget))
+    _WORK.append(([[subs[i] for i in chunk] for chunk in chunks], model, budget))
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
-            futures: dict[Future[KeyResult], int] = {pool.submit(_work_on, i): i for i in order}
+            futures = {pool.submit(_work_on, n): chunk for n, chunk in enumerate(chunks)}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     if future.cancelled():
                         continue
+                    chunk = futures[future]
                     try:
-                        results[futures[future]] = future.result()
+                        for i, result in zip(chunk, future.result(), strict=True):
+                            results[i] = result
                     except Exception as e:  # a worker died (killed, out of memory): not a crash
-                        results[futures[future]] = _failed(subs[futures[future]], e)
+                        for i in chunk:
+                            results[i] = _failed(subs[i], e)
                     if progress is not None:
                         progress(len(results), len(subs))
                 if stop_on_invalid and any(r.verdict is Verdict.INVALID for r in results.values()):
@@ -217,4 +270,4 @@ def _parallel(
     return [results[i] if i in results else _stopped(subs[i]) for i in range(len(subs))]
 
 
-__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "Progress", "check", "split"]
+__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "DEFAULT_MAX_MEMORY", "Progress", "check", "split"]

@@ -53,8 +53,13 @@ Partition: TypeAlias = Callable[[Sequence[Operation]], Mapping[str, Sequence[Ope
 """Split one key's operations into independent groups, named by a label."""
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def freeze(value: JSON) -> Frozen:
     """The hashable form of a JSON value."""
+    if type(value) in _SCALARS:
+        return value  # type: ignore[return-value]
     if isinstance(value, list):
         return tuple(freeze(v) for v in value)
     if isinstance(value, dict):

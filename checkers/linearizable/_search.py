@@ -25,6 +25,11 @@ CHECK_EVERY = 2048
 """Iterations between two looks at the clock and the memo size."""
 KEEP_PREFIXES = 3
 """How many distinct longest partial linearizations to keep for the counterexample."""
+STATE_BITS = 24
+"""Bits for the state id in a stored configuration; a table with more states than this stops the
+search with the memory limit."""
+LOW_BITS = 32
+"""Bits for the frontier (first unlinearized determinate operation) in a stored configuration."""
 
 
 class Outcome(Enum):
@@ -61,10 +66,19 @@ def search(
     table: Transitions,
     *,
     max_configurations: int,
+    max_memory: int,
     deadline: float | None,
     clock: Callable[[], float],
 ) -> SearchResult:
-    """Decide whether the encoded sub-history is linearizable (or run out of budget)."""
+    """Decide whether the encoded sub-history is linearizable (or run out of budget).
+
+    A configuration is stored as one integer built from: the model state (``STATE_BITS`` bits);
+    ``low``, the first determinate operation (in invocation order) not yet linearized
+    (``LOW_BITS``); the set of linearized indeterminate operations (one bit each); and the set of
+    linearized determinate operations shifted right by ``low`` (every bit below ``low`` is set by
+    definition, so nothing is lost). Long histories thus cost memory for their frontier only.
+    ``max_memory`` bounds the estimated bytes of the stored configurations.
+    """
     n = len(enc.cls)
     head, tail = 2 * n, 2 * n + 1
     nxt = [tail] * (2 * n + 2)
@@ -79,27 +93,51 @@ def search(
 
     cls = enc.cls
     det = enc.det
+    chain = enc.chain
     rows = table.rows
     compute = table.compute
-    bits = [1 << i for i in range(n)]
-    remaining = sum(det)
-    if remaining == 0:
+    # Determinate operations get dense numbers in invocation order, indeterminate ones their own.
+    number = [0] * n
+    n_det = n_info = 0
+    for i in range(n):
+        if det[i]:
+            number[i] = n_det
+            n_det += 1
+        else:
+            number[i] = n_info
+            n_info += 1
+    if n_det == 0:
         return SearchResult(outcome=Outcome.LINEARIZABLE, configurations=0, longest=())
+    if n_det >= 1 << LOW_BITS:
+        return SearchResult(outcome=Outcome.MEMORY_LIMIT, configurations=0, longest=())
+    info_shift = STATE_BITS + LOW_BITS
+    det_shift = info_shift + n_info
+    info_bit = [(1 << number[i]) << info_shift if not det[i] else 0 for i in range(n)]
+    det_done = bytearray(n_det + 1)  # sentinel at n_det stays 0
+    op_done = bytearray(n)
 
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
+    used = 0
     stack_nodes: list[int] = []
     stack_states: list[int] = []
+    stack_lows: list[int] = []
+    stack_rels: list[int] = []
     best_len = -1
-    best: list[tuple[int, Prefix]] = []
-    linearized = 0
+    best: list[tuple[tuple[int, int, int], Prefix]] = []
+    # bit number[i] - low: determinate operation i is linearized (all below low are)
+    det_rel = 0
+    info_part = 0  # bit number[i] + info_shift: indeterminate operation i is linearized
+    low = 0
+    remaining = n_det
     state = 0
+    row = rows[0]
     entry = nxt[head]
     countdown = CHECK_EVERY
     while True:
         countdown -= 1
         if countdown == 0:
             countdown = CHECK_EVERY
-            if len(seen) > max_configurations:
+            if len(seen) > max_configurations or used > max_memory:
                 return _stopped(Outcome.MEMORY_LIMIT, seen, best)
             if deadline is not None and clock() > deadline:
                 return _stopped(Outcome.TIME_LIMIT, seen, best)
@@ -109,12 +147,14 @@ def search(
             if depth > best_len or (
                 depth == best_len
                 and len(best) < KEEP_PREFIXES
-                and all(lin != linearized for lin, _ in best)
+                and all(sets != (det_rel, low, info_part) for sets, _ in best)
             ):
                 if depth > best_len:
                     best_len = depth
                     best.clear()
-                best.append((linearized, Prefix(nodes=tuple(stack_nodes), state=state)))
+                best.append(
+                    ((det_rel, low, info_part), Prefix(nodes=tuple(stack_nodes), state=state))
+                )
             if not stack_nodes:
                 return SearchResult(
                     outcome=Outcome.NOT_LINEARIZABLE,
@@ -123,50 +163,85 @@ def search(
                 )
             entry = stack_nodes.pop()
             state = stack_states.pop()
+            row = rows[state]
+            low = stack_lows.pop()
+            det_rel = stack_rels.pop()
             op = entry >> 1
-            linearized ^= bits[op]
+            op_done[op] = 0
             if det[op]:
+                det_done[number[op]] = 0
                 ret = entry + 1
                 nxt[prv[ret]] = ret
                 prv[nxt[ret]] = ret
                 remaining += 1
+            else:
+                info_part ^= info_bit[op]
             nxt[prv[entry]] = entry
             prv[nxt[entry]] = entry
             entry = nxt[entry]
             continue
         op = entry >> 1
-        c = cls[op]
-        after = rows[state][c]
+        after = row[cls[op]]
         if after == UNSET:
-            after = compute(state, c)
-            rows = table.rows
+            after = compute(state, cls[op])
+            if after >= 1 << STATE_BITS:
+                return _stopped(Outcome.MEMORY_LIMIT, seen, best)
         if after >= 0:
-            candidate = linearized | bits[op]
-            config = (candidate, after)
-            if config not in seen:
-                seen.add(config)
-                stack_nodes.append(entry)
-                stack_states.append(state)
-                linearized = candidate
-                state = after
-                nxt[prv[entry]] = nxt[entry]
-                prv[nxt[entry]] = prv[entry]
+            earlier = chain[op]
+            if earlier < 0 or op_done[earlier]:
                 if det[op]:
-                    ret = entry + 1
-                    nxt[prv[ret]] = nxt[ret]
-                    prv[nxt[ret]] = prv[ret]
-                    remaining -= 1
-                    if remaining == 0:
-                        return SearchResult(
-                            outcome=Outcome.LINEARIZABLE, configurations=len(seen), longest=()
-                        )
-                entry = nxt[head]
-                continue
+                    new_low = low
+                    if number[op] == low:
+                        new_low += 1
+                        while det_done[new_low]:
+                            new_low += 1
+                        new_rel = det_rel >> (new_low - low)
+                    else:
+                        new_rel = det_rel | (1 << (number[op] - low))
+                    config = (new_rel << det_shift) | info_part | (new_low << STATE_BITS) | after
+                else:
+                    config = (
+                        (det_rel << det_shift)
+                        | info_part
+                        | info_bit[op]
+                        | (low << STATE_BITS)
+                        | after
+                    )
+                if config not in seen:
+                    seen.add(config)
+                    used += 80 + (config.bit_length() >> 3)
+                    stack_nodes.append(entry)
+                    stack_states.append(state)
+                    stack_lows.append(low)
+                    stack_rels.append(det_rel)
+                    op_done[op] = 1
+                    state = after
+                    row = rows[state]
+                    nxt[prv[entry]] = nxt[entry]
+                    prv[nxt[entry]] = prv[entry]
+                    if det[op]:
+                        det_rel = new_rel
+                        det_done[number[op]] = 1
+                        low = new_low
+                        ret = entry + 1
+                        nxt[prv[ret]] = nxt[ret]
+                        prv[nxt[ret]] = prv[ret]
+                        remaining -= 1
+                        if remaining == 0:
+                            return SearchResult(
+                                outcome=Outcome.LINEARIZABLE,
+                                configurations=len(seen),
+                                longest=(),
+                            )
+                    else:
+                        info_part |= info_bit[op]
+                    entry = nxt[head]
+                    continue
         entry = nxt[entry]
 
 
 def _stopped(
-    outcome: Outcome, seen: set[tuple[int, int]], best: list[tuple[int, Prefix]]
+    outcome: Outcome, seen: set[int], best: list[tuple[tuple[int, int, int], Prefix]]
 ) -> SearchResult:
     return SearchResult(
         outcome=outcome, configurations=len(seen), longest=tuple(p for _, p in best)

@@ -31,7 +31,8 @@ class SubHistory:
 def class_of(operation: Operation) -> tuple[Input, Output]:
     """The model's view of an operation: its frozen input and output."""
     input = Input(f=operation.f, value=freeze(operation.value), key=operation.key)
-    output: Output = UNKNOWN if operation.type is OpType.INFO else freeze(operation.output)
+    indeterminate = operation.type is OpType.INFO or operation.ret is None
+    output: Output = UNKNOWN if indeterminate else freeze(operation.output)
     return input, output
 
 
@@ -39,14 +40,19 @@ def class_of(operation: Operation) -> tuple[Input, Output]:
 class Encoded:
     """A sub-history as integers: operation ``i`` has class ``cls[i]``; ``det[i]`` is False for
     indeterminate operations; ``order`` lists event nodes (``2i`` = call, ``2i + 1`` = return) in
-    real-time order, and ``rank[node]`` is a node's position in it."""
+    real-time order."""
 
     members: tuple[int, ...]
     """Positions (in the sub-history) of the operations kept after pruning."""
     cls: tuple[int, ...]
     det: tuple[bool, ...]
     order: tuple[int, ...]
-    rank: dict[int, int]
+    chain: tuple[int, ...]
+    """For an indeterminate operation, the previous indeterminate operation of the same class in
+    invocation order (-1 if none). Same-class indeterminate operations are interchangeable, so
+    the search takes them in invocation order: any linearization using ``k`` of them can use the
+    ``k`` earliest instead, each placed where the ``i``-th was (``i`` of them were invoked by
+    then, so the ``i``-th earliest was too), with the same states."""
 
 
 def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequence[int]) -> Encoded:
@@ -65,13 +71,25 @@ def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequenc
             events.append((op.ret, 1, 2 * i + 1))
     events.sort()
     order = tuple(node for _, _, node in events)
+    chain = [-1] * len(members)
+    last: dict[int, int] = {}
+    for node in order:
+        i = node >> 1
+        if node & 1 == 0 and not det[i]:
+            chain[i] = last.get(kept_cls[i], -1)
+            last[kept_cls[i]] = i
     return Encoded(
         members=tuple(members),
         cls=tuple(kept_cls),
         det=tuple(det),
         order=order,
-        rank={node: r for r, node in enumerate(order)},
+        chain=tuple(chain),
     )
 
 
-__all__ = ["Encoded", "SubHistory", "class_of", "encode"]
+def ranks(enc: Encoded) -> dict[int, int]:
+    """Each event node's position in the real-time order."""
+    return {node: r for r, node in enumerate(enc.order)}
+
+
+__all__ = ["Encoded", "SubHistory", "class_of", "encode", "ranks"]

@@ -60,12 +60,13 @@ class Transitions:
         self.rows[state][cls] = target
         return target
 
-    def enumerate(self, max_steps: int) -> bool:
-        """Compute every entry for every reachable state; False if that takes over ``max_steps``."""
+    def enumerate(self, max_steps: int, max_states: int) -> bool:
+        """Compute every entry for every reachable state; False (leaving the table partly filled)
+        if that needs more than ``max_steps`` model steps or finds more than ``max_states``."""
         width = len(self.classes)
         state = 0
         while state < len(self.states):
-            if (state + 1) * width > max_steps:
+            if (state + 1) * width > max_steps or len(self.states) > max_states:
                 return False
             row = self.rows[state]
             for cls in range(width):

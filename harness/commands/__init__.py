@@ -6,7 +6,13 @@ import importlib
 
 import click
 
-VERBS: tuple[str, ...] = ("cleanup", "run")
+VERBS: tuple[str, ...] = (
+    "check",
+    "cleanup",
+    "report",
+    "run",
+    "serve",
+)
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 
 

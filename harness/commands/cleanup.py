@@ -38,6 +38,8 @@ def command(run_id: str | None, state_dir: Path, force: bool) -> None:
             click.echo(f"run {report.run_id}: removed " + ", ".join(report.removed))
         else:
             click.echo(f"run {report.run_id}: nothing left to remove")
+        if report.store_dir and not report.skipped:
+            click.echo(f"run {report.run_id}: its history (a prefix) is in {report.store_dir}")
     if not summary.runs and not summary.errors:
         click.echo("nothing to clean up")
     for error in summary.errors:

@@ -37,7 +37,8 @@ class Limit:
         return out, Limit(self.remaining - 1, nxt)
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Limit(self.remaining, self.gen.update(ctx, event))
+        gen = self.gen.update(ctx, event)
+        return self if gen is self.gen else Limit(self.remaining, gen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,12 @@ class TimeLimit:
         return out, TimeLimit(self.limit_ns, nxt, deadline)
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return TimeLimit(self.limit_ns, self.gen.update(ctx, event), self.deadline)
+        gen = self.gen.update(ctx, event)
+        return self if gen is self.gen else TimeLimit(self.limit_ns, gen, self.deadline)
+
+
+MAX_LAG_NS = 1_000_000_000
+"""How far behind schedule :class:`Stagger` may fall before it stops catching up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +84,12 @@ class Stagger:
         if step is None or step is PENDING:
             return step
         out, nxt = step
-        due = max(out.time, ctx.time if self.next_time is None else self.next_time)
+        # Schedule from the previous op's due time (not from now), so that the time it takes
+        # to notice an op is due does not slow the long-run rate; after a long stall (more than
+        # MAX_LAG_NS behind), start afresh rather than burst to catch up.
+        due = ctx.time if self.next_time is None else max(self.next_time, ctx.time - MAX_LAG_NS)
+        if out.time > ctx.time:
+            due = max(due, out.time)
         if due != out.time:
             out = dataclasses.replace(out, time=due)
         rng = Rng(self.seed)
@@ -86,7 +97,10 @@ class Stagger:
         return out, Stagger(self.mean_ns, nxt, rng.state, due + gap)
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Stagger(self.mean_ns, self.gen.update(ctx, event), self.seed, self.next_time)
+        gen = self.gen.update(ctx, event)
+        if gen is self.gen:
+            return self
+        return Stagger(self.mean_ns, gen, self.seed, self.next_time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +122,8 @@ class Delay:
         return out, Delay(self.interval_ns, nxt, due + self.interval_ns)
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Delay(self.interval_ns, self.gen.update(ctx, event), self.next_time)
+        gen = self.gen.update(ctx, event)
+        return self if gen is self.gen else Delay(self.interval_ns, gen, self.next_time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +148,29 @@ class Mix:
                 current = rng.below(len(gens))
                 continue
             out, nxt = step
-            gens = (*gens[:current], nxt, *gens[current + 1 :])
+            if nxt is not gens[current]:
+                gens = (*gens[:current], nxt, *gens[current + 1 :])
             rng = Rng(self.seed)
             following = rng.below(len(gens))
             return out, Mix(gens, rng.state, following)
         return None
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Mix(tuple(g.update(ctx, event) for g in self.gens), self.seed, self.current)
+        gens = _update_all(self.gens, ctx, event)
+        return self if gens is self.gens else Mix(gens, self.seed, self.current)
+
+
+def _update_all(
+    gens: tuple[Generator, ...], ctx: Context, event: Op
+) -> tuple[Generator, ...]:
+    """Every generator updated; the same tuple if none changed."""
+    changed = False
+    updated = []
+    for gen in gens:
+        new = gen.update(ctx, event)
+        changed = changed or new is not gen
+        updated.append(new)
+    return tuple(updated) if changed else gens
 
 
 def mix(gens: Sequence[Generator], seed: int) -> Generator:
@@ -172,7 +202,8 @@ class Seq:
     def update(self, ctx: Context, event: Op) -> Generator:
         if not self.gens:
             return self
-        return Seq((self.gens[0].update(ctx, event), *self.gens[1:]))
+        first = self.gens[0].update(ctx, event)
+        return self if first is self.gens[0] else Seq((first, *self.gens[1:]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +251,8 @@ class Cycle:
         return None  # the original is empty
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Cycle(self.original, self.current.update(ctx, event), self.times)
+        current = self.current.update(ctx, event)
+        return self if current is self.current else Cycle(self.original, current, self.times)
 
 
 def cycle(gen: Generator, times: int | None = None) -> Generator:
@@ -244,7 +276,8 @@ class OnThreads:
     def update(self, ctx: Context, event: Op) -> Generator:
         if not self.keep(ctx.thread_of(event.process)):
             return self
-        return OnThreads(self.keep, self.gen.update(ctx.restrict(self.keep), event))
+        gen = self.gen.update(ctx.restrict(self.keep), event)
+        return self if gen is self.gen else OnThreads(self.keep, gen)
 
 
 def is_client_thread(thread: Thread) -> bool:
@@ -271,7 +304,8 @@ class ClientsOnly:
     def update(self, ctx: Context, event: Op) -> Generator:
         if not isinstance(event.process, int):
             return self
-        return ClientsOnly(self.gen.update(ctx.clients(), event))
+        gen = self.gen.update(ctx, event)  # the event is a client's: no need to restrict
+        return self if gen is self.gen else ClientsOnly(gen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +324,8 @@ class NemesisOnly:
     def update(self, ctx: Context, event: Op) -> Generator:
         if event.process != NEMESIS:
             return self
-        return NemesisOnly(self.gen.update(ctx.nemesis(), event))
+        gen = self.gen.update(ctx, event)  # the event is the nemesis': no need to restrict
+        return self if gen is self.gen else NemesisOnly(gen)
 
 
 def clients_only(gen: Generator) -> Generator:
@@ -329,7 +364,8 @@ class Any:
         return out, Any(gens)
 
     def update(self, ctx: Context, event: Op) -> Generator:
-        return Any(tuple(g.update(ctx, event) for g in self.gens))
+        gens = _update_all(self.gens, ctx, event)
+        return self if gens is self.gens else Any(gens)
 
 
 def clients(client_gen: Generator, nemesis_gen: Generator | None = None) -> Generator:

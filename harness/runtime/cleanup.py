@@ -18,6 +18,8 @@ class CleanupReport:
     removed: tuple[str, ...] = ()
     skipped: str | None = None
     """Why the run was left alone (e.g. its controller is still running)."""
+    store_dir: str | None = None
+    """The run's directory in the store (its history prefix is kept there)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -54,7 +56,8 @@ def cleanup(
         if state.store_dir:  # the faults its nemesis recorded went with the nodes
             removed += [f"{fault} (healed)" for fault in ledger.settle(Path(state.store_dir))]
         state.delete()
-        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed)))
+        reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed),
+                                     store_dir=state.store_dir))
     if run_id is not None and not any(r.run_id == run_id for r in reports) and not errors:
         errors.append(f"no run-state file for run {run_id!r}")
     return CleanupSummary(runs=tuple(reports), errors=tuple(errors))

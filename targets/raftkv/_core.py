@@ -21,6 +21,7 @@ clock, skewing the clock breaks linearizability (bug mode ``lease-reads``).
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -57,6 +58,7 @@ class CoreConfig:
     heartbeat_ticks: int = 5
     max_entries_per_message: int = 2000
     max_inflight_entries: int = 20000
+    max_inflight_messages: int = 4
     lease_seconds: float = 0.0
 
 
@@ -79,6 +81,7 @@ class Ready:
     failed_reads: tuple[int, ...]
     last_index: int = 0
     leader_may_send_early: bool = False
+    generation: int = 0
 
     @property
     def must_persist(self) -> bool:
@@ -94,6 +97,7 @@ class _Progress:
     active: bool = False
     acked_seq: int = 0
     stalled: int = 0
+    inflight: deque[int] = field(default_factory=deque)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -141,6 +145,7 @@ class RaftCore:
         self.commit_index = self.log.snapshot_index
         self._applied_handed = self.log.snapshot_index
         self._stable = self.log.last_index
+        self._generation = 0  # bumped whenever the log loses entries
         self._elapsed = 0
         self._heartbeat_elapsed = 0
         self._timeout = self._random_timeout()
@@ -255,15 +260,17 @@ class RaftCore:
             reads=tuple(out.reads),
             failed_reads=tuple(out.failed_reads),
             last_index=self.log.last_index,
+            generation=self._generation,
             leader_may_send_early=(
                 self.role is Role.LEADER and hard_state is None and out.snapshot is None
             ),
         )
 
     def advance(self, ready: Ready) -> None:
-        """``ready`` has been persisted (and its messages sent)."""
-        if ready.records or ready.snapshot is not None:
-            self._stable = ready.last_index
+        """``ready`` has been persisted. Readies may be persisted after later ones were taken
+        (asynchronous disk), but always in the order they were taken."""
+        if (ready.records or ready.snapshot is not None) and ready.generation == self._generation:
+            self._stable = max(self._stable, ready.last_index)
         if self.role is Role.LEADER:
             self._maybe_commit()
 
@@ -490,6 +497,7 @@ class RaftCore:
                 continue
             if have is not None:
                 log.truncate_from(entry.index)
+                self._lose_entries_from(entry.index)
                 self._out.records.append(Truncate(index=entry.index))
             for new in entries[k:]:
                 log.append(new)
@@ -499,6 +507,11 @@ class RaftCore:
         if msg.commit > self.commit_index:
             self.commit_index = max(self.commit_index, min(msg.commit, last_new))
         self._ack(msg.src, last_new)
+
+    def _lose_entries_from(self, index: int) -> None:
+        """Entries from ``index`` are gone: earlier disk writes no longer vouch for them."""
+        self._generation += 1
+        self._stable = min(self._stable, index - 1)
 
     def _ack(self, leader: str, match: int) -> None:
         self._send(
@@ -527,6 +540,7 @@ class RaftCore:
             return
         if self.log.term_at(snap.index) != snap.term:
             self._out.records.append(Truncate(index=snap.index + 1))
+            self._lose_entries_from(snap.index + 1)
         self.log.compact(snap.index, snap.term)
         self._snapshot = snap
         self._out.snapshot = snap
@@ -549,6 +563,7 @@ class RaftCore:
             while (
                 pr.next <= self.log.last_index
                 and pr.next - pr.match - 1 < self.config.max_inflight_entries
+                and len(pr.inflight) < self.config.max_inflight_messages
             ):
                 if not self._send_append(peer, pr):
                     break
@@ -564,6 +579,13 @@ class RaftCore:
             pr.probing = True
             pr.probe_outstanding = True
             return False
+        if pr.next > log.last_index + 1:
+            # The follower claims more than this log holds (only after lost writes, e.g. in the
+            # unsynced-writes bug mode): probe from the end of our log instead.
+            pr.next = log.last_index + 1
+            pr.match = min(pr.match, log.last_index)
+            pr.probing = True
+            pr.inflight.clear()
         prev = pr.next - 1
         prev_term = log.term_at(prev)
         if prev_term is None:
@@ -584,6 +606,7 @@ class RaftCore:
         if pr.probing or not entries:
             return False
         pr.next = hi
+        pr.inflight.append(hi - 1)
         return True
 
     def _handle_append_response(self, msg: AppendResponse) -> None:
@@ -598,10 +621,13 @@ class RaftCore:
                 pr.match = msg.match
                 pr.stalled = 0
                 self._maybe_commit()
+            while pr.inflight and pr.inflight[0] <= pr.match:
+                pr.inflight.popleft()
             if pr.probing:
                 pr.probing = False
                 pr.probe_outstanding = False
                 pr.next = pr.match + 1
+                pr.inflight.clear()
             pr.next = max(pr.next, pr.match + 1)
             return
         if msg.rejected < pr.match or (pr.probing and msg.rejected != pr.next - 1):
@@ -614,6 +640,7 @@ class RaftCore:
         pr.next = max(pr.match + 1, min(new_next, msg.rejected))
         pr.probing = True
         pr.probe_outstanding = False
+        pr.inflight.clear()
 
     def _broadcast_heartbeat(self) -> None:
         self._heartbeat_elapsed = 0
@@ -645,6 +672,7 @@ class RaftCore:
                 pr.stalled = 0
                 pr.probing = True
                 pr.probe_outstanding = False
+                pr.inflight.clear()
                 pr.next = max(pr.match + 1, min(pr.next, msg.last_index + 1))
         else:
             pr.stalled = 0

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import random
 import time
 import urllib.parse
@@ -142,6 +143,7 @@ class RaftNode:
             on_down=self._on_down,
         )
         self._http: asyncio.Server | None = None
+        self._seen: tuple[Role, int, str | None] = (Role.FOLLOWER, -1, None)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -221,14 +223,10 @@ class RaftNode:
             self._wake.clear()
             now = loop.time()
             due = int((now - last_tick) / interval)
-            if due:
-                if due > 100:
-                    due = 100
-                    last_tick = now
-                else:
-                    last_tick += due * interval
-                for _ in range(due):
-                    core.tick()
+            if due > 100:
+                last_tick = now
+            else:
+                last_tick += due * interval
             inbox = self._inbox
             while inbox:
                 item = inbox.popleft()
@@ -245,12 +243,19 @@ class RaftNode:
                         _resolve(item.future, False)
                 else:
                     core.step(item)
-            ready = core.ready()
+            if due:
+                # Messages first, then time: a node whose loop was starved (load, SIGSTOP) hears
+                # what its leader sent meanwhile before it may time out. Followers apply at most
+                # a few ticks per wake-up, so a stall alone does not start an election.
+                for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
+                    core.tick()
             try:
-                await self._handle_ready(ready)
-            except OSError:
-                log.exception("storage failed; stopping the node")
-                raise
+                await self._handle_ready(core.ready())
+            except Exception:
+                # A node that cannot persist or whose state is broken must not linger.
+                log.exception("fatal error in the Raft loop; exiting")
+                logging.shutdown()
+                os._exit(1)
 
     async def _handle_ready(self, ready: Ready) -> None:
         loop = asyncio.get_running_loop()
@@ -269,6 +274,7 @@ class RaftNode:
         else:
             self._send(ready.messages)
         self.core.advance(ready)
+        self._log_role_change()
         if ready.snapshot is not None:
             self.kv.restore(ready.snapshot.index, ready.snapshot.data)
             log.info("installed snapshot at %d", ready.snapshot.index)
@@ -295,6 +301,22 @@ class RaftNode:
             self._ack_early(ready.last_index)
         if self.kv.applied_index - self.core.log.snapshot_index >= self.config.snapshot_every:
             await self._take_snapshot()
+
+    def _log_role_change(self) -> None:
+        core = self.core
+        seen = (core.role, core.term, core.leader_id)
+        if seen != self._seen:
+            if seen[2] != self._seen[2]:
+                self._abandon_forwards(seen[2])
+            self._seen = seen
+            log.info("role %s term %d leader %s", core.role.value, core.term, core.leader_id)
+
+    def _abandon_forwards(self, leader: str | None) -> None:
+        """A new leader is known: answers from the previous one may never come (unknown)."""
+        for fid, (dst, future) in list(self._forwards.items()):
+            if dst != leader:
+                del self._forwards[fid]
+                _resolve(future, None)
 
     def _ack_early(self, persisted: int) -> None:
         """Bug ``ack-before-commit``: acknowledge puts and deletes once on the leader's disk."""

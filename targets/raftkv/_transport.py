@@ -101,6 +101,8 @@ class _Link:
                     await writer.drain()
             except (OSError, ConnectionError) as e:
                 log.info("connection to %s lost: %s", self.peer, e)
+            except Exception:
+                log.exception("connection to %s failed", self.peer)
             finally:
                 self.connected = False
                 self.queue.clear()

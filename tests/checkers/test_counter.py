@@ -49,8 +49,9 @@ def test_divergent_final_reads() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(-3, 3), st.sampled_from(["ok", "info", "fail"])),
-                max_size=12))
+@given(
+    st.lists(st.tuples(st.integers(-3, 3), st.sampled_from(["ok", "info", "fail"])), max_size=12)
+)
 def test_sequential_histories_with_true_reads_are_valid(adds: list[tuple[int, str]]) -> None:
     """A single process applying adds one by one and reading the true total is always valid."""
     h = H()

@@ -13,8 +13,9 @@ from harness.clock import MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.history import history_of
+from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter
-from harness.jsonl import JsonlWriter, read_jsonl
+from harness.jsonl import read_jsonl
 from harness.ops import NEMESIS, Op, OpType
 from harness.protocols import NoopClient, NoopDB, NoopNemesis, complete
 from harness.runtime.static import StaticRuntime
@@ -60,7 +61,7 @@ class _Flaky(NoopClient):
 def _run(tmp_path: Path, client: NoopClient, gen: g.Generator, concurrency: int,
          timeout: float = 5.0) -> list[Op]:
     ctx = _ctx(tmp_path)
-    with JsonlWriter(tmp_path / "history.jsonl") as sink:
+    with HistoryLog(tmp_path / "history.jsonl") as sink:
         interp = Interpreter(ctx=ctx, client=client, nemesis=NoopNemesis(), generator=gen,
                              sink=sink, concurrency=concurrency, op_timeout_s=timeout)
         return interp.run()
@@ -119,7 +120,7 @@ def test_nemesis_exception_is_recorded_as_info(tmp_path: Path) -> None:
             raise OSError("iptables missing")
 
     ctx = _ctx(tmp_path)
-    with JsonlWriter(tmp_path / "h.jsonl") as sink:
+    with HistoryLog(tmp_path / "h.jsonl") as sink:
         history = Interpreter(
             ctx=ctx, client=NoopClient(), nemesis=Broken(), sink=sink, concurrency=1,
             generator=g.clients(g.limit(2, g.Repeat(READ)), g.Once(g.Invocation(f="start"))),
@@ -127,3 +128,19 @@ def test_nemesis_exception_is_recorded_as_info(tmp_path: Path) -> None:
     nemesis = [op for op in history if op.process == NEMESIS]
     assert [op.type for op in nemesis] == [OpType.INFO, OpType.INFO]
     assert nemesis[1].error is not None and "iptables missing" in nemesis[1].error
+
+
+@pytest.mark.timeout(60)
+def test_same_seed_same_operations_through_real_threads(tmp_path: Path) -> None:
+    from workloads.register import workload
+
+    def run(seed: int, sub: str) -> list[tuple[object, ...]]:
+        test = TestConfig(name="t", target="raftkv", workload="register", seed=seed)
+        gen = g.clients(g.limit(300, g.rate(2000, workload(test).generator, seed)))
+        (tmp_path / sub).mkdir()
+        history = _run(tmp_path / sub, NoopClient(), gen, concurrency=7)
+        return [(op.f, op.value, op.key) for op in history if op.type is OpType.INVOKE]
+
+    first, again, other = run(9, "a"), run(9, "b"), run(10, "c")
+    assert len(first) == 300 and first == again
+    assert first != other

@@ -110,8 +110,13 @@ def test_cleanup_after_sigkill_removes_only_that_run(tmp_path: Path) -> None:
         child.stdout.close()
     (sleeper,) = state.processes
     assert runstate.process_start_time(sleeper.pid) == sleeper.start_time  # orphaned
-    summary = cleanup(state_dir=state_dir)
-    (report,) = summary.runs
+    with NetnsRuntime(["n1"], state_dir=state_dir) as live:  # a live run is left alone
+        summary = cleanup(state_dir=state_dir)
+        reports = {r.run_id: r for r in summary.runs}
+        assert reports[live.run_id].skipped is not None
+        assert Path("/run/netns", live.namespace("n1")).exists()
+        assert live.state is not None and live.state.path.exists()
+    report = reports[run_id]
     assert report.skipped is None
     assert any("sleeper" in r for r in report.removed)
     assert _until(lambda: runstate.process_start_time(sleeper.pid) is None
@@ -120,3 +125,17 @@ def test_cleanup_after_sigkill_removes_only_that_run(tmp_path: Path) -> None:
         assert not Path("/run/netns", ns).exists()
     assert state.bridge is not None and not Path("/sys/class/net", state.bridge).exists()
     assert not (state_dir / f"{run_id}.json").exists()
+
+
+def test_clear_messages_when_not_root_or_without_iproute2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from harness.runtime import netns
+
+    monkeypatch.setattr(netns.os, "geteuid", lambda: 1000)
+    with pytest.raises(netns.RuntimeUnavailableError, match="needs root"):
+        netns.check_prerequisites()
+    monkeypatch.setattr(netns.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(netns.shutil, "which", lambda name: None)
+    with pytest.raises(netns.RuntimeUnavailableError, match="iproute2"):
+        netns.check_prerequisites()

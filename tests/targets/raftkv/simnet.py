@@ -51,6 +51,7 @@ class SimNode:
     reads: dict[int, int] = field(default_factory=dict)
     failed_reads: list[int] = field(default_factory=list)
     up: bool = True
+    disk_queue: list[tuple[Ready, tuple[Message, ...]]] = field(default_factory=list)
 
 
 class SimCluster:
@@ -64,7 +65,11 @@ class SimCluster:
         max_entries_per_message: int = 100,
         lease_clocks: dict[str, Callable[[], float]] | None = None,
         lease_seconds: float = 0.0,
+        async_disk: bool = False,
     ) -> None:
+        """``async_disk``: readies are persisted later, in order, at random moments (like the
+        real shell's disk task); a crash loses whatever was not persisted yet."""
+        self.async_disk = async_disk
         self.lease_clocks = lease_clocks or {}
         self.lease_seconds = lease_seconds
         self.ids = tuple(f"n{i + 1}" for i in range(n))
@@ -77,6 +82,7 @@ class SimCluster:
             disk = SimDisk()
             self.nodes[node_id] = SimNode(core=self._make_core(node_id, disk), disk=disk)
         self.in_flight: list[Message] = []
+        self.applied_ever: dict[int, Entry] = {}
         self.blocked: set[tuple[str, str]] = set()
         self.drop: Callable[[Message], bool] | None = None
         self.loss = 0.0
@@ -119,6 +125,7 @@ class SimCluster:
     def crash(self, node_id: str) -> None:
         node = self.nodes[node_id]
         node.up = False
+        node.disk_queue = []
         self.in_flight = [m for m in self.in_flight if m.dst != node_id]
 
     def restart(self, node_id: str) -> None:
@@ -140,25 +147,60 @@ class SimCluster:
         if not node.up:
             return
         ready = node.core.ready()
-        node.disk.persist(ready)
         if ready.snapshot is not None:
             node.applied = [Entry(index=0, term=0, data=f"snapshot@{ready.snapshot.index}")]
         node.applied.extend(ready.committed)
+        for entry in ready.committed:
+            # State Machine Safety across all time: an index is only ever applied with one entry.
+            seen = self.applied_ever.setdefault(entry.index, entry)
+            assert seen == entry, f"{node_id} applied {entry} where {seen} was applied before"
         for read in ready.reads:
             node.reads[read.ctx] = read.index
         node.failed_reads.extend(ready.failed_reads)
-        for msg in ready.messages:
+        if not self.async_disk:
+            node.disk.persist(ready)
+            self._send(ready.messages)
+            node.core.advance(ready)
+            return
+        if not ready.must_persist and not node.disk_queue:
+            self._send(ready.messages)
+            node.core.advance(ready)
+            return
+        deferred = ready.messages
+        if ready.leader_may_send_early:
+            self._send(ready.messages)
+            deferred = ()
+        node.disk_queue.append((ready, deferred))
+
+    def _send(self, messages: tuple[Message, ...]) -> None:
+        for msg in messages:
             if (msg.src, msg.dst) not in self.blocked:
                 self.in_flight.append(msg)
-        node.core.advance(ready)
+
+    def complete_disk(self, node_id: str) -> None:
+        """The oldest pending disk batch of ``node_id`` (all of them, merged) becomes durable."""
+        node = self.nodes[node_id]
+        batch, node.disk_queue = node.disk_queue, []
+        for ready, deferred in batch:
+            node.disk.persist(ready)
+            self._send(deferred)
+            node.core.advance(ready)
+        if batch:
+            self.flush(node_id)
 
     def deliver_all(self, limit: int = 100_000) -> None:
         """Deliver messages (in seeded random order) until none are left."""
         for node_id in self.ids:
             self.flush(node_id)
         steps = 0
-        while self.in_flight and steps < limit:
+        while steps < limit:
             steps += 1
+            busy = [i for i in self.ids if self.nodes[i].disk_queue]
+            if busy and (not self.in_flight or self.rng.random() < 0.3):
+                self.complete_disk(self.rng.choice(busy))
+                continue
+            if not self.in_flight:
+                break
             msg = self.in_flight.pop(self.rng.randrange(len(self.in_flight)))
             node = self.nodes[msg.dst]
             if not node.up or (msg.src, msg.dst) in self.blocked:

@@ -9,8 +9,9 @@ from targets.raftkv._messages import AppendRequest, AppendResponse, Heartbeat
 from tests.targets.raftkv.simnet import SimCluster
 
 
-def test_entries_are_replicated_and_applied_in_order_everywhere() -> None:
-    cluster = SimCluster(5, seed=1)
+@pytest.mark.parametrize("async_disk", [False, True])
+def test_entries_are_replicated_and_applied_in_order_everywhere(async_disk: bool) -> None:
+    cluster = SimCluster(5, seed=1, async_disk=async_disk)
     leader = cluster.wait_leader()
     for k in range(250):
         assert cluster.propose(leader, f"v{k}") is not None
@@ -208,9 +209,10 @@ def test_committed_entries_survive_a_full_cluster_crash() -> None:
         assert cluster.applied_data(node_id) == [f"v{k}" for k in range(20)] + ["after"]
 
 
+@pytest.mark.parametrize("async_disk", [False, True])
 @pytest.mark.parametrize("seed", range(8))
-def test_safety_under_random_partitions_crashes_and_loss(seed: int) -> None:
-    cluster = SimCluster(5, seed=seed, max_entries_per_message=5)
+def test_safety_under_random_partitions_crashes_and_loss(seed: int, async_disk: bool) -> None:
+    cluster = SimCluster(5, seed=seed, max_entries_per_message=5, async_disk=async_disk)
     rng = cluster.rng
     proposed = 0
     for _round in range(60):
@@ -244,3 +246,28 @@ def test_safety_under_random_partitions_crashes_and_loss(seed: int) -> None:
     for history in histories:
         assert history == longest
     assert len(set(longest)) == len(longest)
+
+
+def test_leader_counts_its_own_copy_only_once_durable() -> None:
+    """With a slow disk, one follower's ack is not a majority until the leader's write lands."""
+    cluster = SimCluster(3, seed=5, async_disk=True)
+    leader = cluster.wait_leader()
+    cluster.tick(2)
+    f1, f2 = (i for i in cluster.ids if i != leader)
+    cluster.crash(f2)
+    index, _term = cluster.propose(leader, "x") or (0, 0)
+    assert cluster.nodes[leader].disk_queue, "the leader's write is still pending"
+    # Deliver messages and complete only f1's disk writes.
+    for _ in range(50):
+        while cluster.in_flight:
+            msg = cluster.in_flight.pop(0)
+            if cluster.nodes[msg.dst].up:
+                cluster.core(msg.dst).step(msg)
+                cluster.flush(msg.dst)
+        cluster.complete_disk(f1)
+    assert cluster.core(f1).log.term_at(index) is not None
+    assert cluster.core(leader).commit_index < index
+    cluster.complete_disk(leader)
+    cluster.deliver_all()
+    assert cluster.core(leader).commit_index >= index
+    assert "x" in cluster.applied_data(leader)

@@ -1,0 +1,186 @@
+"""``splitbrain check``: verdicts for existing histories (jsonl, Jepsen EDN or Jepsen text log)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from checkers.linearizable import MODEL_NAMES, Progress, check, get_model
+from checkers.verdict import ExitCode, Verdict, exit_code, merge
+from harness.errors import HistoryFormatError
+from harness.historyio import HistoryFormat, find_histories, read_history
+from harness.jsontypes import JSON
+from reports.linearizable_text import explain
+
+EPILOG = """\b
+Examples:
+  splitbrain check store/latest/history.jsonl --model cas-register
+  splitbrain check runs/ --model register --json > verdicts.jsonl
+  splitbrain check history.edn --model knossos-cas-register --time-limit 10
+  splitbrain check jepsen.log --format jepsen-log --model mutex
+
+\b
+Exit codes: 0 all valid, 1 some invalid, 2 unknown (budget exhausted or undecided),
+254 unreadable or malformed input (the message names file, line and field).
+"""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FileOutcome:
+    """The verdict on one file, or why it could not be read."""
+
+    file: str
+    verdict: Verdict
+    seconds: float
+    ops: int
+    error: str | None = None
+    bad_input: bool = False
+    details: JSON = None
+
+    def to_json(self, model: str) -> dict[str, JSON]:
+        out: dict[str, JSON] = {
+            "file": self.file,
+            "verdict": self.verdict.value,
+            "seconds": round(self.seconds, 6),
+            "ops": self.ops,
+            "model": model,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+            out["bad_input"] = self.bad_input
+        if self.details is not None:
+            out["result"] = self.details
+        return out
+
+
+def _key_progress(path: Path) -> Progress:
+    """A one-line progress display of keys checked, for long checks on a terminal."""
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if total > 1 and time.monotonic() - started > 0.5:
+            end = "\n" if done == total else ""
+            click.echo(f"\r  {path.name}: {done}/{total} keys checked", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    return show
+
+
+def _check_file(
+    path: Path, fmt: HistoryFormat, model_name: str, time_limit: float | None,
+    progress: Progress | None = None,
+) -> tuple[FileOutcome, str | None]:
+    try:
+        history = read_history(path, fmt)
+    except HistoryFormatError as e:
+        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=0,
+                           error=e.describe(), bad_input=True), None
+    model = get_model(model_name)
+    started = time.perf_counter()
+    try:
+        result = check(history, model, time_limit=time_limit, progress=progress)
+    except HistoryFormatError as e:
+        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=len(history),
+                           error=e.describe(), bad_input=True), None
+    except Exception as e:  # a checker that raises is unknown, never a lost run (DESIGN.md)
+        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN,
+                           seconds=time.perf_counter() - started, ops=len(history),
+                           error=f"checker failed: {type(e).__name__}: {e}"), None
+    seconds = time.perf_counter() - started
+    text = explain(result) if result.verdict is not Verdict.VALID else None
+    return FileOutcome(file=str(path), verdict=result.verdict, seconds=seconds,
+                       ops=len(history), details=result.to_json()), text
+
+
+def _table(outcomes: list[FileOutcome]) -> str:
+    width = min(max((len(o.file) for o in outcomes), default=4), 70)
+    rows = [f"{'verdict':<9} {'ops':>8} {'seconds':>9}  file"]
+    for o in outcomes:
+        name = o.file if len(o.file) <= width else "…" + o.file[-(width - 1):]
+        label = "bad-input" if o.bad_input else o.verdict.value
+        rows.append(f"{label:<9} {o.ops:>8} {o.seconds:>9.3f}  {name}")
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        key = "bad input" if o.bad_input else o.verdict.value
+        counts[key] = counts.get(key, 0) + 1
+    total = sum(o.seconds for o in outcomes)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    rows.append(f"{len(outcomes)} file(s): {summary}; {total:.3f} s checking")
+    return "\n".join(rows)
+
+
+@click.command(name="check", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", "-m", "model_name", required=True, type=click.Choice(MODEL_NAMES),
+              help="The model the history must be linearizable against.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in HistoryFormat]),
+              default=HistoryFormat.AUTO.value, show_default=True,
+              help="Input format; auto looks at the suffix, then at the content.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
+              show_default=True, help="Seconds of search per file before the verdict is unknown.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per file (file, verdict, seconds, ...) instead of text.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary table (text mode).")
+def command(
+    *,
+    paths: tuple[Path, ...],
+    model_name: str,
+    fmt: str,
+    time_limit: float,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Check histories for linearizability against a model.
+
+    PATHS are history files or folders; folders are searched for *.jsonl, *.edn, history.txt
+    and jepsen.log. Each file gets its own verdict; the exit code is the worst of them.
+    """
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise click.BadParameter(f"no such file or folder: {missing[0]}", param_hint="PATHS")
+    files = find_histories(paths)
+    if not files:
+        raise click.BadParameter("no history files found in the given folders", param_hint="PATHS")
+    outcomes: list[FileOutcome] = []
+    show_bar = not as_json and len(files) > 1 and sys.stderr.isatty()
+    with click.progressbar(files, label="checking", file=sys.stderr,
+                           show_pos=True, item_show_func=lambda p: p.name if p else "") \
+            if show_bar else _NoBar(files) as items:
+        for path in items:
+            progress = _key_progress(path) if sys.stderr.isatty() and not as_json else None
+            outcome, text = _check_file(path, HistoryFormat(fmt), model_name, time_limit,
+                                        progress)
+            outcomes.append(outcome)
+            if as_json:
+                click.echo(json.dumps(outcome.to_json(model_name), separators=(",", ":")))
+                continue
+            if outcome.error is not None:
+                click.echo(f"splitbrain check: {outcome.error}", err=True)
+            elif text is not None and not quiet:
+                click.echo(f"\n{outcome.file}: {outcome.verdict.value}\n{text}")
+    if not as_json:
+        click.echo(_table(outcomes))
+    if any(o.bad_input for o in outcomes):
+        sys.exit(ExitCode.BAD_INPUT)
+    sys.exit(exit_code(merge(o.verdict for o in outcomes)))
+
+
+class _NoBar:
+    """A stand-in for ``click.progressbar`` when no bar is shown."""
+
+    def __init__(self, items: list[Path]) -> None:
+        self.items = items
+
+    def __enter__(self) -> list[Path]:
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+__all__ = ["command"]

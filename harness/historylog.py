@@ -1,0 +1,60 @@
+"""The interpreter's history writer: ``history.jsonl`` lines, written in small bursts.
+
+Same format as :class:`harness.jsonl.JsonlWriter` (the JSON of :func:`~harness.jsonl.dumps_op`), but
+``write`` only buffers and ``flush`` hands the burst to the OS in one system call. The interpreter
+flushes before it hands any invocation to a worker and before it waits, so a crash can only lose
+records of operations that had not been sent yet, or completions whose invocations are then read
+as indeterminate: the prefix on disk is always a correct history.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import TracebackType
+
+from harness.ops import Op
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+"""Encodes exactly as :func:`harness.jsonl.dumps_op` (one reusable encoder: faster)."""
+
+
+class HistoryLog:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._pending: list[str] = []
+
+    def write(self, op: Op) -> None:
+        self._pending.append(_ENCODER.encode(op.to_json()))
+
+    def flush(self) -> None:
+        if not self._pending or self._fd is None:
+            return
+        data = ("\n".join(self._pending) + "\n").encode()
+        self._pending.clear()
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.flush()
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> HistoryLog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+__all__ = ["HistoryLog"]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checkers.verdict import ExitCode, Verdict, exit_code
+from harness.cli import cli
+from harness.commands import run as run_command
+from harness.config import TestConfig
+from harness.run import RunOutcome
+
+
+class _Fake:
+    def __init__(self, verdict: Verdict | None, error: Exception | None = None) -> None:
+        self.verdict = verdict
+        self.error = error
+        self.tests: list[TestConfig] = []
+
+    def __call__(self, test: TestConfig, **kwargs: object) -> RunOutcome:
+        self.tests.append(test)
+        if self.error is not None:
+            raise self.error
+        assert self.verdict is not None
+        return RunOutcome(run_dir=Path("store/x/1"), verdict=self.verdict,
+                          exit_code=exit_code(self.verdict), results={})
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_options_map_onto_the_config_and_the_verdict_onto_the_exit_code(
+    monkeypatch: pytest.MonkeyPatch, verdict: Verdict
+) -> None:
+    fake = _Fake(verdict)
+    monkeypatch.setattr(run_command, "run_test", fake)
+    result = CliRunner().invoke(cli, [
+        "run", "--nodes", "3", "--concurrency", "4", "--time-limit", "12", "--rate", "50",
+        "--seed", "99", "--store", "st", "--target-opt", "bug=stale-reads",
+        "--workload-opt", "keys=single", "--nemesis", "none",
+    ])
+    assert result.exit_code == exit_code(verdict), result.output
+    (test,) = fake.tests
+    assert test.nodes == ("n1", "n2", "n3") and test.concurrency == 4
+    assert (test.time_limit, test.rate, test.seed, test.store) == (12.0, 50.0, 99, Path("st"))
+    assert test.target_option("bug") == "stale-reads"
+    assert test.workload_option("keys") == "single"
+    assert test.name == "raftkv-register" and test.nemesis == ("none",)
+    assert f"verdict: {verdict.value}" in result.output
+    assert "run directory: store/x/1" in result.output
+
+
+def test_defaults_are_a_meaningful_raftkv_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _Fake(Verdict.VALID)
+    monkeypatch.setattr(run_command, "run_test", fake)
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 0
+    (test,) = fake.tests
+    assert (test.target, test.workload, len(test.nodes)) == ("raftkv", "register", 5)
+    assert 30 <= test.time_limit <= 60 and test.rate > 0
+    assert f"seed {test.seed}" in result.output
+
+
+def test_harness_failures_exit_255_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_command, "run_test", _Fake(None, RuntimeError("n3 would not start")))
+    result = CliRunner().invoke(cli, ["run", "--seed", "1"])
+    assert result.exit_code == ExitCode.HARNESS_FAILED
+    assert "n3 would not start" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--target", "mongo"], "unknown target"),
+    (["--workload", "bank"], "unknown workload"),
+    (["--nemesis", "meteor"], "unknown nemesis"),
+    (["--nemesis", ","], "at least one nemesis"),
+    (["--target-opt", "bug=nope"], "raftkv option bug"),
+    (["--target-opt", "bug"], "expected K=V"),
+    (["--workload-opt", "keys=all"], "register option keys"),
+    (["--name", "../up"], "test name"),
+    (["--nodes", "0"], "--nodes"),
+])
+def test_bad_arguments_exit_254_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str
+) -> None:
+    fake = _Fake(Verdict.VALID)
+    monkeypatch.setattr(run_command, "run_test", fake)
+    result = CliRunner().invoke(cli, ["run", "--store", str(tmp_path), *args])
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert fake.tests == [] and not any(tmp_path.iterdir())
