@@ -58,7 +58,7 @@ class CoreConfig:
     heartbeat_ticks: int = 5
     max_entries_per_message: int = 2000
     max_inflight_entries: int = 20000
-    max_inflight_messages: int = 4
+    max_inflight_messages: int = 2
     lease_seconds: float = 0.0
 
 
