@@ -113,3 +113,14 @@ def test_ops_during_other_faults_do_not_count() -> None:
     result = classify(b.history(), NODES, [])
     assert result.minority.total == 3  # the ops from 600 on
     assert result.majority.total == 6
+
+
+def test_counts_per_operation_kind() -> None:
+    b = Builder().partition(100, 1000, ISOLATE_N1)
+    b.op(200, "n1", OpType.FAIL)
+    b._op(300, OpType.INVOKE, 1, "read", node="n1")
+    b._op(305, OpType.OK, 1, "read", value=[], node="n1")
+    result = classify(b.history(), NODES, [])
+    assert result.minority.by_f == (("add", 0, 1), ("read", 1, 1))
+    assert "add 0%" in result.summary and "read 100%" in result.summary
+    assert result.to_json()["minority"]["by_f"]["read"] == {"ok": 1, "total": 1}  # type: ignore[index,call-overload]
