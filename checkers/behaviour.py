@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from checkers.fault_windows import fault_windows, nemesis_actions
 from checkers.verdict import Verdict
-from harness.history import History
+from harness.history import History, Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
 
@@ -165,7 +165,7 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
                 continue  # a kill or pause at the same time: not the partition's doing
             c = counts[side_of[o.node]].setdefault(o.f, [0, 0])
             c[1] += 1
-            c[0] += o.type is OpType.OK
+            c[0] += served(o)
         minority = tuple(_count(s, c) for s, c in counts.items() if len(s) < majority_size)
         majority = tuple(_count(s, c) for s, c in counts.items() if len(s) >= majority_size)
         windows.append(WindowSides(start=window.start, end=window.end, minority=minority,
@@ -177,6 +177,15 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
     return BehaviourResult(behaviour=behaviour, summary=summary, minority=minority_total,
                            majority=majority_total, windows=tuple(windows),
                            anomalies=tuple(anomalies))
+
+
+CAS_MISMATCH = "cas mismatch"
+
+
+def served(o: Operation) -> bool:
+    """The system answered: ``ok``, or a compare-and-set that was refused because the value
+    differed (a definite answer, not unavailability)."""
+    return o.type is OpType.OK or (o.type is OpType.FAIL and o.error == CAS_MISMATCH)
 
 
 def _count(nodes: tuple[str, ...], by_f: Mapping[str, list[int]]) -> SideCount:
@@ -248,4 +257,4 @@ def anomalies_of(results: Mapping[str, JSON]) -> list[str]:
 
 
 __all__ = ["AVAILABLE", "Behaviour", "BehaviourResult", "SideCount", "WindowSides",
-           "anomalies_of", "classify", "sides"]
+           "anomalies_of", "classify", "served", "sides"]
