@@ -73,8 +73,13 @@ def _writes(ctx: RunContext, connect: Callable[[str], Putter], concurrency: int,
         conn = connect(ctx.nodes[i % len(ctx.nodes)])
         try:
             n = 0
+            k = 0
             while time.monotonic() < stop:
-                conn.put(f"bench-{i}-{n}", "x")
+                k += 1
+                try:
+                    conn.put(f"bench-{i}-{k}", "x")
+                except Exception:  # a timeout or a leader change: not counted, go on
+                    continue
                 n += 1
             counts[i] = n
         finally:

@@ -15,7 +15,7 @@ class Reads(StrEnum):
 
 
 class DataDir(StrEnum):
-    DISK = "disk"  # a temporary directory on disk (the WAL is fsynced; ~4 s to preallocate)
+    DISK = "disk"  # a temporary directory on disk (the WAL is fsynced)
     MEMORY = "memory"  # /dev/shm: fsync is free; survives kills, not machine crashes
 
 
