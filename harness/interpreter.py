@@ -153,7 +153,9 @@ class Interpreter:
         concurrency: int,
         op_timeout_s: float = 5.0,
         on_event: Callable[[Op], None] | None = None,
+        keep_history: bool = True,
     ) -> None:
+        """``keep_history=False`` keeps only the count in memory (long runs: the sink has it)."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self._ctx = ctx
@@ -169,6 +171,8 @@ class Interpreter:
         self._nodes = tuple(ctx.nodes) or ("local",)
         self.stats = Stats()
         self.history: list[Op] = []
+        self._keep = keep_history
+        self._count = 0
         self._threads: tuple[Thread, ...] = (*range(concurrency), NEMESIS)
         self._workers_of: dict[Thread, Process] = {t: t for t in self._threads}
         self._busy: dict[Thread, tuple[Op, int]] = {}  # invocation, deadline (ns)
@@ -196,14 +200,16 @@ class Interpreter:
     def _record(self, op: Op) -> Op:
         """Stamp ``op`` with the next index and the current time, and record it."""
         op = Op(
-            index=len(self.history), time=self._clock.now_ns(), type=op.type,
+            index=self._count, time=self._clock.now_ns(), type=op.type,
             process=op.process, f=op.f, value=op.value, key=op.key, node=op.node,
             error=op.error,
         )
         return self._append(op)
 
     def _append(self, op: Op) -> Op:
-        self.history.append(op)
+        self._count += 1
+        if self._keep:
+            self.history.append(op)
         self._sink.write(op)
         if self._on_event is not None:
             self._on_event(op)
@@ -220,7 +226,8 @@ class Interpreter:
     # --- the loop ----------------------------------------------------------------------------
 
     def run(self) -> list[Op]:
-        """Run until the generator is exhausted and every operation has completed."""
+        """Run until the generator is exhausted and every operation has completed; returns the
+        history (empty when not kept)."""
         try:
             for thread in self._threads:
                 self._spawn(thread)
@@ -272,7 +279,7 @@ class Interpreter:
         node = None if is_nemesis else self.node_of(thread)
         invocation = self._append(
             Op(
-                index=len(self.history), time=self._clock.now_ns(),
+                index=self._count, time=self._clock.now_ns(),
                 type=OpType.INFO if is_nemesis else OpType.INVOKE,
                 process=out.process, f=out.f, value=out.value, key=out.key, node=node,
             )

@@ -42,15 +42,34 @@ def _asset(name: str) -> str:
     return resources.files("reports").joinpath("assets", name).read_text(encoding="utf-8")
 
 
+def settings(config: dict[str, JSON] | None) -> dict[str, JSON]:
+    """test.json's settings, flat: the controller nests the configuration under ``"test"``
+    (beside ``seed``, ``start_time`` and ``versions``); nested keys are named ``test.<key>``."""
+    out: dict[str, JSON] = {}
+    for k, v in (config or {}).items():
+        if k == "test" and isinstance(v, dict):
+            out.update({f"test.{kk}": vv for kk, vv in v.items()})
+        else:
+            out[k] = v
+    return out
+
+
+def setting(config: dict[str, JSON] | None, key: str) -> JSON:
+    """A setting of test.json, at the top or under ``"test"``."""
+    flat = settings(config)
+    return flat.get(key, flat.get(f"test.{key}"))
+
+
 def _config_section(config: dict[str, JSON] | None) -> str:
     if config is None:
         return "<p>No test configuration (test.json is missing or unreadable).</p>"
     rows = []
-    for k, v in config.items():
+    for k, v in settings(config).items():
         text = compact(v, 300)
-        cell = f"<strong class=\"seed\">{esc(text)}</strong>" if k == "seed" else esc(text)
+        seedish = k in ("seed", "test.seed")
+        cell = f"<strong class=\"seed\">{esc(text)}</strong>" if seedish else esc(text)
         rows.append((f"<code>{esc(k)}</code>", cell))
-    seed = config.get("seed")
+    seed = setting(config, "seed")
     head = (f"<p>Seed <strong class=\"seed\">{esc(seed)}</strong>: rerun with the same "
             "configuration to reproduce the schedule.</p>") if seed is not None else ""
     return (head + table(["setting", "value"], rows)
@@ -113,8 +132,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
     focus = focus_positions(results)
     boundaries = [t for w in windows for t in (w.start, w.end)]
     selection = select(operations, focus=focus, boundaries=boundaries, budget=budget)
-    config = run.config or {}
-    concurrency = config.get("concurrency")
+    concurrency = setting(run.config, "concurrency")
     data = timeline_data(
         history if history is not None else history_of([]),
         operations, selection, windows=windows, events=events,
@@ -122,7 +140,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         focus=focus, end=end,
         concurrency=concurrency if isinstance(concurrency, int) else None,
     )
-    name = config.get("name")
+    name = setting(run.config, "name")
     title = f"{name if isinstance(name, str) else run.path.name}"
     verdict = results.verdict.value if results.verdict is not None else "none"
     problems = "".join(f"<li>{esc(p)}</li>" for p in run.problems)

@@ -5,7 +5,7 @@ evenly (every k-th operation in time order), so the choice is deterministic:
 
 1. the operations the checkers name (counterexamples, evidence);
 2. the operations nearest in time to those and to each fault boundary;
-3. failed and indeterminate operations;
+3. failed and indeterminate operations (leaving :data:`OK_SHARE` of the rest of the budget to 4);
 4. all the others.
 """
 
@@ -21,6 +21,8 @@ from harness.ops import OpType
 DEFAULT_BUDGET = 15_000
 NEIGHBOURS = 60
 """Operations kept on each side of a point of interest (fewer when the budget is small)."""
+OK_SHARE = 0.3
+"""Share of the budget left after tiers 1 and 2 that is kept for tier 4 (if it has that many)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -106,7 +108,10 @@ def select(
                              ("operations near failures and fault boundaries", near_list),
                              ("failed or indeterminate operations", odd),
                              ("other operations", rest)):
-        picked = _thin(candidates, budget - len(chosen))
+        room = budget - len(chosen)
+        if candidates is odd:  # leave the ok operations a share, so the picture stays true
+            room -= min(len(rest), int(room * OK_SHARE))
+        picked = _thin(candidates, room)
         chosen.extend(picked)
         tiers.append(Tier(name=name, total=len(candidates), shown=len(picked)))
     return Selection(shown=tuple(sorted(chosen)), total=n, tiers=tuple(tiers))

@@ -103,6 +103,12 @@ def reasons(result: CheckerResult) -> list[str]:
     return out
 
 
+def _scalars(data: dict[str, JSON]) -> list[str]:
+    """``key: value`` of a result's scalar fields (what an unknown checker tells at a glance)."""
+    return [f"{k}: {compact(v, 80)}" for k, v in data.items()
+            if k not in ("verdict", "checker") and not isinstance(v, list | dict)][:8]
+
+
 def _reasons(result: CheckerResult) -> list[str]:
     out: list[str] = []
     known = _KNOWN.get(result.kind)
@@ -119,6 +125,8 @@ def _reasons(result: CheckerResult) -> list[str]:
             out.append(f"{name}: {value}")
         elif isinstance(value, list):
             out.extend(f"{name}: {compact(v, 200)}" for v in value[:10])
+    if not out and known is None:
+        out = _scalars(result.data)
     return out
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from checkers.linearizable import LinearizabilityResult, check, get_model
 from harness.config import TestConfig
 from harness.generators import (
     PENDING,
@@ -27,6 +27,10 @@ from harness.generators import (
 from harness.history import History
 from harness.ops import Op
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.behaviour_check import WithBehaviour
+
+if TYPE_CHECKING:
+    from checkers.linearizable import LinearizabilityResult
 
 FS = ("read", "write", "cas")
 
@@ -133,6 +137,9 @@ class LinearizableRegister:
     time_limit_s: float
 
     def check(self, test: TestConfig, history: History) -> LinearizabilityResult:
+        # imported here: the checker's imports cost a noticeable part of `splitbrain run` startup
+        from checkers.linearizable import check, get_model
+
         return check(history, get_model("cas-register"), time_limit=self.time_limit_s)
 
 
@@ -141,10 +148,10 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="register",
         generator=RegisterOps(options, derive_seed(test.seed, "register")),
-        checker=Compose({
+        checker=WithBehaviour(Compose({
             "linearizable": LinearizableRegister(options.check_time_limit_s),
             "stats": StatsChecker(),
-        }),
+        })),
     )
 
 

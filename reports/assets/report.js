@@ -154,9 +154,18 @@
     const colors = { p50: "#1f4fd1", p95: "#8e44ad", p99: "#c0392b", max: "#555" };
     const [b0, b1] = bucketRange();
     for (const [name, q] of Object.entries(S.latency)) {
-      const pts = [];
-      for (let b = b0; b <= b1; b++) if (q[b] !== null) pts.push(`${x(S.start + (b + 0.5) * S.width).toFixed(1)},${y(q[b]).toFixed(1)}`);
-      if (pts.length) out.push(`<polyline points="${pts.join(" ")}" fill="none" stroke="${colors[name] || "#333"}" stroke-width="1.3"><title>${name} latency of ok operations</title></polyline>`);
+      // One polyline per run of non-empty buckets: no line is drawn across a gap.
+      let pts = [];
+      const flush = () => {
+        if (pts.length > 1) out.push(`<polyline points="${pts.join(" ")}" fill="none" stroke="${colors[name] || "#333"}" stroke-width="1.3"><title>${name} latency of ok operations</title></polyline>`);
+        else if (pts.length === 1) { const [cx, cy] = pts[0].split(","); out.push(`<circle cx="${cx}" cy="${cy}" r="1.5" fill="${colors[name] || "#333"}"/>`); }
+        pts = [];
+      };
+      for (let b = b0; b <= b1; b++) {
+        if (q[b] === null) { flush(); continue; }
+        pts.push(`${x(S.start + (b + 0.5) * S.width).toFixed(1)},${y(q[b]).toFixed(1)}`);
+      }
+      flush();
     }
     out.push(axis(w, h, x));
     el.innerHTML = `<svg width="${w}" height="${h + AXIS}">${out.join("")}</svg>`;

@@ -169,9 +169,12 @@ def write_run(
     """A run directory as the controller lays it out (DESIGN.md), results by real checkers."""
     run_dir.mkdir(parents=True, exist_ok=True)
     write_jsonl(run_dir / "history.jsonl", history.ops)
-    config: dict[str, JSON] = {"name": name, "target": "raftkv", "workload": "register",
-                               "nemesis": ["partition"], "nodes": ["n1", "n2", "n3"],
-                               "concurrency": concurrency, "seed": seed, "time_limit": 10.0}
+    test: dict[str, JSON] = {"name": name, "target": "raftkv", "workload": "register",
+                             "nemesis": ["partition"], "nodes": ["n1", "n2", "n3"],
+                             "concurrency": concurrency, "seed": seed, "time_limit": 10.0}
+    config: dict[str, JSON] = {"test": test, "seed": seed,
+                               "start_time": "2026-01-01T10:00:00+00:00",
+                               "versions": {"splitbrain": "0.1.0"}}
     (run_dir / "test.json").write_text(json.dumps(config), encoding="utf-8")
     results = {c: fn(history) for c, fn in checkers.items()}
     verdicts = [v for r in results.values() for v in [r.get("verdict")] if isinstance(v, str)]

@@ -104,3 +104,25 @@ def test_run_with_results_only(tmp_path: Path) -> None:
     assert "error: target died" in page
     data = _data(page)
     assert data["series"] is None and data["rows"] == []
+
+
+def test_config_nested_or_flat(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run", register_history(200, seed=9, concurrency=3), {},
+                    name="nested-name", concurrency=3)
+    page, _ = render(load_run(run))
+    assert "<title>nested-name" in page
+    assert "<code>test.concurrency</code>" in page and "<code>start_time</code>" in page
+    assert _data(page)["rows"] == ["thread 0", "thread 1", "thread 2"]
+    (run / "test.json").write_text(json.dumps({"name": "flat-name", "seed": 4}))
+    page, _ = render(load_run(run))
+    assert "<title>flat-name" in page and 'Seed <strong class="seed">4</strong>' in page
+    assert _data(page)["rows"][0].startswith("process ")  # no concurrency: one row per process
+
+
+def test_unknown_checker_shows_its_scalars(tmp_path: Path) -> None:
+    run = write_run(tmp_path / "run", register_history(20, seed=9), {})
+    (run / "results.json").write_text(json.dumps({"verdict": "valid", "workload": {
+        "verdict": "valid", "checkers": {"stats": {"verdict": "valid", "operations": 20,
+                                                   "ok": 19, "by_f": {}}}}}))
+    page, _ = render(load_run(run))
+    assert "<li>operations: 20</li><li>ok: 19</li>" in page

@@ -50,3 +50,9 @@ def test_thinning_is_even() -> None:
     s = select(_ops(1000), budget=100)
     gaps = {b - a for a, b in zip(s.shown, s.shown[1:], strict=False)}
     assert gaps == {10}
+
+
+def test_ok_operations_keep_a_share_when_failures_abound() -> None:
+    ops = _ops(1000, fail_every=2)  # 500 failures, 500 ok
+    s = select(ops, budget=100)
+    assert (s.tiers[2].shown, s.tiers[3].shown) == (70, 30)
