@@ -133,7 +133,7 @@ def _replay(run_dir: Path, store: Path | None, reports: bool,
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when a figure regressed beyond the suite's thresholds.")
 @click.option("--reports/--no-reports", default=True, show_default=True,
-              help="Write each run's report.html.")
+              help="Write each run's report.html when the run did not.")
 @click.option("--replay", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="RUN_DIR", help="Re-run a stored run with its seed and configuration.")
 def command(

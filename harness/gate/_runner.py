@@ -68,7 +68,8 @@ def build_run_report(run_dir: Path) -> Path | None:
 
 
 class LocalRunner:
-    """Runs tests in this process, one after the other, and writes each run's report."""
+    """Runs tests in this process, one after the other; writes each run's report when the
+    lifecycle did not (``reports``)."""
 
     def __init__(self, *, guard: InterruptGuard | None = None, reports: bool = True,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -85,7 +86,9 @@ class LocalRunner:
         except Exception as e:
             return RunResult(seed=test.seed, verdict=None, error=f"{type(e).__name__}: {e}",
                              seconds=self._clock() - start)
-        report = build_run_report(outcome.run_dir) if self._reports else None
+        report: Path | None = outcome.run_dir / "report.html"
+        if report is not None and not report.is_file():  # the lifecycle did not write one
+            report = build_run_report(outcome.run_dir) if self._reports else None
         if outcome.interrupted:
             raise Interrupted(signal.SIGINT)  # torn down; the gate stops here
         return result_from_run_dir(test.seed, outcome.run_dir, verdict=outcome.verdict,
