@@ -241,10 +241,10 @@ def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], p
         text = f"both sides available, anomalies: {found} ({sides_text})"
     elif minority_up:
         behaviour = Behaviour.AVAILABLE_NO_ANOMALIES
-        text = f"both sides available and no anomaly observed ({sides_text})"
+        text = f"both sides served requests ({sides_text})"
     elif anomalies:
         behaviour = Behaviour.NEITHER
-        text = f"minority unavailable, yet anomalies: {found} ({sides_text})"
+        text = f"the minority refused requests, yet: {found} ({sides_text})"
     else:
         behaviour = Behaviour.CP_LIKE
         text = f"minority unavailable, no anomalies ({sides_text})"
