@@ -130,6 +130,7 @@ class RaftNode:
             election_ticks=max(2, -(-config.election_timeout_ms // ticks)),
             heartbeat_ticks=max(1, config.heartbeat_ms // ticks),
             lease_seconds=0.8 * config.election_timeout_ms / 1000,
+            lease_grace_seconds=config.election_timeout_ms / 1000,
         )
         self.core = RaftCore(
             core_config,
