@@ -45,7 +45,8 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--target", default="raftkv", show_default=True, help="System under test.")
 @click.option("--workload", default="register", show_default=True, help="Workload to run.")
 @click.option("--nemesis", default="none", show_default=True,
-              help="Comma-separated faults, e.g. partition,kill (none = no faults).")
+              help="Comma-separated faults: partition, kill, pause, clock, packet (or loss, "
+                   "bandwidth, delay); none = no faults.")
 @click.option("--nodes", type=click.IntRange(1, MAX_NODES), default=5, show_default=True,
               help="Number of nodes (n1..nN).")
 @click.option("--concurrency", type=click.IntRange(1, 1000), default=10, show_default=True,
@@ -63,7 +64,8 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--workload-opt", multiple=True, metavar="K=V",
               help="Workload option (repeatable).")
 @click.option("--nemesis-opt", multiple=True, metavar="K=V",
-              help="Nemesis option (repeatable).")
+              help="Nemesis option (repeatable), e.g. interval=5, kill.targets=majority, "
+                   "topologies=bridge; all are listed in nemesis/options.py.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=5.0,
               show_default=True, help="Seconds after which a client op is recorded as info.")
 def command(
