@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from targets.raftkv._messages import SnapshotRequest
+from collections.abc import Callable
+
+from targets.raftkv._messages import Message, SnapshotRequest
 from tests.targets.raftkv.simnet import SimCluster
+
+
+def recorder(sent: list[SnapshotRequest]) -> Callable[[Message], bool]:
+    """A network filter that drops nothing and records every InstallSnapshot on its way."""
+
+    def record(msg: Message) -> bool:
+        if isinstance(msg, SnapshotRequest):
+            sent.append(msg)
+        return False
+
+    return record
 
 
 def test_lagging_follower_catches_up_through_install_snapshot() -> None:
@@ -20,8 +33,7 @@ def test_lagging_follower_catches_up_through_install_snapshot() -> None:
         cluster.propose(leader, f"v{k}")
     cluster.tick(2)
     sent: list[SnapshotRequest] = []
-    # Record snapshots on their way (never drops: append returns None).
-    cluster.drop = lambda m: isinstance(m, SnapshotRequest) and bool(sent.append(m))
+    cluster.drop = recorder(sent)
     cluster.restart(lagging)
     cluster.tick(4 * cluster.election_ticks)
     assert [m.dst for m in sent] and all(m.dst == lagging for m in sent)
@@ -63,8 +75,7 @@ def test_compaction_keeps_replication_going_for_a_follower_that_is_not_behind() 
     cluster.tick(2)
     cluster.compact(leader)
     sent: list[SnapshotRequest] = []
-    # Record snapshots on their way (never drops: append returns None).
-    cluster.drop = lambda m: isinstance(m, SnapshotRequest) and bool(sent.append(m))
+    cluster.drop = recorder(sent)
     for k in range(20):
         cluster.propose(leader, f"b{k}")
     cluster.tick(3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 
 import pytest
@@ -22,14 +23,14 @@ def test_jobs_run_in_order_on_another_thread_and_errors_come_back() -> None:
             def job(i: int) -> None:
                 seen.append((i, threading.current_thread().name))
 
-            await asyncio.gather(*(disk.run(lambda i=i: job(i)) for i in range(50)))
+            await asyncio.gather(*(disk.run(functools.partial(job, i)) for i in range(50)))
 
             def boom() -> None:
                 raise OSError("disk full")
 
             with pytest.raises(OSError, match="disk full"):
                 await disk.run(boom)
-            await disk.run(lambda: job(50))
+            await disk.run(functools.partial(job, 50))
         finally:
             disk.stop()
 
