@@ -37,7 +37,14 @@ from targets.etcd.client import EtcdClient
 from targets.raftkv.client import RaftKVClient
 from targets.registry import get_target
 
-TARGETS = ("raftkv", "etcd", "redis")
+TARGETS = ("raftkv", "etcd", "etcd:data=memory", "redis")
+"""Target names, optionally with ``:k=v,k=v`` target options."""
+
+
+def parse(spec: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    name, _, opts = spec.partition(":")
+    pairs = tuple(tuple(kv.split("=", 1)) for kv in opts.split(",") if kv)
+    return name, pairs  # type: ignore[return-value]
 
 
 class Putter(Protocol):
@@ -66,8 +73,13 @@ def _writes(ctx: RunContext, connect: Callable[[str], Putter], concurrency: int,
         conn = connect(ctx.nodes[i % len(ctx.nodes)])
         try:
             n = 0
+            k = 0
             while time.monotonic() < stop:
-                conn.put(f"bench-{i}-{n}", "x")
+                k += 1
+                try:
+                    conn.put(f"bench-{i}-{k}", "x")
+                except Exception:  # a timeout or a leader change: not counted, go on
+                    continue
                 n += 1
             counts[i] = n
         finally:
@@ -81,10 +93,12 @@ def _writes(ctx: RunContext, connect: Callable[[str], Putter], concurrency: int,
     return sum(counts) / seconds
 
 
-def cluster(target: str, nodes: int, concurrency: int, seconds: float) -> tuple[float, float]:
-    """(ready seconds, puts/s) for one fresh cluster of ``target``."""
+def cluster(spec: str, nodes: int, concurrency: int, seconds: float) -> tuple[float, float]:
+    """(ready seconds, puts/s) for one fresh cluster of ``spec``."""
+    target, opts = parse(spec)
     names = tuple(f"n{i}" for i in range(1, nodes + 1))
-    test = TestConfig(name="bench", target=target, workload="set", nodes=names)
+    test = TestConfig(name="bench", target=target, workload="set", nodes=names,
+                      target_options=opts)
     db = get_target(test).db
     with tempfile.TemporaryDirectory() as tmp:
         runtime = NetnsRuntime(names)
@@ -112,10 +126,11 @@ def cluster(target: str, nodes: int, concurrency: int, seconds: float) -> tuple[
     return ready, rate
 
 
-def harness_ops(target: str, nodes: int, concurrency: int, seconds: float) -> float:
+def harness_ops(spec: str, nodes: int, concurrency: int, seconds: float) -> float:
+    target, opts = parse(spec)
     with tempfile.TemporaryDirectory() as tmp:
         test = TestConfig(
-            name="bench", target=target, workload="set",
+            name="bench", target=target, workload="set", target_options=opts,
             nodes=tuple(f"n{i}" for i in range(1, nodes + 1)), concurrency=concurrency,
             time_limit=seconds, rate=0, seed=1, store=Path(tmp) / "store",
             workload_options=(("final-wait", "0.1"),),
@@ -137,14 +152,14 @@ def main() -> None:
     puts: dict[str, float] = {}
     for target in targets:
         ready, rate = cluster(target, args.nodes, args.concurrency, args.seconds)
-        line = f"{target:7s} ready in {ready:.2f} s ({args.nodes} nodes)"
+        line = f"{target:16s} ready in {ready:.2f} s ({args.nodes} nodes)"
         if not math.isnan(rate):
             puts[target] = rate
             line += f"; {rate:.0f} puts/s with {args.concurrency} clients"
         print(line, flush=True)
     for target in targets:
         rate = harness_ops(target, args.nodes, args.concurrency, args.seconds)
-        print(f"{target:7s} harness: {rate:.0f} ops/s (set workload, {args.concurrency} "
+        print(f"{target:16s} harness: {rate:.0f} ops/s (set workload, {args.concurrency} "
               f"clients, unthrottled, {args.seconds:g} s)", flush=True)
     if "raftkv" in puts and "etcd" in puts:
         print(f"Raft KV write throughput = {puts['raftkv'] / puts['etcd']:.2f} x etcd's "

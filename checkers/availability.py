@@ -108,13 +108,20 @@ def availability(
     kinds = [_TYPES.index(o.type) if o.type in _TYPES else 2 for o in ordered]
     prefix = _prefix(kinds)
     lo = start if start is not None else (calls[0] if calls else 0)
-    hi = end if end is not None else max(
-        [o.ret_time or o.call_time for o in ordered] + [w.end for w in windows], default=lo
+    hi = (
+        end
+        if end is not None
+        else max(
+            [o.ret_time or o.call_time for o in ordered] + [w.end for w in windows], default=lo
+        )
     )
 
     def counts(i0: int, i1: int) -> tuple[int, int, int]:
-        return prefix[0][i1] - prefix[0][i0], prefix[1][i1] - prefix[1][i0], \
-            prefix[2][i1] - prefix[2][i0]
+        return (
+            prefix[0][i1] - prefix[0][i0],
+            prefix[1][i1] - prefix[1][i0],
+            prefix[2][i1] - prefix[2][i0],
+        )
 
     per_window: list[Availability] = []
     cover = [0] * (len(ordered) + 1)
@@ -124,9 +131,17 @@ def availability(
         cover[i0] += 1
         cover[i1] -= 1
         ok, fail, info = counts(i0, i1)
-        per_window.append(Availability(label=w.label(), start=w.start, end=w.end,
-                                       duration_ns=max(0, w.end - w.start),
-                                       ok=ok, fail=fail, info=info))
+        per_window.append(
+            Availability(
+                label=w.label(),
+                start=w.start,
+                end=w.end,
+                duration_ns=max(0, w.end - w.start),
+                ok=ok,
+                fail=fail,
+                info=info,
+            )
+        )
     outside_counts = [0, 0, 0]
     depth = 0
     for i, k in enumerate(kinds):
@@ -134,13 +149,19 @@ def availability(
         if depth == 0:
             outside_counts[k] += 1
     span = max(0, hi - lo)
-    outside = Availability(label="outside faults", start=None, end=None,
-                           duration_ns=max(0, span - _union_length(windows, lo, hi)),
-                           ok=outside_counts[0], fail=outside_counts[1],
-                           info=outside_counts[2])
+    outside = Availability(
+        label="outside faults",
+        start=None,
+        end=None,
+        duration_ns=max(0, span - _union_length(windows, lo, hi)),
+        ok=outside_counts[0],
+        fail=outside_counts[1],
+        info=outside_counts[2],
+    )
     ok, fail, info = counts(0, len(ordered))
-    overall = Availability(label="whole run", start=lo, end=hi, duration_ns=span,
-                           ok=ok, fail=fail, info=info)
+    overall = Availability(
+        label="whole run", start=lo, end=hi, duration_ns=span, ok=ok, fail=fail, info=info
+    )
     return AvailabilityReport(windows=tuple(per_window), outside=outside, overall=overall)
 
 

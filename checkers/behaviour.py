@@ -28,7 +28,7 @@ from enum import StrEnum
 
 from checkers.fault_windows import fault_windows, nemesis_actions
 from checkers.verdict import Verdict
-from harness.history import History
+from harness.history import History, Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
 
@@ -52,14 +52,24 @@ class SideCount:
     nodes: tuple[str, ...]
     ok: int = 0
     total: int = 0
+    by_f: tuple[tuple[str, int, int], ...] = ()
+    """(f, ok, total) per operation kind, sorted by f."""
 
     @property
     def fraction(self) -> float | None:
         return self.ok / self.total if self.total else None
 
+    def describe(self) -> str:
+        """``"40% ok (read 100%, add 0%)"``."""
+        if not self.total:
+            return "no ops"
+        parts = ", ".join(f"{f} {ok / total:.0%}" for f, ok, total in self.by_f if total)
+        return f"{self.ok / self.total:.0%} ok ({parts})"
+
     def to_json(self) -> dict[str, JSON]:
         return {"nodes": list(self.nodes), "ok": self.ok, "total": self.total,
-                "ok_fraction": self.fraction}
+                "ok_fraction": self.fraction,
+                "by_f": {f: {"ok": ok, "total": total} for f, ok, total in self.by_f}}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -144,20 +154,20 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
         grudge = grudge if grudge is not None else _grudge(window.value)
         if grudge is None:
             continue
-        counts: dict[tuple[str, ...], list[int]] = {s: [0, 0] for s in sides(grudge, nodes)}
+        counts: dict[tuple[str, ...], dict[str, list[int]]] = {
+            s: {} for s in sides(grudge, nodes)
+        }
         side_of = {n: s for s in counts for n in s}
         for o in client_ops:
             if not window.start <= o.call_time < window.end or o.node not in side_of:
                 continue
             if any(w.contains(o.call_time) for w in others):
                 continue  # a kill or pause at the same time: not the partition's doing
-            c = counts[side_of[o.node]]
+            c = counts[side_of[o.node]].setdefault(o.f, [0, 0])
             c[1] += 1
-            c[0] += o.type is OpType.OK
-        minority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])
-                         for s, c in counts.items() if len(s) < majority_size)
-        majority = tuple(SideCount(nodes=s, ok=c[0], total=c[1])
-                         for s, c in counts.items() if len(s) >= majority_size)
+            c[0] += served(o)
+        minority = tuple(_count(s, c) for s, c in counts.items() if len(s) < majority_size)
+        majority = tuple(_count(s, c) for s, c in counts.items() if len(s) >= majority_size)
         windows.append(WindowSides(start=window.start, end=window.end, minority=minority,
                                    majority=majority))
         minority_total = _add(minority_total, minority)
@@ -169,20 +179,36 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
                            anomalies=tuple(anomalies))
 
 
+CAS_MISMATCH = "cas mismatch"
+
+
+def served(o: Operation) -> bool:
+    """The system answered: ``ok``, or a compare-and-set that was refused because the value
+    differed (a definite answer, not unavailability)."""
+    return o.type is OpType.OK or (o.type is OpType.FAIL and o.error == CAS_MISMATCH)
+
+
+def _count(nodes: tuple[str, ...], by_f: Mapping[str, list[int]]) -> SideCount:
+    return SideCount(nodes=nodes, ok=sum(c[0] for c in by_f.values()),
+                     total=sum(c[1] for c in by_f.values()),
+                     by_f=tuple((f, c[0], c[1]) for f, c in sorted(by_f.items())))
+
+
 def _add(total: SideCount, parts: Sequence[SideCount]) -> SideCount:
-    return SideCount(nodes=(), ok=total.ok + sum(p.ok for p in parts),
-                     total=total.total + sum(p.total for p in parts))
-
-
-def _pct(fraction: float | None) -> str:
-    return "no ops" if fraction is None else f"{fraction:.0%} ok"
+    merged: dict[str, list[int]] = {f: [ok, n] for f, ok, n in total.by_f}
+    for part in parts:
+        for f, ok, n in part.by_f:
+            c = merged.setdefault(f, [0, 0])
+            c[0] += ok
+            c[1] += n
+    return _count((), merged)
 
 
 def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], partitioned: bool,
            available: float) -> tuple[Behaviour, str]:
     if not partitioned:
         return Behaviour.NOT_OBSERVED, "no partition in this run: behaviour under partition unknown"
-    sides_text = f"minority side {_pct(minority.fraction)}, majority side {_pct(majority.fraction)}"
+    sides_text = f"minority side {minority.describe()}, majority side {majority.describe()}"
     found = "; ".join(anomalies)
     majority_up = majority.fraction is None or majority.fraction >= available
     minority_up = minority.fraction is not None and minority.fraction >= available
@@ -231,4 +257,4 @@ def anomalies_of(results: Mapping[str, JSON]) -> list[str]:
 
 
 __all__ = ["AVAILABLE", "Behaviour", "BehaviourResult", "SideCount", "WindowSides",
-           "anomalies_of", "classify", "sides"]
+           "anomalies_of", "classify", "served", "sides"]

@@ -139,7 +139,7 @@ def role_of(f: str, open_kinds: Sequence[str] = ()) -> tuple[Role, str]:
         return Role.STOP, GENERIC
     for prefix, role in (("start-", Role.START), ("stop-", Role.STOP)):
         if f.startswith(prefix) and len(f) > len(prefix):
-            return role, f[len(prefix):]
+            return role, f[len(prefix) :]
     for suffix, role in (("-start", Role.START), ("-stop", Role.STOP)):
         if f.endswith(suffix) and len(f) > len(suffix):
             return role, f[: -len(suffix)]
@@ -161,11 +161,27 @@ def nemesis_actions(ops: Sequence[Op]) -> list[NemesisAction]:
         if first is None:
             pending[op.f] = op
             continue
-        actions.append(NemesisAction(f=first.f, start=first.time, end=op.time, index=first.index,
-                                     value=first.value, result=op.value))
+        actions.append(
+            NemesisAction(
+                f=first.f,
+                start=first.time,
+                end=op.time,
+                index=first.index,
+                value=first.value,
+                result=op.value,
+            )
+        )
     for first in pending.values():
-        actions.append(NemesisAction(f=first.f, start=first.time, end=first.time,
-                                     index=first.index, value=first.value, result=None))
+        actions.append(
+            NemesisAction(
+                f=first.f,
+                start=first.time,
+                end=first.time,
+                index=first.index,
+                value=first.value,
+                result=None,
+            )
+        )
     actions.sort(key=lambda a: (a.start, a.index))
     return actions
 
@@ -182,24 +198,35 @@ def fault_windows(history: History | Sequence[Op], end: int | None = None) -> li
 
     def close(kind: str, stop: NemesisAction | None) -> None:
         begun = open_.pop(kind)
-        windows.append(FaultWindow(
-            kind=kind,
-            start=begun.start,
-            end=max(begun.start, stop.end if stop is not None else last),
-            start_f=begun.f,
-            stop_f=None if stop is None else stop.f,
-            start_index=begun.index,
-            end_index=None if stop is None else stop.index,
-            value=begun.value if begun.value is not None else begun.result,
-        ))
+        windows.append(
+            FaultWindow(
+                kind=kind,
+                start=begun.start,
+                end=max(begun.start, stop.end if stop is not None else last),
+                start_f=begun.f,
+                stop_f=None if stop is None else stop.f,
+                start_index=begun.index,
+                end_index=None if stop is None else stop.index,
+                value=begun.value if begun.value is not None else begun.result,
+            )
+        )
 
     for action in nemesis_actions(ops):
         role, kind = role_of(action.f, list(open_))
         if role is Role.START:
             if kind in open_:
                 # The new action replaces the fault in effect: the old window ends as it begins.
-                close(kind, NemesisAction(f=action.f, start=action.start, end=action.start,
-                                          index=action.index, value=None, result=None))
+                close(
+                    kind,
+                    NemesisAction(
+                        f=action.f,
+                        start=action.start,
+                        end=action.start,
+                        index=action.index,
+                        value=None,
+                        result=None,
+                    ),
+                )
             open_[kind] = action
         elif role is Role.STOP and kind in open_:
             close(kind, action)

@@ -1,4 +1,12 @@
-"""Targets by name (``--target``): each gives its DB and a client per workload."""
+"""Targets by name (``--target``): each gives its DB and a client per workload.
+
+To add a target, add a factory to :data:`TARGETS` that takes the :class:`TestConfig` (parse
+``test.target_options`` from ``--target-opt K=V``; raise :class:`TargetError` with a clear message
+for bad ones, the CLI exits 254) and returns a :class:`Target`: its DB (``setup``/``teardown`` per
+node, plus any of Killable, Pausable, HasPrimaries, HasLogFiles, HasFakeTime that it supports, see
+:mod:`harness.protocols`) and, per workload name, a factory of unopened clients. Import the
+target's modules inside the factory so that ``splitbrain`` starts fast.
+"""
 
 from __future__ import annotations
 

@@ -71,8 +71,8 @@ class NodeProcesses:
                 )
             if time.monotonic() > deadline:
                 raise TargetStartError(
-                    f"{self.target} {proc.name} on {node}: {what} not within {timeout_s:g} s; "
-                    f"last lines of {proc.log_path}:\n{log_tail(proc.log_path)}"
+                    f"{self.target} {proc.name} on {node} not ready within {timeout_s:g} s "
+                    f"({what}); last lines of {proc.log_path}:\n{log_tail(proc.log_path)}"
                 )
             time.sleep(0.05)
 

@@ -76,22 +76,29 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
 
     if budget.deadline is not None and started > budget.deadline:
         return result(Verdict.UNKNOWN, pruned=0, configurations=0, reason=UnknownReason.NOT_STARTED)
-    interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
-    classes: list[tuple[Input, Output]] = []
-    cls: list[int] = []
+    raws: list[tuple[str, Frozen, Scalar, Output]] = []
     for op in sub.operations:
-        value = freeze(op.value)
         indeterminate = op.type is OpType.INFO or op.ret is None
         output: Output = UNKNOWN if indeterminate else freeze(op.output)
-        raw = (op.f, value, op.key, output)
+        raws.append((op.f, freeze(op.value), op.key, output))
+    if budget.prune is False or model.prunable is None:
+        base = list(range(n))
+    else:
+        base = _model_pruning(model, raws)
+    # Classes of the kept operations only, so that the table covers only what can happen.
+    interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
+    classes: list[tuple[Input, Output]] = []
+    cls: list[int] = [-1] * n
+    for position in base:
+        raw = raws[position]
         c = interned.get(raw)
         if c is None:
             c = interned[raw] = len(classes)
-            classes.append((Input(f=op.f, value=value, key=op.key), output))
-        cls.append(c)
+            classes.append((Input(f=raw[0], value=raw[1], key=raw[2]), raw[3]))
+        cls[position] = c
     try:
         table = Transitions(model, classes)
-        outcome, enc, impossible = _decide(sub, table, cls, budget)
+        outcome, enc, impossible = _decide(sub, table, cls, base, budget)
     except ModelError as e:
         return result(
             Verdict.UNKNOWN,
@@ -148,17 +155,35 @@ def _impossible(table: Transitions, enc: Encoded) -> int | None:
     return next(i for i, c in enumerate(enc.cls) if enc.det[i] and c in impossible)
 
 
+def _model_pruning(
+    model: Model[Hashable], raws: list[tuple[str, Frozen, Scalar, Output]]
+) -> list[int]:
+    """Positions kept after the model's own pruning rule."""
+    every = list(range(len(raws)))
+    if model.prunable is None:
+        return every
+    pairs = [(Input(f=f, value=value, key=key), output) for f, value, key, output in raws]
+    try:
+        drop = list(model.prunable(pairs))
+    except Exception:  # a user's pruning bug must not lose the verdict: prune nothing
+        return every
+    if len(drop) != len(raws):
+        return every
+    return [i for i in every if not drop[i]]
+
+
 def _decide(
-    sub: SubHistory, table: Transitions, cls: list[int], budget: Budget
+    sub: SubHistory, table: Transitions, cls: list[int], base: list[int], budget: Budget
 ) -> tuple[SearchResult, Encoded, int | None]:
     """Prune if the model's table is small enough to enumerate, then search.
 
-    In automatic mode the up-front enumeration gets a budget proportional to the sub-history's
-    size (cheap for the small value domains of real tests); if that is not enough, a quick search
-    without pruning runs first, and only if it does not decide is the table enumerated in full.
+    ``base``: the positions left after the model's own pruning. In automatic mode the up-front
+    enumeration gets a budget proportional to the sub-history's size (cheap for the small value
+    domains of real tests); if that is not enough, a quick search without pruning runs first,
+    and only if it does not decide is the table enumerated in full.
     """
-    every = range(len(cls))
-    full = encode(sub.operations, cls, every)
+    full = encode(sub.operations, cls, base)
+    size = len(base)
 
     def run(enc: Encoded, max_configurations: int) -> SearchResult:
         return search(
@@ -171,11 +196,11 @@ def _decide(
         )
 
     def pruned() -> Encoded:
-        drop = droppable(table, cls, full.det)
-        members = [i for i in every if not drop[i]]
-        return full if len(members) == len(cls) else encode(sub.operations, cls, members)
+        drop = droppable(table, full.cls, full.det)
+        members = [p for p, dropped in zip(base, drop, strict=True) if not dropped]
+        return full if len(members) == size else encode(sub.operations, cls, members)
 
-    quick = min(budget.max_configurations, 10 * len(cls) + 10_000)
+    quick = min(budget.max_configurations, 10 * size + 10_000)
 
     def enumerated() -> tuple[SearchResult, Encoded, int | None]:
         enc = pruned()
@@ -193,7 +218,7 @@ def _decide(
 
     if budget.prune is False or (budget.prune is None and all(full.det)):
         return run(full, budget.max_configurations), full, None
-    cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * len(cls) + 1000)
+    cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * size + 1000)
     if table.enumerate(cheap, ENUMERATE_STATES):
         return enumerated()
     if budget.prune is None:

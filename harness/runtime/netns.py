@@ -166,7 +166,7 @@ class NetnsRuntime:
             raise ValueError("at least one node is needed")
         if len(nodes) > MAX_NODES:
             raise ValueError(f"at most {MAX_NODES} nodes")
-        self.run_id = run_id if run_id is not None else secrets.token_hex(3)
+        self.run_id = run_id if run_id is not None else _fresh_run_id(nodes)
         self._nodes = tuple(nodes)
         self._state_dir = state_dir
         self.state: RunState | None = None
@@ -185,6 +185,11 @@ class NetnsRuntime:
 
     def start(self, *, store_dir: Path | None = None) -> NetnsRuntime:
         check_prerequisites()
+        taken = [n for n in self._ns.values() if _exists_netns(n)] + [
+            n for n in (self.bridge, *self._veth.values()) if _exists_link(n)
+        ]
+        if taken:  # never adopt (and later delete) what is not ours
+            raise RuntimeUnavailableError(f"run id {self.run_id} is in use: {', '.join(taken)}")
         state = RunState.create(self.run_id, self._state_dir)
         self.state = state
         state.store_dir = None if store_dir is None else str(store_dir)
@@ -335,6 +340,17 @@ class NetnsRuntime:
             self._procs.remove(proc)
         if self.state is not None:
             self.state.remove_process(proc.pid)
+
+
+def _fresh_run_id(nodes: Sequence[str]) -> str:
+    """A random run id none of whose names exist yet."""
+    while True:
+        run_id = secrets.token_hex(3)
+        names = [f"sb{run_id}br", *(f"sb{run_id}-{i}" for i in range(1, len(nodes) + 1))]
+        if not any(_exists_link(n) for n in names) and not any(
+            _exists_netns(f"sb-{run_id}-{node}") for node in nodes
+        ):
+            return run_id
 
 
 def _exists_netns(name: str) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness.context import RunContext
 from targets.etcd.client import EtcdClient, EtcdError
-from targets.etcd.options import EtcdOptions
+from targets.etcd.options import DataDir, EtcdOptions
 from targets.supervision import NodeProcesses, TargetStartError
 
 BINARY = "etcd"
@@ -52,7 +52,8 @@ class EtcdDB:
         with self._lock:
             path = self._data.get(node)
             if path is None:
-                path = Path(tempfile.mkdtemp(prefix=f"splitbrain-etcd-{node}-"))
+                base = "/dev/shm" if self.options.data is DataDir.MEMORY else None
+                path = Path(tempfile.mkdtemp(prefix=f"splitbrain-etcd-{node}-", dir=base))
                 self._data[node] = path
             return path
 

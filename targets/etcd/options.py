@@ -14,8 +14,13 @@ class Reads(StrEnum):
     SERIALIZABLE = "serializable"  # the member's local state, possibly stale
 
 
+class DataDir(StrEnum):
+    DISK = "disk"  # a temporary directory on disk (the WAL is fsynced)
+    MEMORY = "memory"  # /dev/shm: fsync is free; survives kills, not machine crashes
+
+
 KNOWN = frozenset({
-    "reads", "client-port", "peer-port", "election-timeout-ms", "heartbeat-ms",
+    "reads", "data", "client-port", "peer-port", "election-timeout-ms", "heartbeat-ms",
     "ready-timeout", "op-timeout",
 })
 
@@ -23,6 +28,7 @@ KNOWN = frozenset({
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EtcdOptions:
     reads: Reads = Reads.LINEARIZABLE
+    data: DataDir = DataDir.DISK
     client_port: int = 2379
     peer_port: int = 2380
     election_timeout_ms: int = 500
@@ -45,6 +51,7 @@ class EtcdOptions:
                            f"{election} must be at least 5 x heartbeat-ms ({heartbeat})")
         return cls(
             reads=r.choice("reads", Reads, Reads.LINEARIZABLE),
+            data=r.choice("data", DataDir, DataDir.DISK),
             client_port=client_port,
             peer_port=peer_port,
             election_timeout_ms=election,
@@ -54,4 +61,4 @@ class EtcdOptions:
         )
 
 
-__all__ = ["KNOWN", "EtcdOptions", "Reads"]
+__all__ = ["KNOWN", "DataDir", "EtcdOptions", "Reads"]

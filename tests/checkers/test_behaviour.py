@@ -35,7 +35,7 @@ class Builder:
     def history(self) -> History:
         self.ops.sort(key=lambda o: o.time)
         ops = [Op(index=i, time=o.time, type=o.type, process=o.process, f=o.f, value=o.value,
-                  node=o.node) for i, o in enumerate(self.ops)]
+                  node=o.node, error=o.error) for i, o in enumerate(self.ops)]
         return history_of(ops)
 
 
@@ -113,3 +113,25 @@ def test_ops_during_other_faults_do_not_count() -> None:
     result = classify(b.history(), NODES, [])
     assert result.minority.total == 3  # the ops from 600 on
     assert result.majority.total == 6
+
+
+def test_counts_per_operation_kind() -> None:
+    b = Builder().partition(100, 1000, ISOLATE_N1)
+    b.op(200, "n1", OpType.FAIL)
+    b._op(300, OpType.INVOKE, 1, "read", node="n1")
+    b._op(305, OpType.OK, 1, "read", value=[], node="n1")
+    result = classify(b.history(), NODES, [])
+    assert result.minority.by_f == (("add", 0, 1), ("read", 1, 1))
+    assert "add 0%" in result.summary and "read 100%" in result.summary
+    assert result.to_json()["minority"]["by_f"]["read"] == {"ok": 1, "total": 1}  # type: ignore[index,call-overload]
+
+
+def test_a_refused_cas_counts_as_served() -> None:
+    b = Builder().partition(100, 1000, ISOLATE_N1)
+    b._op(200, OpType.INVOKE, 1, "cas", value=[1, 2], node="n1")
+    b.ops.append(Op(index=0, time=205, type=OpType.FAIL, process=1, f="cas", value=[1, 2],
+                    node="n1", error="cas mismatch"))
+    b._op(300, OpType.INVOKE, 2, "cas", value=[1, 2], node="n1")
+    b.ops.append(Op(index=0, time=305, type=OpType.FAIL, process=2, f="cas", value=[1, 2],
+                    node="n1", error="no leader"))
+    assert classify(b.history(), NODES, []).minority.by_f == (("cas", 1, 2),)

@@ -253,3 +253,56 @@ def test_long_single_key_history(prune: bool | None) -> None:
     counterexample = result.keys[0].counterexample
     assert counterexample is not None
     assert counterexample.prefixes[0].length == len(specs) - 1
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_dies_gives_unknown_not_a_crash() -> None:
+    import os
+
+    from checkers.linearizable import Input, Output, model
+
+    parent = os.getpid()
+
+    def step(state: int, input: Input, output: Output) -> tuple[bool, int]:
+        if os.getpid() != parent and input.key == "doomed":
+            os._exit(3)  # the worker process dies mid-check
+        return True, state
+
+    dying = model("dying", init=lambda: 0, step=step)
+    h = ops('0 write 1 1 0 1 "doomed"', '1 write 1 1 0 1 "fine"')
+    result = check(h, dying, workers=2)
+    assert result.verdict is Verdict.UNKNOWN
+    reasons = {k.key: k.reason for k in result.keys}
+    assert reasons["doomed"] is UnknownReason.WORKER_FAILED
+
+
+def test_models_own_pruning_rules_for_queues_and_sets() -> None:
+    queue = get_model("fifo-queue")
+    h = ops(
+        "0 enqueue 1 1 0 1",
+        "1 enqueue 2 _ 2 _",
+        "2 enqueue 3 _ 3 _",
+        "3 dequeue _ 1 4 5",
+        "3 dequeue _ 3 6 7",
+    )
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1  # enqueue 2 was never dequeued; enqueue 3 was
+    s = get_model("set")
+    h = ops("0 add 1 1 0 1", "1 add 2 _ 2 _", "2 read _ [1] 3 4")
+    result = check(h, s, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1
+
+
+def test_a_failing_user_pruning_rule_prunes_nothing() -> None:
+    from dataclasses import replace
+
+    def broken(pairs: object) -> list[bool]:
+        raise RuntimeError("bug")
+
+    queue = replace(get_model("fifo-queue"), prunable=broken)
+    h = ops("0 enqueue 1 1 0 1", "1 enqueue 2 _ 2 _", "3 dequeue _ 1 4 5")
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 0

@@ -139,3 +139,16 @@ def test_clear_messages_when_not_root_or_without_iproute2(
     monkeypatch.setattr(netns.shutil, "which", lambda name: None)
     with pytest.raises(netns.RuntimeUnavailableError, match="iproute2"):
         netns.check_prerequisites()
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(60)
+def test_a_taken_run_id_is_refused_and_the_other_run_untouched(tmp_path: Path) -> None:
+    with NetnsRuntime(["n1"], state_dir=tmp_path / "a") as first:
+        clash = NetnsRuntime(["n1"], state_dir=tmp_path / "b", run_id=first.run_id)
+        with pytest.raises(RuntimeError, match="in use"):
+            clash.start()
+        clash.close()
+        assert Path("/run/netns", first.namespace("n1")).exists()
+        assert first.exec("n1", ["true"]).ok
+    assert list((tmp_path / "b").glob("*.json")) == []

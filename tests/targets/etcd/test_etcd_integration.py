@@ -22,7 +22,8 @@ def _test(tmp_path: Path, *, workload: str, nemesis: tuple[str, ...], seed: int,
     return TestConfig(
         name="it-etcd", target="etcd", workload=workload, nemesis=nemesis, nodes=NODES,
         concurrency=10, time_limit=time_limit, rate=150, seed=seed, store=tmp_path / "store",
-        target_options=options(target or {}), nemesis_options=options(nemesis_opts or {}),
+        target_options=options({"data": "memory", **(target or {})}),
+        nemesis_options=options(nemesis_opts or {}),
         workload_options=options(workload_opts or {}),
         op_timeout=4.0,
     )

@@ -15,6 +15,7 @@ def test_defaults_and_reads() -> None:
 
 @pytest.mark.parametrize(("opts", "named"), [
     ({"reads": "sometimes"}, "reads"),
+    ({"data": "tape"}, "data"),
     ({"client-port": "2380"}, "peer-port"),
     ({"heartbeat-ms": "100", "election-timeout-ms": "200"}, "election-timeout-ms"),
     ({"colour": "red"}, "colour"),
