@@ -9,6 +9,7 @@ import click
 VERBS: tuple[str, ...] = (
     "check",
     "cleanup",
+    "gate",
     "report",
     "run",
     "serve",
