@@ -50,7 +50,8 @@ _Item = Message | Proposal | ReadAsk
 
 
 class RaftNode:
-    def __init__(self, config: NodeConfig) -> None:
+    def __init__(self, config: NodeConfig, *, inline_disk: bool = False) -> None:
+        """``inline_disk``: sync on the event loop instead of a disk thread (see _diskthread)."""
         self.config = config
         self.bug = config.bug
         self.storage = Storage(config.data_dir, sync=config.bug is not BugMode.UNSYNCED_WRITES)
@@ -59,7 +60,7 @@ class RaftNode:
         self._wake = asyncio.Event()
         self._pending: dict[int, tuple[int, Proposal]] = {}
         self._reads: dict[int, asyncio.Future[bool]] = {}
-        self._disk = DiskThread()
+        self._disk = DiskThread(inline=inline_disk)
         self._tasks: list[asyncio.Task[None]] = []
         self._max_ticks_per_wake = max(1, config.heartbeat_ms // config.tick_ms)
         recovered = self.storage.recover()

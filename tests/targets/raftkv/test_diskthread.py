@@ -1,4 +1,5 @@
-"""The disk thread runs jobs in order, off the event loop, and hands back their exceptions."""
+"""The disk thread runs jobs in order (off the event loop unless inline) and hands back their
+exceptions."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from targets.raftkv._diskthread import DiskThread
 
 
 @pytest.mark.timeout(10)
-def test_jobs_run_in_order_on_another_thread_and_errors_come_back() -> None:
+@pytest.mark.parametrize("inline", [False, True])
+def test_jobs_run_in_order_and_errors_come_back(inline: bool) -> None:
     seen: list[tuple[int, str]] = []
 
     async def scenario() -> None:
-        disk = DiskThread()
+        disk = DiskThread(inline=inline)
         disk.start(asyncio.get_running_loop())
         try:
 
@@ -36,4 +38,5 @@ def test_jobs_run_in_order_on_another_thread_and_errors_come_back() -> None:
 
     asyncio.run(scenario())
     assert [i for i, _ in seen] == list(range(51))
-    assert {name for _, name in seen} == {"raftkv-disk"}
+    expected = threading.current_thread().name if inline else "raftkv-disk"
+    assert {name for _, name in seen} == {expected}
