@@ -1,9 +1,12 @@
 """CP-like or AP-like? The observed behaviour under partitions, classified from the run's own data.
 
 For every partition window (from the nemesis records, :mod:`checkers.fault_windows`), each client
-operation invoked inside it, and not while another fault (a kill, a pause, ...) was in effect, is
+operation invoked while the partition was certainly in effect (after the starting action completed,
+before the healing one began), and not overlapping another fault (a kill, a pause, ...) of its
+node, is
 counted on the side of the partition its node was on (the grudge the nemesis recorded says which
-nodes could reach which). Sides with fewer than a majority of the
+nodes could reach which). An operation answered only after the heal is not counted; one that
+failed or timed out is. Sides with fewer than a majority of the
 nodes are *minority* sides. Together with the anomalies the workload's checkers found, this gives:
 
 =================================== =============================================================
@@ -26,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from checkers.fault_windows import fault_windows, nemesis_actions
+from checkers.fault_windows import NemesisAction, fault_windows, nemesis_actions
 from checkers.verdict import Verdict
 from harness.history import History, Operation
 from harness.jsontypes import JSON
@@ -145,7 +148,8 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
     minority_total = SideCount(nodes=())
     majority_total = SideCount(nodes=())
     all_windows = fault_windows(history)
-    others = [w for w in all_windows if w.kind != "partition"]
+    others = [(w, _nodes_hit(actions.get(w.start_index)))
+              for w in all_windows if w.kind != "partition"]
     for window in all_windows:
         if window.kind != "partition":
             continue
@@ -158,11 +162,19 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
             s: {} for s in sides(grudge, nodes)
         }
         side_of = {n: s for s in counts for n in s}
+        # In effect: from the end of the starting action to the start of the stopping one.
+        begin = action.end if action is not None else window.start
+        stopper = actions.get(window.end_index) if window.end_index is not None else None
+        end = stopper.start if stopper is not None else window.end
         for o in client_ops:
-            if not window.start <= o.call_time < window.end or o.node not in side_of:
+            if not begin <= o.call_time < end or o.node not in side_of:
                 continue
-            if any(w.contains(o.call_time) for w in others):
-                continue  # a kill or pause at the same time: not the partition's doing
+            ret = o.ret_time if o.ret_time is not None else end
+            if served(o) and ret > end:
+                continue  # answered after the heal: says nothing about the partition
+            if any(w.start < ret and o.call_time < w.end and (hit is None or o.node in hit)
+                   for w, hit in others):
+                continue  # its node was killed or paused meanwhile: not the partition's doing
             c = counts[side_of[o.node]].setdefault(o.f, [0, 0])
             c[1] += 1
             c[0] += served(o)
@@ -177,6 +189,15 @@ def classify(history: History, nodes: Sequence[str], anomalies: Sequence[str],
     return BehaviourResult(behaviour=behaviour, summary=summary, minority=minority_total,
                            majority=majority_total, windows=tuple(windows),
                            anomalies=tuple(anomalies))
+
+
+def _nodes_hit(action: NemesisAction | None) -> frozenset[str] | None:
+    """The nodes a fault action reports it hit (its completion's ``nodes``); None if unknown."""
+    result = action.result if action is not None else None
+    nodes = result.get("nodes") if isinstance(result, dict) else None
+    if not isinstance(nodes, list):
+        return None
+    return frozenset(str(n) for n in nodes)
 
 
 CAS_MISMATCH = "cas mismatch"
@@ -220,10 +241,10 @@ def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], p
         text = f"both sides available, anomalies: {found} ({sides_text})"
     elif minority_up:
         behaviour = Behaviour.AVAILABLE_NO_ANOMALIES
-        text = f"both sides available and no anomaly observed ({sides_text})"
+        text = f"both sides served requests ({sides_text})"
     elif anomalies:
         behaviour = Behaviour.NEITHER
-        text = f"minority unavailable, yet anomalies: {found} ({sides_text})"
+        text = f"the minority refused requests, yet: {found} ({sides_text})"
     else:
         behaviour = Behaviour.CP_LIKE
         text = f"minority unavailable, no anomalies ({sides_text})"

@@ -111,8 +111,13 @@ def test_ops_during_other_faults_do_not_count() -> None:
     b._op(550, OpType.INFO, NEMESIS, "start")
     b._op(551, OpType.INFO, NEMESIS, "start", value={"nodes": ["n2", "n3"]})
     result = classify(b.history(), NODES, [])
-    assert result.minority.total == 3  # the ops from 600 on
-    assert result.majority.total == 6
+    assert result.minority.total == 7  # n1 was not killed: all its ops count
+    assert result.majority.total == 6  # n2 and n3: only the ops from 600 on
+    b._op(560, OpType.INFO, NEMESIS, "pause", value={"targets": "all"})  # nodes unknown
+    b._op(570, OpType.INFO, NEMESIS, "resume")
+    b._op(650, OpType.INFO, NEMESIS, "resume", value={})
+    result = classify(b.history(), NODES, [])
+    assert result.minority.total == 6  # the pause window hides n1's op at 600 too
 
 
 def test_counts_per_operation_kind() -> None:
