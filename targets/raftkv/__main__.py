@@ -33,13 +33,17 @@ async def _serve(node: RaftNode) -> None:
     await node.stop()
 
 
+def _under_libfaketime() -> bool:
+    return "faketime" in os.environ.get("LD_PRELOAD", "")
+
+
 def _tolerate_libfaketime() -> None:
-    """Under libfaketime (the clock nemesis), ``time.sleep`` fails with EINVAL and waking a
-    thread that waits for the GIL takes a whole switch interval or more (the timed condition
-    wait is intercepted): every hand-over to the disk thread then costs 5-60 ms. A short
-    switch interval keeps those hand-overs fast."""
+    """Under libfaketime (the clock nemesis), ``time.sleep`` fails with EINVAL, and handing
+    work between threads is slow (timed condition waits, the GIL's included, are intercepted):
+    the node then syncs on its event loop instead of a disk thread (see ``_diskthread``), and a
+    short switch interval keeps any remaining GIL hand-over short."""
     time.sleep = _select_sleep
-    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    if _under_libfaketime():
         sys.setswitchinterval(0.0002)
 
 
@@ -56,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format=f"%(asctime)s {config.node_id} %(name)s %(levelname)s %(message)s",
     )
     try:
-        node = RaftNode(config)
+        node = RaftNode(config, inline_disk=_under_libfaketime())
     except StorageError as e:
         print(f"raftkv: error: {e}", file=sys.stderr)
         return 2
