@@ -19,9 +19,6 @@ from targets.raftkv.options import BUGS
 from tests.conftest import ROOT
 
 SUITE = ROOT / "suites" / "raftkv.toml"
-CLOCK_SUITE = ROOT / "suites" / "raftkv-clock.toml"
-NOT_IN_CI = {"lease-reads"}
-"""Bug modes not yet found reliably enough for CI (suites/raftkv-clock.toml; see its comment)."""
 
 
 def _bugs(path: Path) -> set[str | None]:
@@ -30,8 +27,7 @@ def _bugs(path: Path) -> set[str | None]:
 
 
 def test_the_suites_cover_every_bug_mode_and_the_correct_mode() -> None:
-    assert _bugs(SUITE) == set(BUGS) - NOT_IN_CI
-    assert _bugs(CLOCK_SUITE) == NOT_IN_CI
+    assert _bugs(SUITE) == set(BUGS)
     suite = load_suite(SUITE)
     correct = [c for c in suite.cases if c.expect.value == "valid"]
     assert all("bug" not in dict(c.target_options) for c in correct)
