@@ -325,12 +325,8 @@ class Interpreter:
 
     def _drain(self, now: int) -> None:
         completions = self._completions
-        while True:
-            try:
-                done = completions.get_nowait()
-            except queue.Empty:
-                break
-            self._complete(done)
+        while not completions.empty():  # only this thread takes from the queue
+            self._complete(completions.get_nowait())
         if self._sleeping:
             for thread, wake in list(self._sleeping.items()):
                 if wake <= now:
