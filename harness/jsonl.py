@@ -15,52 +15,52 @@ from harness.jsontypes import JSON, Scalar
 from harness.ops import NEMESIS, Op, OpType
 
 _TYPES = {t.value: t for t in OpType}
+_decode = json.JSONDecoder().decode
 
 
-def _is_int(v: object) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def _bad(file: str | None, line: int, fld: str | None, message: str) -> HistoryFormatError:
+    return HistoryFormatError(message, file=file, line=line, field=fld)
 
 
 def parse_op(obj: JSON, *, line: int, file: str | None = None) -> Op:
     """Validate one decoded JSON line and build its :class:`Op`."""
-
-    def bad(fld: str | None, message: str) -> HistoryFormatError:
-        return HistoryFormatError(message, file=file, line=line, field=fld)
-
-    if not isinstance(obj, dict):
-        raise bad(None, f"expected a JSON object, got {type(obj).__name__}")
-    for required in ("index", "time", "type", "process", "f"):
-        if required not in obj:
-            raise bad(required, "missing")
-    index, time_ns, typ, process, f = (
-        obj["index"], obj["time"], obj["type"], obj["process"], obj["f"],
-    )
-    if not _is_int(index) or (isinstance(index, int) and index < 0):
-        raise bad("index", f"expected a non-negative integer, got {index!r}")
-    if not _is_int(time_ns) or (isinstance(time_ns, int) and time_ns < 0):
-        raise bad("time", f"expected non-negative integer nanoseconds, got {time_ns!r}")
-    if not isinstance(typ, str) or typ not in _TYPES:
-        raise bad("type", f"expected one of invoke, ok, fail, info; got {typ!r}")
-    if not (_is_int(process) or process == NEMESIS):
-        raise bad("process", f'expected an integer or "nemesis", got {process!r}')
-    if not isinstance(f, str) or not f:
-        raise bad("f", f"expected a non-empty string, got {f!r}")
+    if type(obj) is not dict:
+        raise _bad(file, line, None, f"expected a JSON object, got {type(obj).__name__}")
+    try:
+        index, time_ns, typ, process, f = (
+            obj["index"], obj["time"], obj["type"], obj["process"], obj["f"],
+        )
+    except KeyError as e:
+        raise _bad(file, line, str(e.args[0]), "missing") from None
+    # ``type(x) is int`` also rules out bools, which are ints to isinstance.
+    if type(index) is not int or index < 0:
+        raise _bad(file, line, "index", f"expected a non-negative integer, got {index!r}")
+    if type(time_ns) is not int or time_ns < 0:
+        raise _bad(
+            file, line, "time", f"expected non-negative integer nanoseconds, got {time_ns!r}"
+        )
+    kind = _TYPES.get(typ) if type(typ) is str else None
+    if kind is None:
+        raise _bad(file, line, "type", f"expected one of invoke, ok, fail, info; got {typ!r}")
+    if type(process) is not int and process != NEMESIS:
+        raise _bad(file, line, "process", f'expected an integer or "nemesis", got {process!r}')
+    if type(f) is not str or not f:
+        raise _bad(file, line, "f", f"expected a non-empty string, got {f!r}")
     key = obj.get("key")
     if isinstance(key, list | dict):
-        raise bad("key", f"expected a JSON scalar, got {type(key).__name__}")
+        raise _bad(file, line, "key", f"expected a JSON scalar, got {type(key).__name__}")
     node = obj.get("node")
-    if node is not None and not isinstance(node, str):
-        raise bad("node", f"expected a string, got {node!r}")
+    if node is not None and type(node) is not str:
+        raise _bad(file, line, "node", f"expected a string, got {node!r}")
     error = obj.get("error")
-    if error is not None and not isinstance(error, str):
+    if error is not None and type(error) is not str:
         error = json.dumps(error)
-    assert isinstance(index, int) and isinstance(time_ns, int)
     assert isinstance(process, int | str)
     scalar_key: Scalar = key
     return Op(
         index=index,
         time=time_ns,
-        type=_TYPES[typ],
+        type=kind,
         process=process,
         f=f,
         value=obj.get("value"),
@@ -94,7 +94,7 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Op]]:
             if not raw.strip():
                 continue
             try:
-                obj = json.loads(raw)
+                obj = _decode(raw)
             except json.JSONDecodeError as e:
                 raise HistoryFormatError(
                     f"invalid JSON at column {e.colno}: {e.msg}", file=name, line=lineno

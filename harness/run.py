@@ -32,6 +32,7 @@ from harness.runtime.netns import NetnsRuntime, check_prerequisites
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
 from nemesis.registry import NemesisPackage, build
+from reports import build_report
 from targets.registry import get_target
 from workloads.base import Workload
 from workloads.registry import get_workload
@@ -99,11 +100,14 @@ def plan(test: TestConfig) -> Plan:
 
 def build_generator(test: TestConfig, workload: Workload, package: NemesisPackage) -> g.Generator:
     """Clients at ``rate`` for ``time_limit`` (+ the nemesis' recovery time); alongside, the
-    nemesis schedule for ``time_limit``, then its final (healing) ops."""
+    nemesis schedule for ``time_limit``, then its final (healing) ops; then, once every client is
+    idle, the workload's final operations."""
     client_seconds = test.time_limit + (package.recovery_s if package.generator else 0.0)
     client = g.time_limit(
         client_seconds, g.rate(test.rate, workload.generator, g.derive_seed(test.seed, "rate"))
     )
+    if workload.final_generator is not None:
+        client = g.phases(client, workload.final_generator)
     parts: list[g.Generator] = []
     if package.generator is not None:
         parts.append(g.time_limit(test.time_limit, package.generator))
@@ -149,7 +153,19 @@ def run_test(
         log.warning("interrupted by %s; torn down", e)
     if guard is not None:
         guard.unshield()
-    return _analyse(the_plan, run, log, obs, interrupted)
+    outcome = _analyse(the_plan, run, log, obs, interrupted)
+    _write_report(run.path, obs)
+    return outcome
+
+
+def _write_report(run_dir: Path, obs: RunObserver) -> None:
+    """Render ``report.html``; a report that cannot be written never changes the outcome."""
+    obs.phase("writing the report")
+    try:
+        build_report(run_dir)
+    except Exception as e:  # the verdict is in results.json whatever happens here
+        logging.getLogger("splitbrain.run").warning(
+            "report.html not written: %s: %s", type(e).__name__, e)
 
 
 def _detach(log: logging.Logger, handler: logging.Handler) -> None:

@@ -94,6 +94,7 @@ class ClockNemesis:
         self._clocks: dict[str, NodeClock] = {}
         self._lock = threading.Lock()
         self._ledger: Ledger | None = None
+        self._stopped = False  # set by teardown: a strobe still running must not undo the heal
 
     def setup(self, ctx: RunContext) -> ClockNemesis:
         db = ctx.db
@@ -146,6 +147,8 @@ class ClockNemesis:
         return complete(op, OpType.INFO, op.value, error=f"clock cannot do {op.f!r}")
 
     def teardown(self, ctx: RunContext) -> None:
+        with self._lock:
+            self._stopped = True
         self._reset_all()
 
     def active_faults(self) -> Sequence[str]:
@@ -207,6 +210,8 @@ class ClockNemesis:
         try:
             while time.monotonic() < deadline:
                 with self._lock:
+                    if self._stopped:
+                        break
                     for node in nodes:
                         clock = base[node]
                         if flips % 2 == 0:
@@ -216,8 +221,9 @@ class ClockNemesis:
                 time.sleep(min(period / 1000.0, max(0.0, deadline - time.monotonic())))
         finally:
             with self._lock:
-                for node in nodes:
-                    self._write(node, base[node])
+                if not self._stopped:
+                    for node in nodes:
+                        self._write(node, base[node])
         return {"nodes": list[JSON](nodes), "delta_ms": delta, "period_ms": period,
                 "duration_ms": duration, "flips": flips}
 

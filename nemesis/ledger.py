@@ -59,4 +59,19 @@ def leftovers(run_dir: Path) -> dict[str, dict[str, JSON]]:
     return out
 
 
-__all__ = ["DIRECTORY", "Ledger", "leftovers"]
+def settle(run_dir: Path) -> list[str]:
+    """After a crashed run's nodes were removed (which heals their rules, qdiscs and processes):
+    describe what the ledgers still held and empty them."""
+    described = [
+        f"nemesis {name}: {fault} {json.dumps(details, sort_keys=True)}"
+        for name, faults in leftovers(run_dir).items()
+        for fault, details in sorted(faults.items())
+    ]
+    directory = run_dir / DIRECTORY
+    if directory.is_dir():
+        for path in directory.glob("*.json"):
+            path.write_text("{}\n")
+    return described
+
+
+__all__ = ["DIRECTORY", "Ledger", "leftovers", "settle"]

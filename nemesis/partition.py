@@ -8,6 +8,7 @@ a new partition replaces the previous one. ``stop-partition`` heals.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Mapping, Sequence
 
 from harness.context import RunContext
@@ -102,7 +103,7 @@ class PartitionNemesis:
             if shape is Topology.ISOLATE_PRIMARY:
                 if not isinstance(ctx.db, HasPrimaries):
                     raise FaultError("the target cannot name its primaries")
-                primaries = ctx.db.primaries(ctx)
+                primaries = current_primaries(ctx.db, ctx)
             grudge = topology.build(shape, ctx.nodes, self._rng, primaries=primaries)
         firewall.replace(grudge_rules(ctx, grudge))
         applied: dict[str, JSON] = {
@@ -122,6 +123,19 @@ class PartitionNemesis:
         if self._firewall is None or self._ledger is None:
             raise FaultError("the partition nemesis was not set up")
         return self._firewall, self._ledger
+
+
+PRIMARY_WAIT_S = 3.0
+
+
+def current_primaries(db: HasPrimaries, ctx: RunContext) -> Sequence[str]:
+    """The DB's primaries, asking again for a few seconds while there are none (an election)."""
+    deadline = time.monotonic() + PRIMARY_WAIT_S
+    while True:
+        primaries = db.primaries(ctx)
+        if primaries or time.monotonic() >= deadline:
+            return primaries
+        time.sleep(0.1)
 
 
 def check_iptables(ctx: RunContext) -> None:

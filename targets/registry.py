@@ -47,7 +47,19 @@ def _raftkv(test: TestConfig) -> Target:
     return target(test)
 
 
-TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv}
+def _etcd(test: TestConfig) -> Target:
+    from targets.etcd.target import target
+
+    return target(test)
+
+
+def _redis(test: TestConfig) -> Target:
+    from targets.redis.target import target
+
+    return target(test)
+
+
+TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv, "etcd": _etcd, "redis": _redis}
 
 
 def get_target(test: TestConfig) -> Target:

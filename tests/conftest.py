@@ -11,6 +11,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge results, never speed: the machine may be loaded (2 cores, CI, parallel
+# work), so hypothesis's per-example deadline and too-slow health check are off everywhere.
+settings.register_profile(
+    "splitbrain", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("splitbrain")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

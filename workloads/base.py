@@ -24,6 +24,9 @@ class Workload:
     generator: Generator
     """Client operations, unbounded: the run applies the rate and the time limit."""
     checker: Checker
+    final_generator: Generator | None = None
+    """Client operations after the workload, the heal and the recovery time, once every client is
+    idle (e.g. a final read on every node); None = nothing."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

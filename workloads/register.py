@@ -27,6 +27,7 @@ from harness.generators import (
 from harness.history import History
 from harness.ops import Op
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.behaviour_check import WithBehaviour
 
 if TYPE_CHECKING:
     from checkers.linearizable import LinearizabilityResult
@@ -147,10 +148,10 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="register",
         generator=RegisterOps(options, derive_seed(test.seed, "register")),
-        checker=Compose({
+        checker=WithBehaviour(Compose({
             "linearizable": LinearizableRegister(options.check_time_limit_s),
             "stats": StatsChecker(),
-        }),
+        })),
     )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from harness.config import TestConfig
-from workloads import register
+from workloads import counter, register
+from workloads import set as set_workload
 from workloads.base import Workload
 
 WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
     "register": register.workload,
+    "set": set_workload.workload,
+    "counter": counter.workload,
 }
 
 

@@ -63,6 +63,10 @@ def check(
     does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: leave the
     remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
     after each key. ``clock`` is injectable for tests.
+
+    Raises only for bad input: ``HistoryFormatError`` when a ``History`` cannot be paired into
+    operations, ``TypeError`` for a list that holds something other than ``Operation``. Model
+    errors, budgets and dying workers become ``unknown`` keys with a reason.
     """
     erased = cast(Model[Hashable], model)
     started = clock()
@@ -101,7 +105,9 @@ def check(
 
 
 def _operations(history: History | Sequence[Operation]) -> list[Operation]:
-    items = history.operations() if isinstance(history, History) else list(history)
+    if isinstance(history, History):
+        return history.operations()
+    items = list(history)
     for item in items:
         if not isinstance(item, Operation):
             raise TypeError(f"check() needs a History or a list of Operation, got an item {item!r}")
@@ -200,14 +206,14 @@ def _sequential(
 
 # Worker processes are forked, so they inherit the work (models may be closures, which do not
 # pickle); only chunk numbers go to the workers and only KeyResults come back.
-_WORK: list[tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = []
+_WORK: dict[int, tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = {}
 CHUNKS_PER_WORKER = 4
 """Sub-histories are sent in about this many chunks per worker (equal operation counts), so that
 per-task overhead stays small and one big key does not hold back the rest."""
 
 
-def _work_on(number: int) -> list[KeyResult]:
-    chunks, model, budget = _WORK[-1]
+def _work_on(token: int, number: int) -> list[KeyResult]:
+    chunks, model, budget = _WORK[token]
     return [check_sub(sub, model, budget) for sub in chunks[number]]
 
 
@@ -241,10 +247,11 @@ def _parallel(
 ) -> list[KeyResult]:
     chunks = _chunks(subs, count)
     results: dict[int, KeyResult] = {}
-    _WORK.append(([[subs[i] for i in chunk] for chunk in chunks], model, budget))
+    token = id(chunks)  # unique while this call runs, even if other threads check concurrently
+    _WORK[token] = ([[subs[i] for i in chunk] for chunk in chunks], model, budget)
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(_work_on, n): chunk for n, chunk in enumerate(chunks)}
+            futures = {pool.submit(_work_on, token, n): chunk for n, chunk in enumerate(chunks)}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -264,7 +271,7 @@ def _parallel(
                     for future in pending:
                         future.cancel()
     finally:
-        _WORK.pop()
+        del _WORK[token]
     return [results[i] if i in results else _stopped(subs[i]) for i in range(len(subs))]
 
 

@@ -5,36 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
+from checkers.linearizable._explain import explain_failure, impossible_counterexample
 from checkers.linearizable._model import (
     UNKNOWN,
     Frozen,
     Input,
     Model,
     Output,
-    default_describe_operation,
     freeze,
 )
 from checkers.linearizable._prune import droppable
 from checkers.linearizable._result import (
     Counterexample,
     KeyResult,
-    OperationRef,
-    PartialLinearization,
-    StuckOperation,
-    StuckReason,
     UnknownReason,
 )
-from checkers.linearizable._search import Outcome, Prefix, SearchResult, search
-from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, encode, ranks
-from checkers.linearizable._table import ILLEGAL, UNSET, ModelError, Transitions
+from checkers.linearizable._search import Outcome, SearchResult, search
+from checkers.linearizable._subhistory import Encoded, SubHistory, encode
+from checkers.linearizable._table import ILLEGAL, ModelError, Transitions
 from checkers.verdict import Verdict
 from harness.jsontypes import Scalar
 from harness.ops import OpType
 
-TAIL = 20
-"""Operations shown at the end of each partial linearization."""
-STUCK = 10
-"""Stuck operations shown per partial linearization."""
 ENUMERATE_STEPS = 100_000
 """Model steps allowed for enumerating a key's whole transition table (for pruning)."""
 ENUMERATE_STATES = 2_000
@@ -50,7 +42,8 @@ class Budget:
     max_memory: int
     """Estimated bytes of stored configurations, per sub-history."""
     prune: bool | None
-    """True: always prune; False: never; None: only when a first quick search does not decide."""
+    """True: always try; False: never; None: when the model's table is cheap to enumerate, or
+    when a quick search without pruning does not decide."""
     clock: Callable[[], float]
 
 
@@ -83,21 +76,29 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
 
     if budget.deadline is not None and started > budget.deadline:
         return result(Verdict.UNKNOWN, pruned=0, configurations=0, reason=UnknownReason.NOT_STARTED)
+    raws: list[tuple[str, Frozen, Scalar, Output]] = []
+    for op in sub.operations:
+        indeterminate = op.type is OpType.INFO or op.ret is None
+        output: Output = UNKNOWN if indeterminate else freeze(op.output)
+        raws.append((op.f, freeze(op.value), op.key, output))
+    if budget.prune is False or model.prunable is None:
+        base = list(range(n))
+    else:
+        base = _model_pruning(model, raws)
+    # Classes of the kept operations only, so that the table covers only what can happen.
     interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
     classes: list[tuple[Input, Output]] = []
-    cls: list[int] = []
-    for op in sub.operations:
-        value = freeze(op.value)
-        output: Output = UNKNOWN if op.type is OpType.INFO else freeze(op.output)
-        raw = (op.f, value, op.key, output)
+    cls: list[int] = [-1] * n
+    for position in base:
+        raw = raws[position]
         c = interned.get(raw)
         if c is None:
             c = interned[raw] = len(classes)
-            classes.append((Input(f=op.f, value=value, key=op.key), output))
-        cls.append(c)
+            classes.append((Input(f=raw[0], value=raw[1], key=raw[2]), raw[3]))
+        cls[position] = c
     try:
         table = Transitions(model, classes)
-        outcome, enc = _decide(sub, table, cls, budget)
+        outcome, enc, impossible = _decide(sub, table, cls, base, budget)
     except ModelError as e:
         return result(
             Verdict.UNKNOWN,
@@ -110,13 +111,16 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     if outcome.outcome is Outcome.LINEARIZABLE:
         return result(Verdict.VALID, pruned=pruned, configurations=outcome.configurations)
     if outcome.outcome is Outcome.NOT_LINEARIZABLE:
-        try:
-            counterexample = _counterexample(sub, model, table, enc, outcome.longest)
-        except ModelError as e:  # cannot happen for states the search reached; be safe
-            counterexample = None
-            detail: str | None = f"could not explain: {e}"
+        detail: str | None = None
+        counterexample: Counterexample | None
+        if impossible is not None:
+            counterexample, detail = impossible_counterexample(sub, model, enc, impossible)
         else:
-            detail = None
+            try:
+                counterexample = explain_failure(sub, model, table, enc, outcome.longest)
+            except ModelError as e:  # cannot happen for states the search reached; be safe
+                counterexample = None
+                detail = f"could not explain: {e}"
         return result(
             Verdict.INVALID,
             pruned=pruned,
@@ -140,17 +144,46 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
     )
 
 
+def _impossible(table: Transitions, enc: Encoded) -> int | None:
+    """An encoded determinate operation that no reachable state allows, if any (the table must be
+    fully enumerated): it can never be linearized, so the sub-history is not linearizable."""
+    rows = table.rows
+    classes = {c for c, d in zip(enc.cls, enc.det, strict=True) if d}
+    impossible = {c for c in classes if all(row[c] == ILLEGAL for row in rows)}
+    if not impossible:
+        return None
+    return next(i for i, c in enumerate(enc.cls) if enc.det[i] and c in impossible)
+
+
+def _model_pruning(
+    model: Model[Hashable], raws: list[tuple[str, Frozen, Scalar, Output]]
+) -> list[int]:
+    """Positions kept after the model's own pruning rule."""
+    every = list(range(len(raws)))
+    if model.prunable is None:
+        return every
+    pairs = [(Input(f=f, value=value, key=key), output) for f, value, key, output in raws]
+    try:
+        drop = list(model.prunable(pairs))
+    except Exception:  # a user's pruning bug must not lose the verdict: prune nothing
+        return every
+    if len(drop) != len(raws):
+        return every
+    return [i for i in every if not drop[i]]
+
+
 def _decide(
-    sub: SubHistory, table: Transitions, cls: list[int], budget: Budget
-) -> tuple[SearchResult, Encoded]:
+    sub: SubHistory, table: Transitions, cls: list[int], base: list[int], budget: Budget
+) -> tuple[SearchResult, Encoded, int | None]:
     """Prune if the model's table is small enough to enumerate, then search.
 
-    In automatic mode the up-front enumeration gets a budget proportional to the sub-history's
-    size (cheap for the small value domains of real tests); if that is not enough, a quick search
-    without pruning runs first, and only if it does not decide is the table enumerated in full.
+    ``base``: the positions left after the model's own pruning. In automatic mode the up-front
+    enumeration gets a budget proportional to the sub-history's size (cheap for the small value
+    domains of real tests); if that is not enough, a quick search without pruning runs first,
+    and only if it does not decide is the table enumerated in full.
     """
-    every = range(len(cls))
-    full = encode(sub.operations, cls, every)
+    full = encode(sub.operations, cls, base)
+    size = len(base)
 
     def run(enc: Encoded, max_configurations: int) -> SearchResult:
         return search(
@@ -163,97 +196,38 @@ def _decide(
         )
 
     def pruned() -> Encoded:
-        drop = droppable(table, cls, full.det)
-        members = [i for i in every if not drop[i]]
-        return full if len(members) == len(cls) else encode(sub.operations, cls, members)
+        drop = droppable(table, full.cls, full.det)
+        members = [p for p, dropped in zip(base, drop, strict=True) if not dropped]
+        return full if len(members) == size else encode(sub.operations, cls, members)
+
+    quick = min(budget.max_configurations, 10 * size + 10_000)
+
+    def enumerated() -> tuple[SearchResult, Encoded, int | None]:
+        enc = pruned()
+        impossible = _impossible(table, enc)
+        if impossible is None:
+            return run(enc, budget.max_configurations), enc, None
+        # Not linearizable whatever the search says; it only looks for a better explanation.
+        first = run(enc, quick)
+        if first.outcome is Outcome.NOT_LINEARIZABLE:
+            return first, enc, None
+        verdict = SearchResult(
+            outcome=Outcome.NOT_LINEARIZABLE, configurations=first.configurations, longest=()
+        )
+        return verdict, enc, impossible
 
     if budget.prune is False or (budget.prune is None and all(full.det)):
-        return run(full, budget.max_configurations), full
-    cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * len(cls) + 1000)
+        return run(full, budget.max_configurations), full, None
+    cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * size + 1000)
     if table.enumerate(cheap, ENUMERATE_STATES):
-        enc = pruned()
-        return run(enc, budget.max_configurations), enc
+        return enumerated()
     if budget.prune is None:
-        quick = min(budget.max_configurations, 10 * len(cls) + 10_000)
         first = run(full, quick)
         if first.outcome is not Outcome.MEMORY_LIMIT or quick == budget.max_configurations:
-            return first, full
+            return first, full, None
         if table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
-            enc = pruned()
-            return run(enc, budget.max_configurations), enc
-    return run(full, budget.max_configurations), full
-
-
-def _reference(sub: SubHistory, model: Model[Hashable], position: int) -> OperationRef:
-    op = sub.operations[position]
-    input, output = class_of(op)
-    try:
-        description = model.describe_operation(input, output)
-    except Exception:  # a user's describe function must not lose the verdict
-        description = default_describe_operation(input, output)
-    return OperationRef(
-        index=sub.indices[position],
-        process=op.process,
-        f=op.f,
-        value=op.value,
-        output=None if op.ret is None else op.output,
-        type=op.type,
-        call=op.call,
-        ret=op.ret,
-        description=description,
-    )
-
-
-def _describe_state(model: Model[Hashable], state: Hashable) -> str:
-    try:
-        return model.describe_state(state)
-    except Exception:  # a user's describe function must not lose the verdict
-        return repr(state)
-
-
-def _counterexample(
-    sub: SubHistory,
-    model: Model[Hashable],
-    table: Transitions,
-    enc: Encoded,
-    longest: tuple[Prefix, ...],
-) -> Counterexample:
-    prefixes = []
-    rank = ranks(enc)
-    for prefix in longest:
-        done = set(prefix.ops)
-        pending_returns = [
-            rank[2 * i + 1] for i in range(len(enc.cls)) if enc.det[i] and i not in done
-        ]
-        horizon = min(pending_returns, default=len(enc.order))
-        candidates = [i for i in range(len(enc.cls)) if i not in done and rank[2 * i] < horizon]
-        candidates.sort(key=lambda i: rank[2 * i])
-        stuck = []
-        for i in candidates[:STUCK]:
-            after = table.rows[prefix.state][enc.cls[i]]
-            if after == UNSET:
-                after = table.compute(prefix.state, enc.cls[i])
-            ref = _reference(sub, model, enc.members[i])
-            if after == ILLEGAL:
-                stuck.append(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL))
-            else:
-                stuck.append(
-                    StuckOperation(
-                        operation=ref,
-                        reason=StuckReason.DEAD_END,
-                        next_state=_describe_state(model, table.states[after]),
-                    )
-                )
-        prefixes.append(
-            PartialLinearization(
-                length=len(prefix.nodes),
-                tail=tuple(_reference(sub, model, enc.members[i]) for i in prefix.ops[-TAIL:]),
-                state=_describe_state(model, table.states[prefix.state]),
-                stuck=tuple(stuck),
-                stuck_total=len(candidates),
-            )
-        )
-    return Counterexample(prefixes=tuple(prefixes))
+            return enumerated()
+    return run(full, budget.max_configurations), full, None
 
 
 __all__ = ["Budget", "check_sub"]

@@ -52,6 +52,11 @@ S = TypeVar("S", bound=Hashable)
 Partition: TypeAlias = Callable[[Sequence[Operation]], Mapping[str, Sequence[Operation]]]
 """Split one key's operations into independent groups, named by a label."""
 
+Prunable: TypeAlias = Callable[[Sequence[tuple[Input, Output]]], Sequence[bool]]
+"""Given one sub-history's operations as (input, output) pairs (output ``UNKNOWN`` for
+indeterminate ones), which may be dropped without changing whether it is linearizable. The model
+vouches for the soundness of its rule (the generic rules of ``_prune.py`` need no such help)."""
+
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -90,12 +95,29 @@ def default_describe_state(state: Hashable) -> str:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Model(Generic[S]):
-    """A sequential specification. Build one with :func:`model` (which fills the defaults)."""
+    """A sequential specification. Build one with :func:`model` (which fills the defaults).
+
+    - ``init()``: the initial state (hashable);
+    - ``step(state, input, output) -> (legal, next_state)``: pure and deterministic;
+    - ``partition(operations)``: optional split of one key's operations into independent groups;
+    - ``prunable(pairs)``: optional model-specific rule saying which operations cannot matter;
+    - ``describe_operation(input, output)``, ``describe_state(state)``: text for reports.
+
+    A register in a few lines::
+
+        def step(state, input, output):
+            if input.f == "write":
+                return True, input.value
+            return output is UNKNOWN or output == state, state
+
+        register = model("my-register", init=lambda: None, step=step)
+    """
 
     name: str
     init: Callable[[], S]
     step: Callable[[S, Input, Output], tuple[bool, S]]
     partition: Partition | None = None
+    prunable: Prunable | None = None
     describe_operation: Callable[[Input, Output], str] = field(default=default_describe_operation)
     describe_state: Callable[[S], str] = field(default=default_describe_state)
 
@@ -106,6 +128,7 @@ def model(
     init: Callable[[], S],
     step: Callable[[S, Input, Output], tuple[bool, S]],
     partition: Partition | None = None,
+    prunable: Prunable | None = None,
     describe_operation: Callable[[Input, Output], str] | None = None,
     describe_state: Callable[[S], str] | None = None,
 ) -> Model[S]:
@@ -115,6 +138,7 @@ def model(
         init=init,
         step=step,
         partition=partition,
+        prunable=prunable,
         describe_operation=describe_operation or default_describe_operation,
         describe_state=describe_state or default_describe_state,
     )
@@ -127,6 +151,7 @@ __all__ = [
     "Model",
     "Output",
     "Partition",
+    "Prunable",
     "Unknown",
     "default_describe_operation",
     "default_describe_state",

@@ -25,6 +25,8 @@ CHECK_EVERY = 2048
 """Iterations between two looks at the clock and the memo size."""
 KEEP_PREFIXES = 3
 """How many distinct longest partial linearizations to keep for the counterexample."""
+ALTERNATIVES_UP_TO = 2_000
+"""Sub-histories up to this many operations keep alternatives to the longest one."""
 STATE_BITS = 24
 """Bits for the state id in a stored configuration; a table with more states than this stops the
 search with the memory limit."""
@@ -122,14 +124,14 @@ def search(
     stack_states: list[int] = []
     stack_lows: list[int] = []
     stack_rels: list[int] = []
-    best_len = -1
-    best: list[tuple[tuple[int, int, int], Prefix]] = []
+    longest = _Longest(KEEP_PREFIXES - 1 if n <= ALTERNATIVES_UP_TO else 0)
     # bit number[i] - low: determinate operation i is linearized (all below low are)
     det_rel = 0
     info_part = 0  # bit number[i] + info_shift: indeterminate operation i is linearized
     low = 0
     remaining = n_det
     state = 0
+    row = rows[0]
     entry = nxt[head]
     countdown = CHECK_EVERY
     while True:
@@ -137,31 +139,21 @@ def search(
         if countdown == 0:
             countdown = CHECK_EVERY
             if len(seen) > max_configurations or used > max_memory:
-                return _stopped(Outcome.MEMORY_LIMIT, seen, best)
+                return _stopped(Outcome.MEMORY_LIMIT, seen, longest)
             if deadline is not None and clock() > deadline:
-                return _stopped(Outcome.TIME_LIMIT, seen, best)
+                return _stopped(Outcome.TIME_LIMIT, seen, longest)
         if entry & 1 or entry == tail:
             # A completion (or the end): nothing before it can be linearized here. Backtrack.
-            depth = len(stack_nodes)
-            if depth > best_len or (
-                depth == best_len
-                and len(best) < KEEP_PREFIXES
-                and all(sets != (det_rel, low, info_part) for sets, _ in best)
-            ):
-                if depth > best_len:
-                    best_len = depth
-                    best.clear()
-                best.append(
-                    ((det_rel, low, info_part), Prefix(nodes=tuple(stack_nodes), state=state))
-                )
+            longest.dead_end(stack_nodes, state, (det_rel, low, info_part))
             if not stack_nodes:
                 return SearchResult(
                     outcome=Outcome.NOT_LINEARIZABLE,
                     configurations=len(seen),
-                    longest=tuple(p for _, p in best),
+                    longest=longest.prefixes(),
                 )
             entry = stack_nodes.pop()
             state = stack_states.pop()
+            row = rows[state]
             low = stack_lows.pop()
             det_rel = stack_rels.pop()
             op = entry >> 1
@@ -179,11 +171,11 @@ def search(
             entry = nxt[entry]
             continue
         op = entry >> 1
-        after = rows[state][cls[op]]
+        after = row[cls[op]]
         if after == UNSET:
             after = compute(state, cls[op])
             if after >= 1 << STATE_BITS:
-                return _stopped(Outcome.MEMORY_LIMIT, seen, best)
+                return _stopped(Outcome.MEMORY_LIMIT, seen, longest)
         if after >= 0:
             earlier = chain[op]
             if earlier < 0 or op_done[earlier]:
@@ -214,6 +206,7 @@ def search(
                     stack_rels.append(det_rel)
                     op_done[op] = 1
                     state = after
+                    row = rows[state]
                     nxt[prv[entry]] = nxt[entry]
                     prv[nxt[entry]] = prv[entry]
                     if det[op]:
@@ -237,12 +230,54 @@ def search(
         entry = nxt[entry]
 
 
-def _stopped(
-    outcome: Outcome, seen: set[int], best: list[tuple[tuple[int, int, int], Prefix]]
-) -> SearchResult:
-    return SearchResult(
-        outcome=outcome, configurations=len(seen), longest=tuple(p for _, p in best)
-    )
+def _stopped(outcome: Outcome, seen: set[int], longest: _Longest) -> SearchResult:
+    return SearchResult(outcome=outcome, configurations=len(seen), longest=longest.prefixes())
+
+
+class _Longest:
+    """The longest partial linearizations reached at dead ends.
+
+    The longest one is kept incrementally: between two dead ends the stack changes only above
+    ``water`` (one pop per backtrack, pushes above), so updating it costs what the stack moved,
+    not its depth. Alternatives of the same length are copied whole, so they are kept only for
+    small sub-histories.
+    """
+
+    def __init__(self, alternatives: int) -> None:
+        self.length = -1
+        self.nodes: list[int] = []
+        self.state = 0
+        self.sets: tuple[int, int, int] = (-1, -1, -1)
+        self.others: list[tuple[tuple[int, int, int], Prefix]] = []
+        self.alternatives = alternatives
+        self.water = 0
+
+    def dead_end(self, stack: list[int], state: int, sets: tuple[int, int, int]) -> None:
+        """Called at each dead end, before the backtracking pop."""
+        depth = len(stack)
+        if depth > self.length:
+            del self.nodes[self.water :]
+            self.nodes.extend(stack[self.water :])
+            self.water = depth
+            self.length = depth
+            self.state = state
+            self.sets = sets
+            self.others.clear()
+        elif (
+            depth == self.length
+            and len(self.others) < self.alternatives
+            and sets != self.sets
+            and all(other != sets for other, _ in self.others)
+        ):
+            self.others.append((sets, Prefix(nodes=tuple(stack), state=state)))
+        # The pop that follows lowers the unchanged part to depth - 1.
+        self.water = max(0, min(self.water, depth - 1))
+
+    def prefixes(self) -> tuple[Prefix, ...]:
+        if self.length < 0:
+            return ()
+        first = Prefix(nodes=tuple(self.nodes), state=self.state)
+        return (first, *(p for _, p in self.others))
 
 
 __all__ = ["Outcome", "Prefix", "SearchResult", "search"]

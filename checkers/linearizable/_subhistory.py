@@ -31,7 +31,8 @@ class SubHistory:
 def class_of(operation: Operation) -> tuple[Input, Output]:
     """The model's view of an operation: its frozen input and output."""
     input = Input(f=operation.f, value=freeze(operation.value), key=operation.key)
-    output: Output = UNKNOWN if operation.type is OpType.INFO else freeze(operation.output)
+    indeterminate = operation.type is OpType.INFO or operation.ret is None
+    output: Output = UNKNOWN if indeterminate else freeze(operation.output)
     return input, output
 
 
@@ -56,20 +57,23 @@ class Encoded:
 
 def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequence[int]) -> Encoded:
     """Encode the operations at ``members`` (positions in ``operations``)."""
-    events: list[tuple[int, int, int]] = []
+    # Each event is one integer, ordered by (history position, invocation before completion),
+    # with the event node in the low 32 bits.
+    events: list[int] = []
     kept_cls: list[int] = []
     det: list[bool] = []
     for i, position in enumerate(members):
         op = operations[position]
         kept_cls.append(cls[position])
-        determinate = op.type is not OpType.INFO and op.ret is not None
-        det.append(determinate)
-        events.append((op.call, 0, 2 * i))
-        if determinate:
-            assert op.ret is not None
-            events.append((op.ret, 1, 2 * i + 1))
+        node = 2 * i
+        events.append((op.call << 33) | node)
+        if op.type is not OpType.INFO and op.ret is not None:
+            det.append(True)
+            events.append((op.ret << 33) | (1 << 32) | node | 1)
+        else:
+            det.append(False)
     events.sort()
-    order = tuple(node for _, _, node in events)
+    order = [event & 0xFFFFFFFF for event in events]
     chain = [-1] * len(members)
     last: dict[int, int] = {}
     for node in order:
@@ -81,7 +85,7 @@ def encode(operations: Sequence[Operation], cls: Sequence[int], members: Sequenc
         members=tuple(members),
         cls=tuple(kept_cls),
         det=tuple(det),
-        order=order,
+        order=tuple(order),
         chain=tuple(chain),
     )
 

@@ -15,6 +15,17 @@ from checkers.linearizable._model import Input, Model, Output
 
 ILLEGAL = -1
 UNSET = -2
+DENSE_WIDTH = 256
+"""Up to this many classes, a state's row is a list; beyond, a dict holding computed entries
+only (a register with unique values has as many states as classes: dense rows would be
+quadratic)."""
+
+
+class SparseRow(dict[int, int]):
+    """A row that stores only computed entries; the others read as ``UNSET``."""
+
+    def __missing__(self, cls: int) -> int:
+        return UNSET
 
 
 class ModelError(Exception):
@@ -39,7 +50,11 @@ class Transitions:
             raise ModelError(Input(f="init"), None, e) from e
         self.states: list[Hashable] = [init]
         self.ids: dict[Hashable, int] = {init: 0}
-        self.rows: list[list[int]] = [[UNSET] * len(self.classes)]
+        self.rows: list[list[int] | SparseRow] = [self._row()]
+
+    def _row(self) -> list[int] | SparseRow:
+        width = len(self.classes)
+        return [UNSET] * width if width <= DENSE_WIDTH else SparseRow()
 
     def compute(self, state: int, cls: int) -> int:
         """Fill and return ``rows[state][cls]``."""
@@ -56,7 +71,7 @@ class Transitions:
                 target = len(self.states)
                 self.states.append(after)
                 self.ids[after] = target
-                self.rows.append([UNSET] * len(self.classes))
+                self.rows.append(self._row())
         self.rows[state][cls] = target
         return target
 
@@ -76,4 +91,4 @@ class Transitions:
         return True
 
 
-__all__ = ["ILLEGAL", "UNSET", "ModelError", "Transitions"]
+__all__ = ["ILLEGAL", "UNSET", "ModelError", "SparseRow", "Transitions"]

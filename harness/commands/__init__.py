@@ -9,7 +9,10 @@ import click
 VERBS: tuple[str, ...] = (
     "check",
     "cleanup",
+    "gate",
+    "report",
     "run",
+    "serve",
 )
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from harness import faketime
 from harness.runtime import runstate
 from harness.runtime.netns import kill_recorded, remove_network
+from nemesis import ledger
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,6 +53,8 @@ def cleanup(
             _wait_gone(state)
         removed += remove_network(state)
         removed += _remove_faketime_files(state)
+        if state.store_dir:  # the faults its nemesis recorded went with the nodes
+            removed += [f"{fault} (healed)" for fault in ledger.settle(Path(state.store_dir))]
         state.delete()
         reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed),
                                      store_dir=state.store_dir))

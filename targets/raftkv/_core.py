@@ -58,8 +58,9 @@ class CoreConfig:
     heartbeat_ticks: int = 5
     max_entries_per_message: int = 2000
     max_inflight_entries: int = 20000
-    max_inflight_messages: int = 4
+    max_inflight_messages: int = 2
     lease_seconds: float = 0.0
+    lease_grace_seconds: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -368,7 +369,9 @@ class RaftCore:
 
     def _check_quorum(self) -> None:
         if self._lease_clock is not None:
-            alive = self._lease_clock() < self._lease_until
+            # Leadership, too, is judged by the lease clock (with some grace, so that slow acks
+            # on a loaded machine do not depose the leader): a clock set back keeps it leader.
+            alive = self._lease_clock() < self._lease_until + self.config.lease_grace_seconds
         else:
             active = 1 + sum(1 for p in self._progress.values() if p.active)
             alive = active >= self._majority

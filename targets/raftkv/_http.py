@@ -111,6 +111,8 @@ async def serve_http(host: str, port: int, handler: Handler) -> asyncio.Server:
                     return
         except (OSError, ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            return  # shutting down (asyncio logs a cancelled server handler as an error)
         finally:
             writer.close()
 

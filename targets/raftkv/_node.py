@@ -2,14 +2,18 @@
 
 One task (the Raft loop) owns the core. Everything else (peer frames, client requests, timer
 ticks) is queued in an inbox and the loop is woken; the loop steps the core with all of it, takes
-one Ready, persists it with a single write and sync in a worker thread (whatever arrives
-meanwhile forms the next batch: group commit), sends, applies and answers clients.
+a Ready, applies what is committed and answers clients. What must be durable goes to the disk
+task, which writes everything queued while its previous sync ran with one write and one sync
+(group commit), in order. Messages wait for the disk (replies, votes), except a leader's
+appends, which go out at once: the leader's own copy counts toward a majority only once synced.
+The Raft loop never waits for the disk, so heartbeats and reads continue while a sync is slow.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -18,7 +22,6 @@ import random
 import time
 import urllib.parse
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum, auto
 from typing import TypeVar
@@ -27,10 +30,11 @@ from harness.jsontypes import JSON
 from targets.raftkv._codec import Forward, ForwardReply, Frame, Hello
 from targets.raftkv._config import BugMode, NodeConfig
 from targets.raftkv._core import CoreConfig, RaftCore, Ready, Role
+from targets.raftkv._diskthread import DiskThread
 from targets.raftkv._http import Request, Response, serve_http
 from targets.raftkv._kv import Applied, KVStore, Op, encode_cas, encode_delete, encode_put
 from targets.raftkv._log import RaftLog
-from targets.raftkv._messages import Message, Snapshot
+from targets.raftkv._messages import Entry, HardState, Message, Snapshot, Truncate
 from targets.raftkv._storage import Storage
 from targets.raftkv._transport import PeerTransport
 
@@ -55,6 +59,15 @@ class _Proposal:
     data: str
     op: Op
     future: asyncio.Future[ProposalResult]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _DiskJob:
+    """A Ready to persist (then send its deferred messages), or a log compaction."""
+
+    ready: Ready | None = None
+    messages: tuple[Message, ...] = ()
+    compaction: tuple[Snapshot, HardState, list[Entry]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -95,9 +108,10 @@ class RaftNode:
         self._ctx = itertools.count(1)
         self._forwards: dict[int, tuple[str, asyncio.Future[ForwardReply | None]]] = {}
         self._forward_ids = itertools.count(1)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raftkv-disk")
+        self._disk = DiskThread()
         self._tasks: list[asyncio.Task[None]] = []
         self._timeout = config.request_timeout_ms / 1000
+        self._max_ticks_per_wake = max(1, config.heartbeat_ms // config.tick_ms)
         recovered = self.storage.recover()
         if recovered.torn_bytes:
             log.warning("cut a torn tail of %d bytes off the log", recovered.torn_bytes)
@@ -116,6 +130,7 @@ class RaftNode:
             election_ticks=max(2, -(-config.election_timeout_ms // ticks)),
             heartbeat_ticks=max(1, config.heartbeat_ms // ticks),
             lease_seconds=0.8 * config.election_timeout_ms / 1000,
+            lease_grace_seconds=config.election_timeout_ms / 1000,
         )
         self.core = RaftCore(
             core_config,
@@ -144,12 +159,18 @@ class RaftNode:
         )
         self._http: asyncio.Server | None = None
         self._seen: tuple[Role, int, str | None] = (Role.FOLLOWER, -1, None)
+        self._disk_queue: deque[_DiskJob] = deque()
+        self._disk_wake = asyncio.Event()
+        self._disk_busy = False
+        self._compaction: Snapshot | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        self._disk.start(asyncio.get_running_loop())
         await self.transport.start()
         self._tasks.append(asyncio.create_task(self._raft_loop()))
+        self._tasks.append(asyncio.create_task(self._disk_loop()))
         self._tasks.append(asyncio.create_task(self._ticker()))
         if self.bug is BugMode.UNSYNCED_WRITES:
             self._tasks.append(asyncio.create_task(self._lazy_flusher()))
@@ -173,7 +194,7 @@ class RaftNode:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await self.transport.close()
-        self._executor.shutdown(wait=True)
+        self._disk.stop()
         self.storage.close()
 
     # ------------------------------------------------------------------ raft loop
@@ -208,10 +229,9 @@ class RaftNode:
             self._wake.set()
 
     async def _lazy_flusher(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.storage.lazy_flush_seconds)
-            await loop.run_in_executor(self._executor, self.storage.flush_lazy)
+            await self._disk.run(self.storage.flush_lazy)
 
     async def _raft_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -244,40 +264,47 @@ class RaftNode:
                 else:
                     core.step(item)
             if due:
-                # Messages first, then time: a node whose loop was starved (load, SIGSTOP) hears
-                # what its leader sent meanwhile before it may time out. Followers apply at most
-                # a few ticks per wake-up, so a stall alone does not start an election.
-                for _ in range(min(due, 100) if core.role is Role.LEADER else min(due, 3)):
+                # Messages first, then time: a node whose loop was starved (CPU load, SIGSTOP)
+                # hears what its peers sent meanwhile before its timers fire, and a wake-up
+                # applies at most a heartbeat interval of ticks: a stall alone starts no
+                # election and deposes no leader (timing only affects liveness, never safety).
+                for _ in range(min(due, self._max_ticks_per_wake)):
                     core.tick()
             try:
-                await self._handle_ready(core.ready())
+                self._dispatch(core.ready())
             except Exception:
-                # A node that cannot persist or whose state is broken must not linger.
+                # A node whose state is broken must not linger.
                 log.exception("fatal error in the Raft loop; exiting")
                 logging.shutdown()
                 os._exit(1)
 
-    async def _handle_ready(self, ready: Ready) -> None:
-        loop = asyncio.get_running_loop()
-        if ready.must_persist:
-            if ready.leader_may_send_early:
-                self._send(ready.messages)
-            await loop.run_in_executor(
-                self._executor,
-                self.storage.persist,
-                ready.hard_state,
-                ready.records,
-                ready.snapshot,
-            )
-            if not ready.leader_may_send_early:
-                self._send(ready.messages)
-        else:
-            self._send(ready.messages)
-        self.core.advance(ready)
-        self._log_role_change()
+    # ------------------------------------------------------------------ readies and disk
+
+    def _dispatch(self, ready: Ready) -> None:
+        """Act on a Ready at once, except what must wait for the disk: messages other than a
+        leader's appends go out only after everything queued before them is durable."""
         if ready.snapshot is not None:
             self.kv.restore(ready.snapshot.index, ready.snapshot.data)
             log.info("installed snapshot at %d", ready.snapshot.index)
+        self._apply(ready)
+        deferred = ready.messages
+        if ready.leader_may_send_early:
+            self._send(ready.messages)
+            deferred = ()
+        if ready.must_persist or (deferred and (self._disk_queue or self._disk_busy)):
+            self._disk_queue.append(_DiskJob(ready=ready, messages=deferred))
+            self._disk_wake.set()
+        else:
+            self._send(deferred)
+            self.core.advance(ready)
+        self._log_role_change()
+        if (
+            self._compaction is None
+            and self.kv.applied_index - self.core.log.snapshot_index >= self.config.snapshot_every
+        ):
+            self._schedule_compaction()
+
+    def _apply(self, ready: Ready) -> None:
         for entry in ready.committed:
             applied = self.kv.apply(entry.index, entry.data)
             waiting = self._pending.pop(entry.index, None)
@@ -297,10 +324,63 @@ class RaftNode:
             future = self._reads.pop(ctx, None)
             if future is not None:
                 _resolve(future, False)
-        if self.bug is BugMode.ACK_BEFORE_COMMIT and self.core.role is Role.LEADER:
-            self._ack_early(ready.last_index)
-        if self.kv.applied_index - self.core.log.snapshot_index >= self.config.snapshot_every:
-            await self._take_snapshot()
+
+    async def _disk_loop(self) -> None:
+        try:
+            await self._persist_queued()
+        except Exception:
+            # A node that cannot persist must not keep acknowledging anything.
+            log.exception("cannot write to the data directory; exiting")
+            logging.shutdown()
+            os._exit(1)
+
+    async def _persist_queued(self) -> None:
+        """Persist queued readies in order; consecutive plain ones share one write and sync."""
+        queue = self._disk_queue
+        while True:
+            await self._disk_wake.wait()
+            self._disk_wake.clear()
+            while queue:
+                self._disk_busy = True
+                job = queue.popleft()
+                if job.compaction is not None:
+                    snap, state, entries = job.compaction
+                    await self._disk.run(
+                        functools.partial(self.storage.compact, snap, state, entries)
+                    )
+                    log.info(
+                        "snapshot at %d; log compacted to %d entries", snap.index, len(entries)
+                    )
+                    self._compaction = None
+                    self._disk_busy = False
+                    continue
+                batch = [job]
+                if job.ready is not None and job.ready.snapshot is None:
+                    while queue and queue[0].compaction is None and queue[0].ready is not None:
+                        if queue[0].ready.snapshot is not None:
+                            break
+                        batch.append(queue.popleft())
+                hard_state: HardState | None = None
+                records: list[Entry | Truncate] = []
+                snapshot: Snapshot | None = None
+                for item in batch:
+                    assert item.ready is not None
+                    hard_state = item.ready.hard_state or hard_state
+                    records.extend(item.ready.records)
+                    snapshot = item.ready.snapshot or snapshot
+                if hard_state is not None or records or snapshot is not None:
+                    await self._disk.run(
+                        functools.partial(self.storage.persist, hard_state, records, snapshot)
+                    )
+                for item in batch:
+                    assert item.ready is not None
+                    self._send(item.messages)
+                    self.core.advance(item.ready)
+                    if self.bug is BugMode.ACK_BEFORE_COMMIT and self.core.role is Role.LEADER:
+                        self._ack_early(item.ready.last_index)
+                self._disk_busy = False
+                if records:
+                    self._wake.set()  # our own copy now counts: the leader may commit
 
     def _log_role_change(self) -> None:
         core = self.core
@@ -325,7 +405,8 @@ class RaftNode:
                 del self._pending[index]
                 _resolve(proposal.future, ProposalResult(outcome=Outcome.PERSISTED))
 
-    async def _take_snapshot(self) -> None:
+    def _schedule_compaction(self) -> None:
+        """Snapshot the applied state now; rewrite the log on disk after the queued writes."""
         index = self.kv.applied_index
         term = self.core.log.term_at(index)
         if term is None:
@@ -334,10 +415,9 @@ class RaftNode:
         self.core.compact(snap)
         log_ = self.core.log
         remaining = log_.slice(index + 1, log_.last_index + 1)
-        await asyncio.get_running_loop().run_in_executor(
-            self._executor, self.storage.compact, snap, self.core.hard_state(), remaining
-        )
-        log.info("snapshot at %d; log compacted to %d entries", index, len(remaining))
+        self._compaction = snap
+        self._disk_queue.append(_DiskJob(compaction=(snap, self.core.hard_state(), remaining)))
+        self._disk_wake.set()
 
     def _send(self, messages: tuple[Message, ...]) -> None:
         for msg in messages:

@@ -190,6 +190,8 @@ class PeerTransport:
                 self.on_frame(decode_frame(await self._read_payload(reader)))
         except (asyncio.IncompleteReadError, OSError, ConnectionError):
             pass
+        except asyncio.CancelledError:
+            return  # shutting down (asyncio logs a cancelled server handler as an error)
         except CodecError as e:
             log.warning("dropping connection from %s: %s", peer, e)
         finally:

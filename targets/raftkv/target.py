@@ -6,6 +6,7 @@ from harness.config import TestConfig
 from targets.raftkv.db import RaftKVDB
 from targets.raftkv.options import RaftKVOptions, TargetOptionError
 from targets.raftkv.register import RaftKVRegisterClient
+from targets.raftkv.workload_clients import RaftKVConnect
 from targets.registry import Target, TargetError
 
 
@@ -14,6 +15,7 @@ def target(test: TestConfig) -> Target:
         options = RaftKVOptions.parse(dict(test.target_options))
     except TargetOptionError as e:
         raise TargetError(str(e)) from None
+    connect = RaftKVConnect(port=options.client_port, timeout=options.op_timeout_s)
     return Target(
         name="raftkv",
         db=RaftKVDB(options),
@@ -21,6 +23,8 @@ def target(test: TestConfig) -> Target:
             "register": lambda: RaftKVRegisterClient(
                 port=options.client_port, timeout=options.op_timeout_s
             ),
+            "set": connect.set_client,
+            "counter": connect.counter_client,
         },
     )
 

@@ -34,6 +34,7 @@ def test_environment_keeps_existing_paths(tmp_path: Path) -> None:
     assert env["FAKETIME_TIMESTAMP_FILE"] == str(tmp_path / "c.rc")
     assert env["FAKETIME_NO_CACHE"] == "1"
     assert env["FAKETIME_DONT_FAKE_MONOTONIC"] == "1"
+    assert env["FAKETIME_FORCE_MONOTONIC_FIX"] == "0"
 
 
 def test_sitecustomize_sleep_waits_and_rejects_negative(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from harness.protocols import NoopDB
 from nemesis.clock import ClockNemesis, NodeClock
 from nemesis.ledger import leftovers
 from nemesis.operations import F, NemesisSetupError
-from tests.nemesis.cluster import nemesis_op
+from tests.nemesis.cluster import nemesis_op, until
 from tests.nemesis.fakes import RecordingDB, fake_context
 
 
@@ -91,3 +92,18 @@ def test_refuses_targets_without_faketime(tmp_path: Path) -> None:
         ClockNemesis(seed=0).setup(fake_context(tmp_path, db=NoopDB()))
     with pytest.raises(NemesisSetupError, match="not started under libfaketime on n1"):
         ClockNemesis(seed=0).setup(fake_context(tmp_path, db=ClockDB(None)))
+
+
+def test_teardown_during_a_strobe_leaves_the_clocks_real(tmp_path: Path) -> None:
+    ctx = fake_context(tmp_path, db=ClockDB(tmp_path / "ft"))
+    nemesis = ClockNemesis(seed=1).setup(ctx)
+    strobe = threading.Thread(target=nemesis.invoke, args=(ctx, nemesis_op(
+        F.STROBE_CLOCK, {"targets": "all", "delta_ms": 5000, "period_ms": 5,
+                         "duration_ms": 30000})))
+    strobe.start()
+    assert until((tmp_path / "ft" / "n1.rc").exists)
+    nemesis.teardown(ctx)
+    strobe.join(timeout=10)
+    assert not strobe.is_alive()
+    assert all((tmp_path / "ft" / f"n{i}.rc").read_text() == "+0.000000s\n" for i in range(1, 6))
+    assert nemesis.active_faults() == []

@@ -56,11 +56,23 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
         body = ", ".join(f"{k!r}: {v!r}" for k, v in state)
         return "{" + body + "}" + (f" (others {default!r})" if state else f" (all {default!r})")
 
+    def describe_operation(input: Input, output: Output) -> str:
+        try:
+            micros = _micro_ops(input.value if output is UNKNOWN else output)
+        except ValueError:
+            return f"{input.f}({input.value!r}) -> {output!r}"
+        shown = []
+        for f, k, v in micros:
+            seen = "?" if output is UNKNOWN and f == "read" else repr(v)
+            shown.append(f"{'r' if f == 'read' else 'w'} {k} {seen}")
+        return f"txn[{', '.join(shown)}]"
+
     return model(
         "multi-register",
         init=lambda: (),
         step=step,
         partition=partition_by_keys,
+        describe_operation=describe_operation,
         describe_state=describe_state,
     )
 

@@ -1,6 +1,14 @@
-"""Set: ``add`` (value) inserts an element; ``read`` returns all elements (in any order)."""
+"""Set: ``add`` (value) inserts an element; ``read`` returns all elements (in any order).
+
+Pruning rule: a crashed ``add`` of a value that no successful ``read`` returned can be dropped.
+In a linearization where it took effect, the value is in the set from then on, so no successful
+read comes after it; removing it changes no successful read. The converse holds because the
+crashed add may never have happened.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
 
@@ -26,7 +34,19 @@ def set_model() -> Model[State]:
         init=frozenset,
         step=step,
         describe_state=lambda s: "{" + ", ".join(sorted(repr(v) for v in s)) + "}",
+        prunable=unobserved_adds,
     )
 
 
-__all__ = ["set_model"]
+def unobserved_adds(operations: Sequence[tuple[Input, Output]]) -> list[bool]:
+    """Crashed adds of values no successful read returned (see the module's docstring)."""
+    seen: set[Frozen] = set()
+    for input, out in operations:
+        if input.f == "read" and isinstance(out, tuple):
+            seen.update(out)
+    return [
+        input.f == "add" and out is UNKNOWN and input.value not in seen for input, out in operations
+    ]
+
+
+__all__ = ["set_model", "unobserved_adds"]

@@ -22,15 +22,16 @@ REGISTER = get_model("register")
 
 
 def hard(k: int, key: str | None = None) -> list[Operation]:
-    """``k`` concurrent crashed writes, each read back later, then an impossible read: the search
-    must try every subset of the writes before it can say "invalid"."""
+    """``k`` concurrent crashed writes of 1..k, read back in that order, then a read of 1 again
+    (which would need a second write of 1): the search must try every subset of the writes
+    before it can say "invalid"."""
     suffix = "" if key is None else f' "{key}"'
     specs = [f"{i} write {i + 1} _ 0 _{suffix}" for i in range(k)]
     t = k
     for i in range(k):
         specs.append(f"{100 + i} read _ {i + 1} {t + 1} {t + 2}{suffix}")
         t += 2
-    specs.append(f"99 read _ 999 {t + 1} {t + 2}{suffix}")
+    specs.append(f"99 read _ 1 {t + 1} {t + 2}{suffix}")
     return ops(*specs)
 
 
@@ -181,6 +182,17 @@ def test_memory_bound_gives_unknown() -> None:
     assert check(hard(8), REGISTER, time_limit=None).verdict is Verdict.INVALID
 
 
+def test_operation_no_reachable_state_allows_is_invalid_at_once() -> None:
+    h = [*hard(30)[:-1], *ops("99 read _ 999 200 201")]
+    result = check(h, REGISTER, time_limit=None)
+    assert result.verdict is Verdict.INVALID
+    key = result.keys[0]
+    assert key.detail == "process 99 read() -> 999 is not allowed in any reachable state"
+    assert key.counterexample is not None
+    stuck = key.counterexample.prefixes[0].stuck
+    assert [s.operation.description for s in stuck] == ["read() -> 999"]
+
+
 def test_model_rejecting_an_input_gives_unknown_with_the_reason() -> None:
     h = ops("0 write 1 1 0 1", "1 cas [1,2] _ 2 3")
     result = check(h, REGISTER)
@@ -241,3 +253,56 @@ def test_long_single_key_history(prune: bool | None) -> None:
     counterexample = result.keys[0].counterexample
     assert counterexample is not None
     assert counterexample.prefixes[0].length == len(specs) - 1
+
+
+@pytest.mark.timeout(120)
+def test_a_worker_that_dies_gives_unknown_not_a_crash() -> None:
+    import os
+
+    from checkers.linearizable import Input, Output, model
+
+    parent = os.getpid()
+
+    def step(state: int, input: Input, output: Output) -> tuple[bool, int]:
+        if os.getpid() != parent and input.key == "doomed":
+            os._exit(3)  # the worker process dies mid-check
+        return True, state
+
+    dying = model("dying", init=lambda: 0, step=step)
+    h = ops('0 write 1 1 0 1 "doomed"', '1 write 1 1 0 1 "fine"')
+    result = check(h, dying, workers=2)
+    assert result.verdict is Verdict.UNKNOWN
+    reasons = {k.key: k.reason for k in result.keys}
+    assert reasons["doomed"] is UnknownReason.WORKER_FAILED
+
+
+def test_models_own_pruning_rules_for_queues_and_sets() -> None:
+    queue = get_model("fifo-queue")
+    h = ops(
+        "0 enqueue 1 1 0 1",
+        "1 enqueue 2 _ 2 _",
+        "2 enqueue 3 _ 3 _",
+        "3 dequeue _ 1 4 5",
+        "3 dequeue _ 3 6 7",
+    )
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1  # enqueue 2 was never dequeued; enqueue 3 was
+    s = get_model("set")
+    h = ops("0 add 1 1 0 1", "1 add 2 _ 2 _", "2 read _ [1] 3 4")
+    result = check(h, s, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 1
+
+
+def test_a_failing_user_pruning_rule_prunes_nothing() -> None:
+    from dataclasses import replace
+
+    def broken(pairs: object) -> list[bool]:
+        raise RuntimeError("bug")
+
+    queue = replace(get_model("fifo-queue"), prunable=broken)
+    h = ops("0 enqueue 1 1 0 1", "1 enqueue 2 _ 2 _", "3 dequeue _ 1 4 5")
+    result = check(h, queue, prune=True)
+    assert result.verdict is Verdict.VALID
+    assert result.keys[0].pruned == 0

@@ -145,3 +145,12 @@ def test_a_user_model_in_a_few_lines() -> None:
     bad = ops("0 incr _ _ 0 1", "1 get _ 2 2 3")
     assert check(good, counter).verdict.value == "valid"
     assert check(bad, counter).verdict.value == "invalid"
+
+
+def test_multi_register_describes_transactions_compactly() -> None:
+    m = get_model("multi-register")
+    txn = freeze([["read", "x", None], ["write", "y", 3]])
+    done = freeze([["read", "x", 2], ["write", "y", 3]])
+    assert m.describe_operation(Input(f="txn", value=txn), done) == "txn[r x 2, w y 3]"
+    assert m.describe_operation(Input(f="txn", value=txn), UNKNOWN) == "txn[r x ?, w y 3]"
+    assert m.describe_state((("x", 1),)) == "{'x': 1} (others None)"

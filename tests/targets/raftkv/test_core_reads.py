@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from targets.raftkv._core import Role
 from tests.targets.raftkv.simnet import SimCluster
 
@@ -64,7 +67,7 @@ def _lease_cluster() -> tuple[SimCluster, dict[str, float]]:
         return now["base"] + skew.get(node_id, 0.0)
 
     ids = [f"n{i + 1}" for i in range(3)]
-    clocks = {i: (lambda i=i: clock_of(i)) for i in ids}
+    clocks: dict[str, Callable[[], float]] = {i: functools.partial(clock_of, i) for i in ids}
     cluster = SimCluster(3, seed=4, lease_clocks=clocks, lease_seconds=0.08)
     skew.update(dict.fromkeys(ids, 0.0))
     original_tick = cluster.tick

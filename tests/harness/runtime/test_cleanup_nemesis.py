@@ -8,6 +8,7 @@ import pytest
 from harness import faketime
 from harness.runtime.cleanup import cleanup
 from harness.runtime.runstate import ProcessRecord, RunState
+from nemesis.ledger import Ledger, leftovers
 
 
 @pytest.mark.integration  # writes to /dev/shm
@@ -27,3 +28,17 @@ def test_cleanup_removes_faketime_files_of_dead_recorded_processes(tmp_path: Pat
     finally:
         for path in files:
             path.unlink(missing_ok=True)
+
+
+def test_cleanup_settles_the_nemesis_ledger(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    Ledger(run_dir, "partition").record("partition", {"grudge": {"n1": ["n2"]}})
+    state = RunState.create("ledger", tmp_path / "state")
+    state.store_dir = str(run_dir)
+    state.save()
+    summary = cleanup(state_dir=tmp_path / "state", run_id="ledger", force=True)
+    (report,) = summary.runs
+    assert report.removed == (
+        'nemesis partition: partition {"grudge": {"n1": ["n2"]}} (healed)',
+    )
+    assert leftovers(run_dir) == {}

@@ -1,0 +1,67 @@
+"""Report size and build time for generated histories of 10k, 100k and 1M operations.
+
+    .venv/bin/python bench/report_bench.py [--sizes 10000,100000,1000000] [--keep DIR]
+
+Each history is a simulated multi-key cas-register run with partitions (see
+tests/reports/runs.py); results.json comes from the real linearizability checker (with a time
+limit, so a big history may be partly ``unknown``). Prints, per size: history size, check time,
+report build time (load + render + write) and the part of it spent loading the run (parsing
+history.jsonl and pairing operations), report size, and the operations drawn in the timeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from checkers.linearizable import check, get_model
+from harness.history import History
+from harness.jsontypes import JSON
+from reports import load_run, render
+from tests.reports.runs import register_history, write_run
+
+CHECK_TIME_LIMIT = 60.0
+
+
+def _checker(history: History) -> dict[str, JSON]:
+    return check(history, get_model("cas-register"), time_limit=CHECK_TIME_LIMIT).to_json()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the runs in this folder")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    root = args.keep or Path(tempfile.mkdtemp(prefix="report-bench-"))
+    print(f"{'ops':>9} {'history MB':>10} {'check s':>8} {'build s':>8} {'load s':>7} "
+          f"{'report MB':>9} {'shown':>7} verdict")
+    for n in sizes:
+        history = register_history(n, seed=n, keys=10, concurrency=10,
+                                   fault_every=max(100, n // 12))
+        run_dir = root / f"run-{n}"
+        t0 = time.perf_counter()
+        write_run(run_dir, history, {"linearizable": _checker}, name=f"bench-{n}",
+                  concurrency=10)
+        check_s = time.perf_counter() - t0
+        del history
+        t0 = time.perf_counter()
+        run = load_run(run_dir)
+        load_s = time.perf_counter() - t0
+        page, info = render(run)
+        info.path.write_text(page, encoding="utf-8")
+        build_s = time.perf_counter() - t0
+        hist_mb = (run_dir / "history.jsonl").stat().st_size / 1e6
+        print(f"{n:>9} {hist_mb:>10.1f} {check_s:>8.1f} {build_s:>8.2f} {load_s:>7.2f} "
+              f"{info.bytes / 1e6:>9.2f} {info.shown:>7} {info.verdict}", flush=True)
+    if args.keep is None:
+        print(f"(runs left in {root}; remove them when done)")
+
+
+if __name__ == "__main__":
+    main()

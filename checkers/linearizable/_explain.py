@@ -1,0 +1,116 @@
+"""Counterexamples: what a failed search found, as data (bounded in size)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from checkers.linearizable._model import Model, default_describe_operation
+from checkers.linearizable._result import (
+    Counterexample,
+    OperationRef,
+    PartialLinearization,
+    StuckOperation,
+    StuckReason,
+)
+from checkers.linearizable._search import Prefix
+from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, ranks
+from checkers.linearizable._table import ILLEGAL, UNSET, Transitions
+
+TAIL = 20
+"""Operations shown at the end of each partial linearization."""
+STUCK = 10
+"""Stuck operations shown per partial linearization."""
+
+
+def reference(sub: SubHistory, model: Model[Hashable], position: int) -> OperationRef:
+    """The report's view of the sub-history's operation at ``position``."""
+    op = sub.operations[position]
+    input, output = class_of(op)
+    try:
+        description = model.describe_operation(input, output)
+    except Exception:  # a user's describe function must not lose the verdict
+        description = default_describe_operation(input, output)
+    return OperationRef(
+        index=sub.indices[position],
+        process=op.process,
+        f=op.f,
+        value=op.value,
+        output=None if op.ret is None else op.output,
+        type=op.type,
+        call=op.call,
+        ret=op.ret,
+        description=description,
+    )
+
+
+def _describe_state(model: Model[Hashable], state: Hashable) -> str:
+    try:
+        return model.describe_state(state)
+    except Exception:  # a user's describe function must not lose the verdict
+        return repr(state)
+
+
+def explain_failure(
+    sub: SubHistory,
+    model: Model[Hashable],
+    table: Transitions,
+    enc: Encoded,
+    longest: tuple[Prefix, ...],
+) -> Counterexample:
+    """For each longest partial linearization: its last operations, the state after it, and the
+    operations that were candidates next (each illegal there, or a dead end)."""
+    prefixes = []
+    rank = ranks(enc)
+    for prefix in longest:
+        done = set(prefix.ops)
+        pending_returns = [
+            rank[2 * i + 1] for i in range(len(enc.cls)) if enc.det[i] and i not in done
+        ]
+        horizon = min(pending_returns, default=len(enc.order))
+        candidates = [i for i in range(len(enc.cls)) if i not in done and rank[2 * i] < horizon]
+        candidates.sort(key=lambda i: rank[2 * i])
+        stuck = []
+        for i in candidates[:STUCK]:
+            after = table.rows[prefix.state][enc.cls[i]]
+            if after == UNSET:
+                after = table.compute(prefix.state, enc.cls[i])
+            ref = reference(sub, model, enc.members[i])
+            if after == ILLEGAL:
+                stuck.append(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL))
+            else:
+                stuck.append(
+                    StuckOperation(
+                        operation=ref,
+                        reason=StuckReason.DEAD_END,
+                        next_state=_describe_state(model, table.states[after]),
+                    )
+                )
+        prefixes.append(
+            PartialLinearization(
+                length=len(prefix.nodes),
+                tail=tuple(reference(sub, model, enc.members[i]) for i in prefix.ops[-TAIL:]),
+                state=_describe_state(model, table.states[prefix.state]),
+                stuck=tuple(stuck),
+                stuck_total=len(candidates),
+            )
+        )
+    return Counterexample(prefixes=tuple(prefixes))
+
+
+def impossible_counterexample(
+    sub: SubHistory, model: Model[Hashable], enc: Encoded, impossible: int
+) -> tuple[Counterexample, str]:
+    """The explanation when an operation is illegal in every reachable state."""
+    ref = reference(sub, model, enc.members[impossible])
+    detail = f"process {ref.process} {ref.description} is not allowed in any reachable state"
+    prefix = PartialLinearization(
+        length=0,
+        tail=(),
+        state="any reachable state",
+        stuck=(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL),),
+        stuck_total=1,
+    )
+    return Counterexample(prefixes=(prefix,)), detail
+
+
+__all__ = ["explain_failure", "impossible_counterexample", "reference"]

@@ -1,0 +1,112 @@
+"""Eventual-consistency findings (set and counter checkers): lost and unexpected elements, with
+the operations that show them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.jsontypes import JSON
+from reports._html import duration, esc, seconds, table
+from reports._results import CheckerResult
+from reports._timeline import compact
+
+_TITLES = {
+    "lost": "Lost: acknowledged adds missing from every final read",
+    "unexpected": "Unexpected: reads containing elements never added",
+    "recovered": "Recovered: indeterminate adds present in the end",
+    "final_reads": "Final reads (they disagree)",
+}
+
+
+def _number(value: JSON) -> int | float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _elements(label: str, values: JSON, count: JSON) -> str:
+    items = values if isinstance(values, list) else []
+    total = count if isinstance(count, int) else len(items)
+    if not total:
+        return ""
+    pills = "".join(f'<span class="pill">{esc(compact(v, 40))}</span>' for v in items)
+    more = f" … and {total - len(items)} more" if total > len(items) else ""
+    return f"<p><strong>{esc(label)}</strong> ({total}): {pills}{esc(more)}</p>"
+
+
+def _ops_table(ops: JSON) -> str:
+    rows = []
+    for op in ops if isinstance(ops, list) else []:
+        if not isinstance(op, dict):
+            continue
+        start = op.get("call_time")
+        end = op.get("ret_time")
+        rows.append((esc(op.get("index")), esc(op.get("process")), esc(op.get("node") or "—"),
+                     esc(op.get("f")), esc(op.get("type")), esc(compact(op.get("value"), 80)),
+                     esc(seconds(start if isinstance(start, int) else None)),
+                     esc(seconds(end if isinstance(end, int) else None))))
+    if not rows:
+        return ""
+    return table(["history index", "process", "node", "f", "type", "value", "invoked",
+                  "completed"], rows)
+
+
+def _set(c: CheckerResult) -> str:
+    d = c.data
+    parts = [_elements("Lost elements", d.get("lost"), d.get("lost_count")),
+             _elements("Unexpected elements", d.get("unexpected"), d.get("unexpected_count")),
+             _elements("Recovered elements", d.get("recovered"), d.get("recovered_count"))]
+    missing = d.get("missing_by_node")
+    if isinstance(missing, dict) and missing:
+        parts.append(table(["node", "acknowledged elements missing from its final read"],
+                           [(esc(n), esc(compact(v, 200))) for n, v in missing.items()]))
+    evidence = d.get("evidence")
+    if isinstance(evidence, dict):
+        for name, ops in evidence.items():
+            t = _ops_table(ops)
+            if t:
+                parts.append(f"<h4>{esc(_TITLES.get(name, name))}</h4>{t}")
+    stale = d.get("stale")
+    if isinstance(stale, list) and stale:
+        rows = [(esc(compact(s.get("element"))), esc(s.get("stale_reads")),
+                 esc(seconds(_number(s.get("known_at")))),
+                 esc(duration(_number(s.get("visible_after")))))
+                for s in stale if isinstance(s, dict)]
+        parts.append(f"<h4>Stale reads ({esc(d.get('stale_count'))} element(s))</h4>")
+        parts.append(table(["element", "stale reads", "known at", "visible after"], rows))
+    vis = d.get("visibility_ns")
+    if isinstance(vis, dict) and vis:
+        parts.append("<p>Time to visibility: " + ", ".join(
+            f"{esc(k)} {esc(duration(v if isinstance(v, int | float) else None))}"
+            for k, v in vis.items()) + "</p>")
+    return "".join(parts)
+
+
+def _counter(c: CheckerResult) -> str:
+    d = c.data
+    errors = d.get("errors")
+    rows = [(esc(e.get("index")), esc(e.get("process")), esc(e.get("node") or "—"),
+             esc(e.get("value")), esc(f"[{e.get('lower')}, {e.get('upper')}]"))
+            for e in (errors if isinstance(errors, list) else []) if isinstance(e, dict)]
+    parts = []
+    if rows:
+        parts.append(f"<h4>Reads outside their bounds ({esc(d.get('error_count'))})</h4>")
+        parts.append(table(["history index", "process", "node", "read", "possible"], rows))
+    finals = d.get("final_values")
+    if isinstance(finals, dict) and finals:
+        parts.append(table(["node", "final value"],
+                           [(esc(n), esc(v)) for n, v in finals.items()]))
+    return "".join(parts)
+
+
+def findings_section(checkers: Sequence[CheckerResult]) -> str:
+    """HTML for the set and counter results ('' if there is none)."""
+    blocks = []
+    for c in checkers:
+        body = _set(c) if c.kind == "set" else _counter(c) if c.kind == "counter" else None
+        if body is None:
+            continue
+        blocks.append(f'<div class="finding" data-checker="{esc(c.name)}"><h3>{esc(c.name)}</h3>'
+                      f"{body or '<p>No findings.</p>'}</div>")
+    return "".join(blocks)
+
+
+__all__ = ["findings_section"]

@@ -1,0 +1,148 @@
+"""The data the page's script draws: shown operations, fault windows, and the time series.
+
+Everything is plain JSON in columns (one list per field) to keep the page small; times are
+microseconds since the start of the test.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+from checkers.fault_windows import FaultWindow, NemesisAction
+from harness.history import History, Operation
+from harness.jsontypes import JSON
+from harness.ops import OpType
+from reports._sample import Selection
+from reports._series import Series
+
+TEXT_LIMIT = 100
+"""Characters of an operation's value and result shown in its tooltip."""
+_KIND_COLOURS = ("#d35400", "#2874a6", "#7d3c98", "#138d75", "#b7950b", "#a93226", "#566573")
+
+
+def compact(value: JSON, limit: int = TEXT_LIMIT) -> str:
+    """Short JSON text of a value, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(o: Operation) -> str:
+    """``f value → output`` for a tooltip or a table."""
+    parts = [o.f]
+    if o.value is not None:
+        parts.append(compact(o.value))
+    if o.type is not OpType.INFO and o.output is not None:
+        parts.append("→ " + compact(o.output))
+    if o.error:
+        parts.append(f"({compact(o.error, 60)})")
+    return " ".join(parts)
+
+
+def kind_colour(kind: str) -> str:
+    """A stable colour per fault kind."""
+    digest = hashlib.sha1(kind.encode()).digest()[0]
+    return _KIND_COLOURS[digest % len(_KIND_COLOURS)]
+
+
+def rows_of(
+    operations: Sequence[Operation], concurrency: int | None
+) -> tuple[list[str], dict[int, int]]:
+    """Timeline rows: one per client thread (``process mod concurrency``, as in Jepsen, where a
+    crashed process's thread continues as ``process + concurrency``), or one per process."""
+    processes = sorted({o.process for o in operations})
+    if concurrency and concurrency > 0 and len(processes) > concurrency:
+        threads = sorted({p % concurrency for p in processes})
+        index = {t: i for i, t in enumerate(threads)}
+        return [f"thread {t}" for t in threads], {p: index[p % concurrency] for p in processes}
+    return [f"process {p}" for p in processes], {p: i for i, p in enumerate(processes)}
+
+
+def us(ns: int) -> float:
+    return round(ns / 1000, 3)
+
+
+def timeline_data(
+    history: History,
+    operations: Sequence[Operation],
+    selection: Selection,
+    *,
+    windows: Sequence[FaultWindow],
+    events: Iterable[NemesisAction],
+    series: Series | None,
+    focus: Iterable[int],
+    end: int,
+    concurrency: int | None,
+) -> dict[str, JSON]:
+    """The page script's input (see ``assets/report.js``)."""
+    rows, row_of = rows_of(operations, concurrency)
+    starts_by_row: dict[int, list[int]] = {}
+    for o in operations:
+        starts_by_row.setdefault(row_of[o.process], []).append(o.call_time)
+    for starts in starts_by_row.values():
+        starts.sort()
+    focus_set = set(focus)
+    fs: dict[str, int] = {}
+    nodes: dict[str, int] = {}
+    cols: dict[str, list[JSON]] = {c: [] for c in ("r", "s", "e", "t", "f", "p", "i", "d", "k",
+                                                     "n", "x")}
+    for j in selection.shown:
+        o = operations[j]
+        row = row_of[o.process]
+        if o.ret_time is not None:
+            stop = o.ret_time
+        else:  # indeterminate: drawn until its thread's next invocation, or the end
+            starts = starts_by_row[row]
+            nxt = bisect.bisect_right(starts, o.call_time)
+            stop = starts[nxt] if nxt < len(starts) else end
+        cols["r"].append(row)
+        cols["s"].append(us(o.call_time))
+        cols["e"].append(us(stop))
+        cols["t"].append(0 if o.type is OpType.OK else 1 if o.type is OpType.FAIL else 2)
+        cols["f"].append(fs.setdefault(o.f, len(fs)))
+        cols["p"].append(o.process)
+        cols["i"].append(history.ops[o.call].index if o.call < len(history.ops) else o.call)
+        cols["d"].append(describe(o))
+        cols["k"].append(None if o.key is None else compact(o.key, 40))
+        cols["n"].append(-1 if o.node is None else nodes.setdefault(o.node, len(nodes)))
+        cols["x"].append(1 if (o.call in focus_set or o.ret in focus_set) else 0)
+    windows_json: list[JSON] = [
+        {"kind": w.kind, "s": us(w.start), "e": us(w.end), "label": w.label(),
+         "open": w.open_ended, "color": kind_colour(w.kind),
+         "v": None if w.value is None else compact(w.value, 200)}
+        for w in windows
+    ]
+    events_json: list[JSON] = [{"f": a.f, "s": us(a.start)} for a in events]
+    series_json: JSON = None
+    if series is not None:
+        series_json = {
+            "start": us(series.start),
+            "width": us(series.width),
+            "ok": [round(v, 3) for v in series.ok],
+            "fail": [round(v, 3) for v in series.fail],
+            "info": [round(v, 3) for v in series.info],
+            "latency": {k: [None if v is None else us(int(v)) for v in vals]
+                        for k, vals in series.latency.items()},
+        }
+    ops_json: dict[str, JSON] = dict(cols.items())
+    return {
+        "t1": us(end),
+        "rows": list(rows),
+        "ops": ops_json,
+        "fs": list(fs),
+        "nodes": list(nodes),
+        "windows": windows_json,
+        "events": events_json,
+        "series": series_json,
+    }
+
+
+def script_json(data: Mapping[str, JSON]) -> str:
+    """JSON safe to embed in a ``<script type="application/json">`` element."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+__all__ = ["compact", "describe", "kind_colour", "rows_of", "script_json", "timeline_data", "us"]

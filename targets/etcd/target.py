@@ -1,0 +1,40 @@
+"""etcd as a ``--target``: register, set and counter workloads."""
+
+from __future__ import annotations
+
+from harness.config import TestConfig
+from targets.etcd.db import EtcdDB
+from targets.etcd.options import EtcdOptions, Reads
+from targets.etcd.workload_clients import EtcdConnect
+from targets.option_reader import TargetOptionError
+from targets.raftkv.register import RaftKVRegisterClient
+from targets.registry import Target, TargetError
+
+
+def target(test: TestConfig) -> Target:
+    try:
+        options = EtcdOptions.parse(dict(test.target_options))
+    except TargetOptionError as e:
+        raise TargetError(str(e)) from None
+    if "clock" in test.nemesis:
+        raise TargetError(
+            "target etcd cannot take clock faults: etcd is a Go binary, which reads the clock "
+            "without libc, so libfaketime cannot change its time; drop 'clock' from --nemesis"
+        )
+    connect = EtcdConnect(port=options.client_port, timeout=options.op_timeout_s,
+                          serializable=options.reads is Reads.SERIALIZABLE)
+    return Target(
+        name="etcd",
+        db=EtcdDB(options),
+        clients={
+            "register": lambda: RaftKVRegisterClient(
+                port=options.client_port, timeout=options.op_timeout_s,
+                connect=connect.kv, errors=connect.errors,
+            ),
+            "set": connect.set_client,
+            "counter": connect.counter_client,
+        },
+    )
+
+
+__all__ = ["target"]

@@ -1,0 +1,105 @@
+"""etcd stores for the workloads: a register per key, a set as one key per element under a
+prefix, and a counter as a compare-on-revision transaction loop.
+
+Reads follow ``--target-opt reads=``; final reads of the set and counter are always serializable
+(the member's own state), which is what convergence is about.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from harness.context import RunContext
+from targets.etcd.client import EtcdClient, Indeterminate, Unavailable
+from targets.raftkv.register import Errors as RegisterErrors
+from targets.raftkv.register import KVConnection
+from workloads.counter import CounterClient
+from workloads.outcomes import Errors
+from workloads.set import SetClient
+
+SET_PREFIX = "set/"
+COUNTER_KEY = "counter"
+ERRORS = Errors(definite=(Unavailable,), indeterminate=(Indeterminate,))
+
+
+class EtcdSet:
+    def __init__(self, client: EtcdClient) -> None:
+        self._client = client
+
+    def add(self, element: int) -> None:
+        self._client.put(f"{SET_PREFIX}{element}", "1")
+
+    def read(self, *, final: bool) -> list[int]:
+        serializable = self._client.serializable
+        self._client.serializable = serializable or final
+        try:
+            kvs = self._client.range_prefix(SET_PREFIX)
+        finally:
+            self._client.serializable = serializable
+        return [int(kv.key[len(SET_PREFIX):]) for kv in kvs]
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class EtcdCounter:
+    """``add``: read the value and its revision, then put value+delta if the revision is
+    unchanged; retry on conflict until ``deadline_s`` (then: certainly not applied)."""
+
+    def __init__(self, client: EtcdClient, deadline_s: float) -> None:
+        self._client = client
+        self._deadline_s = deadline_s
+
+    def add(self, delta: int) -> None:
+        give_up = time.monotonic() + self._deadline_s
+        while True:
+            kv = self._client.get_kv(COUNTER_KEY)
+            current, revision = (0, 0) if kv is None else (int(kv.value), kv.mod_revision)
+            if self._client.cas_revision(COUNTER_KEY, revision, str(current + delta)):
+                return
+            if time.monotonic() > give_up:
+                raise Unavailable("counter add: too many conflicting updates")
+
+    def read(self, *, final: bool) -> int:
+        serializable = self._client.serializable
+        self._client.serializable = serializable or final
+        try:
+            value = self._client.get(COUNTER_KEY)
+        finally:
+            self._client.serializable = serializable
+        return 0 if value is None else int(value)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EtcdConnect:
+    """Makes etcd connections and workload clients with one set of options."""
+
+    port: int
+    timeout: float
+    serializable: bool
+
+    @property
+    def errors(self) -> RegisterErrors:
+        return RegisterErrors(definite=(Unavailable,), indeterminate=(Indeterminate,))
+
+    def kv(self, host: str, port: int, timeout: float) -> KVConnection:
+        return EtcdClient(host, port, timeout=timeout, serializable=self.serializable)
+
+    def _client(self, ctx: RunContext, node: str) -> EtcdClient:
+        return EtcdClient(ctx.runtime.address(node), self.port, timeout=self.timeout,
+                          serializable=self.serializable)
+
+    def set_client(self) -> SetClient:
+        return SetClient(lambda ctx, node: EtcdSet(self._client(ctx, node)), ERRORS)
+
+    def counter_client(self) -> CounterClient:
+        return CounterClient(
+            lambda ctx, node: EtcdCounter(self._client(ctx, node), self.timeout), ERRORS
+        )
+
+
+__all__ = ["COUNTER_KEY", "SET_PREFIX", "EtcdConnect", "EtcdCounter", "EtcdSet"]

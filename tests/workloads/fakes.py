@@ -1,0 +1,40 @@
+"""A fake run context and exceptions for workload client tests (no nodes, no network)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from pathlib import Path
+from typing import cast
+
+from harness.clock import ManualClock
+from harness.config import TestConfig
+from harness.context import RunContext
+from harness.ops import Op, OpType
+from harness.protocols import NoopDB
+from harness.runtime.base import NodeRuntime
+from workloads.outcomes import Errors
+
+
+class DefiniteError(Exception):
+    pass
+
+
+class MaybeError(Exception):
+    pass
+
+
+ERRORS = Errors(definite=(DefiniteError,), indeterminate=(MaybeError,))
+
+
+def context(tmp_path: Path) -> RunContext:
+    return RunContext(
+        test=TestConfig(name="t", target="fake", workload="set"),
+        runtime=cast(NodeRuntime, None), db=NoopDB(), run_dir=tmp_path, clock=ManualClock(),
+        rng=random.Random(0), log=logging.getLogger("test"),
+    )
+
+
+def invoke(f: str, value: object = None, process: int = 0) -> Op:
+    return Op(index=0, time=0, type=OpType.INVOKE, process=process, f=f,
+              value=value)  # type: ignore[arg-type]
