@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Protocol
 
 from harness.context import RunContext
@@ -178,6 +179,8 @@ class Interpreter:
         self._busy: dict[Thread, tuple[Op, int]] = {}  # invocation, deadline (ns)
         self._sleeping: dict[Thread, int] = {}  # wake time (ns)
         self._free: tuple[Thread, ...] | None = None  # cached; None when busy/sleeping changed
+        self._free_mask = [True] * len(self._threads)  # neither busy nor sleeping
+        self._position = {t: i for i, t in enumerate(self._threads)}
         self._generation = 0
         self._workers: dict[Thread, _Worker] = {}
         self._abandoned: list[_Worker] = []
@@ -215,12 +218,14 @@ class Interpreter:
             self._on_event(op)
         return op
 
+    def _set_free(self, thread: Thread, free: bool) -> None:
+        self._free_mask[self._position[thread]] = free
+        self._free = None
+
     def _context(self, now: int) -> Context:
         free = self._free
         if free is None:
-            busy, sleeping = self._busy, self._sleeping
-            free = tuple(t for t in self._threads if t not in busy and t not in sleeping)
-            self._free = free
+            free = self._free = tuple(compress(self._threads, self._free_mask))
         return Context(now, self._threads, free, self._workers_of, self._concurrency)
 
     # --- the loop ----------------------------------------------------------------------------
@@ -273,7 +278,7 @@ class Interpreter:
         if out.kind is OpKind.SLEEP:
             assert isinstance(out.value, int)
             self._sleeping[thread] = self._clock.now_ns() + out.value
-            self._free = None
+            self._set_free(thread, False)
             return
         is_nemesis = thread == NEMESIS
         node = None if is_nemesis else self.node_of(thread)
@@ -291,7 +296,7 @@ class Interpreter:
             self.stats.invoked += 1
         deadline = invocation.time + self._timeout_ns if not is_nemesis else 1 << 62
         self._busy[thread] = (invocation, deadline)
-        self._free = None
+        self._set_free(thread, False)
         self._gen = self._gen.update(self._context(invocation.time), invocation)
         self._outbox.append((self._workers[thread], invocation))
 
@@ -325,17 +330,13 @@ class Interpreter:
 
     def _drain(self, now: int) -> None:
         completions = self._completions
-        while True:
-            try:
-                done = completions.get_nowait()
-            except queue.Empty:
-                break
-            self._complete(done)
+        while not completions.empty():  # only this thread takes from the queue
+            self._complete(completions.get_nowait())
         if self._sleeping:
             for thread, wake in list(self._sleeping.items()):
                 if wake <= now:
                     del self._sleeping[thread]
-                    self._free = None
+                    self._set_free(thread, True)
         if now >= self._next_timeout_check:  # timeouts are checked a few times a second
             self._next_timeout_check = now + _TIMEOUT_CHECK_NS
             for thread, (invocation, deadline) in list(self._busy.items()):
@@ -347,7 +348,7 @@ class Interpreter:
         if worker is None or worker.generation != done.generation:
             return  # from an abandoned worker: already recorded as timed out
         invocation, _ = self._busy.pop(done.thread)
-        self._free = None
+        self._set_free(done.thread, True)
         if done.op is None:
             completion = complete(invocation, OpType.INFO, None, error=done.error)
         else:
@@ -359,7 +360,7 @@ class Interpreter:
 
     def _time_out(self, thread: Thread, invocation: Op) -> None:
         del self._busy[thread]
-        self._free = None
+        self._set_free(thread, True)
         worker = self._workers.pop(thread)
         worker.stop()
         self._abandoned.append(worker)

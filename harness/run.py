@@ -32,7 +32,6 @@ from harness.runtime.netns import NetnsRuntime, check_prerequisites
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
 from nemesis.registry import NemesisPackage, build
-from reports import build_report
 from targets.registry import get_target
 from workloads.base import Workload
 from workloads.registry import get_workload
@@ -162,6 +161,8 @@ def _write_report(run_dir: Path, obs: RunObserver) -> None:
     """Render ``report.html``; a report that cannot be written never changes the outcome."""
     obs.phase("writing the report")
     try:
+        from reports import build_report  # imported here: it is heavy, and only needed now
+
         build_report(run_dir)
     except Exception as e:  # the verdict is in results.json whatever happens here
         logging.getLogger("splitbrain.run").warning(

@@ -6,12 +6,14 @@ import os
 import secrets
 import sys
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
 from checkers.verdict import ExitCode
 from harness.config import TestConfig, options
+from harness.jsontypes import JSON
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
 from harness.runtime.netns import MAX_NODES, RuntimeUnavailableError
@@ -121,6 +123,21 @@ def command(
     if outcome.interrupted:
         click.echo(f"splitbrain: interrupted; torn down. History prefix in {outcome.run_dir}",
                    err=True)
-    click.echo(f"verdict: {outcome.verdict.value}")
+    click.echo(f"verdict: {outcome.verdict.value}{_breakdown(outcome.results)}")
     click.echo(f"run directory: {outcome.run_dir}")
     sys.exit(outcome.exit_code)
+
+
+def _breakdown(results: Mapping[str, JSON]) -> str:
+    """`` (linearizable: invalid, stats: valid)`` from results.json, when there is one."""
+    workload = results.get("workload")
+    checkers = workload.get("checkers") if isinstance(workload, dict) else None
+    if not isinstance(checkers, dict) or not checkers:
+        reason = results.get("reason") or results.get("error")
+        return f" ({reason})" if isinstance(reason, str) else ""
+    parts = []
+    for name, part in checkers.items():
+        if isinstance(part, dict):
+            detail = part.get("reason") if part.get("verdict") != "valid" else None
+            parts.append(f"{name}: {part.get('verdict')}" + (f", {detail}" if detail else ""))
+    return f" ({'; '.join(parts)})"

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.historylog import HistoryLog
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.historylog import HistoryLog, encode_op
 from harness.jsonl import dumps_op, read_jsonl
 from harness.ops import NEMESIS, Op, OpType
 
@@ -23,3 +26,20 @@ def test_lines_match_dumps_op_and_appear_only_when_flushed(tmp_path: Path) -> No
         log.write(ops[1])
     assert path.read_text() == "".join(dumps_op(op) + "\n" for op in ops)
     assert list(read_jsonl(path).ops) == ops
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(),
+                     st.floats(allow_nan=False, allow_infinity=False))
+_json = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+    max_leaves=8)
+
+
+@given(st.builds(
+    Op, index=st.integers(0, 2**40), time=st.integers(0, 2**62),
+    type=st.sampled_from(list(OpType)), process=st.one_of(st.integers(0, 10**6), st.just(NEMESIS)),
+    f=st.text(min_size=1), value=_json, key=_scalars, node=st.one_of(st.none(), st.text()),
+    error=st.one_of(st.none(), st.text()),
+))
+def test_encode_op_is_exactly_dumps_op(op: Op) -> None:
+    assert encode_op(op) == dumps_op(op)

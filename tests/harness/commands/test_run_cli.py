@@ -9,6 +9,7 @@ from checkers.verdict import ExitCode, Verdict, exit_code
 from harness.cli import cli
 from harness.commands import run as run_command
 from harness.config import TestConfig
+from harness.jsontypes import JSON
 from harness.run import RunOutcome
 
 
@@ -23,8 +24,12 @@ class _Fake:
         if self.error is not None:
             raise self.error
         assert self.verdict is not None
+        results: dict[str, JSON] = {"verdict": self.verdict.value, "workload": {"checkers": {
+            "linearizable": {"verdict": self.verdict.value},
+            "stats": {"verdict": "valid"},
+        }}}
         return RunOutcome(run_dir=Path("store/x/1"), verdict=self.verdict,
-                          exit_code=exit_code(self.verdict), results={})
+                          exit_code=exit_code(self.verdict), results=results)
 
 
 @pytest.mark.parametrize("verdict", list(Verdict))
@@ -45,7 +50,9 @@ def test_options_map_onto_the_config_and_the_verdict_onto_the_exit_code(
     assert test.target_option("bug") == "stale-reads"
     assert test.workload_option("keys") == "single"
     assert test.name == "raftkv-register" and test.nemesis == ("none",)
-    assert f"verdict: {verdict.value}" in result.output
+    assert f"verdict: {verdict.value} (linearizable: {verdict.value}; stats: valid)" in (
+        result.output
+    )
     assert "run directory: store/x/1" in result.output
 
 
