@@ -17,10 +17,16 @@ from harness import commands
 class SplitbrainGroup(click.Group):
     """A click group whose exit codes follow DESIGN.md.
 
-    Usage errors exit 254 (click's default 2 would read as "unknown"), an interrupted command
-    exits 130, and an unexpected exception exits 255 with a one-line message (the traceback is
-    printed when ``SPLITBRAIN_DEBUG=1``).
+    Verbs are loaded lazily from :mod:`harness.commands`. Usage errors exit 254 (click's default
+    2 would read as "unknown"), an interrupted command exits 130, and an unexpected exception
+    exits 255 with a one-line message (the traceback is printed when ``SPLITBRAIN_DEBUG=1``).
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(commands.VERBS) | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or commands.load(cmd_name)
 
     def main(
         self,
@@ -61,8 +67,6 @@ def cli() -> None:
     0 valid, 1 invalid, 2 unknown, 254 bad input, 255 harness failure.
     """
 
-
-commands.register(cli)
 
 
 def main() -> None:

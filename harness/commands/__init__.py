@@ -17,11 +17,14 @@ VERBS: tuple[str, ...] = (
 """Modules under ``harness.commands`` that define a verb (add yours here)."""
 
 
-def register(group: click.Group) -> None:
-    """Attach every verb to the ``splitbrain`` group."""
-    for name in VERBS:
-        module = importlib.import_module(f"harness.commands.{name}")
-        group.add_command(module.command)
+def load(name: str) -> click.Command | None:
+    """The verb called ``name``, importing only its module (so ``splitbrain run`` does not pay
+    for the checkers, reports or gate at start-up); ``None`` if there is no such verb."""
+    if name not in VERBS:
+        return None
+    module = importlib.import_module(f"harness.commands.{name}")
+    command: click.Command = module.command
+    return command
 
 
-__all__ = ["VERBS", "register"]
+__all__ = ["VERBS", "load"]
