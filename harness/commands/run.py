@@ -137,7 +137,12 @@ def _breakdown(results: Mapping[str, JSON]) -> str:
         return f" ({reason})" if isinstance(reason, str) else ""
     parts = []
     for name, part in checkers.items():
-        if isinstance(part, dict):
+        if isinstance(part, dict) and "verdict" not in part:
+            # informational entries (the behaviour label) have no verdict of their own
+            label = part.get("behaviour")
+            if isinstance(label, str):
+                parts.append(f"{name}: {label}")
+        elif isinstance(part, dict):
             detail = part.get("reason") if part.get("verdict") != "valid" else None
             parts.append(f"{name}: {part.get('verdict')}" + (f", {detail}" if detail else ""))
     return f" ({'; '.join(parts)})"

@@ -94,3 +94,13 @@ def test_bad_arguments_exit_254_with_a_message(
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert words in result.output and "Traceback" not in result.output
     assert fake.tests == [] and not any(tmp_path.iterdir())
+
+
+def test_verdict_breakdown_shows_the_behaviour_label_not_none() -> None:
+    from harness.commands.run import _breakdown
+
+    text = _breakdown({"workload": {"checkers": {
+        "linearizable": {"verdict": "invalid", "reason": "1 key invalid"},
+        "behaviour": {"checker": "behaviour", "behaviour": "CP-like"},
+    }}})
+    assert text == " (linearizable: invalid, 1 key invalid; behaviour: CP-like)"
