@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import select
-import socket
 from dataclasses import dataclass
 
 from harness.jsontypes import JSON
+from harness.keepalive import KeptAlive
 
 
 class EtcdError(Exception):
@@ -64,7 +63,7 @@ class EtcdClient:
         self.port = port
         self.timeout = timeout
         self.serializable = serializable
-        self._conn: http.client.HTTPConnection | None = None
+        self._http = KeptAlive(host, port, timeout)
 
     # --- KV ---------------------------------------------------------------------------------
 
@@ -123,29 +122,15 @@ class EtcdClient:
         return member is not None and leader is not None and str(member) == str(leader)
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._http.close()
 
     # --- transport ----------------------------------------------------------------------------
 
     def _connection(self) -> http.client.HTTPConnection:
-        conn = self._conn
-        if conn is not None and conn.sock is not None:
-            readable, _, _ = select.select([conn.sock], [], [], 0)
-            if readable:  # the server closed a kept-alive connection (e.g. it restarted)
-                self.close()
-                conn = None
-        if conn is None or conn.sock is None:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            try:
-                conn.connect()
-            except OSError as e:
-                conn.close()
-                raise Unavailable(f"cannot connect to {self.host}:{self.port}: {e}") from e
-            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._conn = conn
-        return conn
+        try:
+            return self._http.connection()
+        except OSError as e:
+            raise Unavailable(f"cannot connect to {self.host}:{self.port}: {e}") from e
 
     def _request(self, path: str, body: dict[str, JSON]) -> dict[str, JSON]:
         conn = self._connection()

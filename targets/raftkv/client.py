@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import select
-import socket
 import urllib.parse
 
 from harness.jsontypes import JSON
+from harness.keepalive import KeptAlive
 
 __all__ = ["Indeterminate", "RaftKVClient", "RaftKVError", "Unavailable"]
 
@@ -35,7 +34,7 @@ class RaftKVClient:
         self.host = host
         self.port = port
         self.timeout = timeout
-        self._conn: http.client.HTTPConnection | None = None
+        self._http = KeptAlive(host, port, timeout)
 
     def __enter__(self) -> RaftKVClient:
         return self
@@ -68,9 +67,7 @@ class RaftKVClient:
         return self._request("GET", "/status", None)
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._http.close()
 
     # -------------------------------------------------------------------------
 
@@ -81,23 +78,10 @@ class RaftKVClient:
         return self._request(method, path, body)
 
     def _connection(self) -> http.client.HTTPConnection:
-        conn = self._conn
-        if conn is not None and conn.sock is not None:
-            # A kept-alive connection the server closed (e.g. it restarted) reads as ready.
-            readable, _, _ = select.select([conn.sock], [], [], 0)
-            if readable:
-                self.close()
-                conn = None
-        if conn is None or conn.sock is None:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            try:
-                conn.connect()
-            except OSError as e:
-                conn.close()
-                raise Unavailable(f"cannot connect to {self.host}:{self.port}: {e}") from e
-            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._conn = conn
-        return conn
+        try:
+            return self._http.connection()
+        except OSError as e:
+            raise Unavailable(f"cannot connect to {self.host}:{self.port}: {e}") from e
 
     def _request(self, method: str, path: str, body: dict[str, JSON] | None) -> dict[str, JSON]:
         conn = self._connection()
