@@ -319,17 +319,7 @@ class RaftCore:
         if len(self._votes) >= self._majority:
             self._campaign()
             return
-        for peer in self._peers:
-            self._send(
-                VoteRequest(
-                    src=self.id,
-                    dst=peer,
-                    term=self.term + 1,
-                    pre=True,
-                    last_index=self.log.last_index,
-                    last_term=self.log.last_term,
-                )
-            )
+        self._request_votes(term=self.term + 1, pre=True)
 
     def _campaign(self) -> None:
         self._reset_timer()
@@ -343,13 +333,17 @@ class RaftCore:
         if len(self._votes) >= self._majority:
             self._become_leader()
             return
+        self._request_votes(term=self.term, pre=False)
+
+    def _request_votes(self, *, term: int, pre: bool) -> None:
+        """Ask every peer for its (pre-)vote in ``term``, with our log's position."""
         for peer in self._peers:
             self._send(
                 VoteRequest(
                     src=self.id,
                     dst=peer,
-                    term=self.term,
-                    pre=False,
+                    term=term,
+                    pre=pre,
                     last_index=self.log.last_index,
                     last_term=self.log.last_term,
                 )
