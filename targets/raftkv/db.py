@@ -15,22 +15,10 @@ from harness import faketime
 from harness.context import RunContext
 from harness.runtime.base import ProcessHandle
 from targets.raftkv.options import FakeTime, RaftKVOptions
+from targets.supervision import TargetStartError, log_tail
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 _LOG = "raftkv.log"
-
-
-class TargetStartError(RuntimeError):
-    """A node of the target did not start; the message names the node and ends with its log."""
-
-
-def log_tail(path: Path, lines: int = 15) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "(no log)"
-    tail = text.rstrip().splitlines()[-lines:]
-    return "\n".join("    " + line for line in tail) if tail else "(empty log)"
 
 
 def fetch_status(host: str, port: int, timeout: float = 0.5) -> dict[str, object] | None:
