@@ -36,10 +36,9 @@ from nemesis.operations import (
     UnsupportedByTargetError,
     arguments,
     number,
-    text,
 )
-from nemesis.process import primaries_of
-from nemesis.targets import Targets, TargetsError, choose
+from nemesis.process import target_nodes
+from nemesis.targets import Targets, TargetsError
 
 if TYPE_CHECKING:
     from harness.config import TestConfig
@@ -165,13 +164,7 @@ class ClockNemesis:
     # --- internals -----------------------------------------------------------------------------
 
     def _targets(self, ctx: RunContext, args: Mapping[str, JSON]) -> tuple[str, ...]:
-        name = text(args, "targets", Targets.ONE.value)
-        try:
-            targets = Targets(name)
-        except ValueError:
-            raise FaultError(f"unknown targets {name!r}") from None
-        primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
-        return choose(targets, ctx.nodes, self._rng, primaries=primaries)
+        return target_nodes(ctx, args, default=Targets.ONE, rng=self._rng)
 
     def _set(self, node: str, change: Callable[[NodeClock], NodeClock]) -> None:
         with self._lock:

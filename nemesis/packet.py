@@ -30,8 +30,8 @@ from nemesis.firewall import Chain, Firewall, Position, Rule, parallel, run_tag
 from nemesis.ledger import Ledger
 from nemesis.operations import F, FaultError, NemesisSetupError, arguments, number, text
 from nemesis.partition import check_iptables
-from nemesis.process import primaries_of
-from nemesis.targets import Targets, TargetsError, choose
+from nemesis.process import target_nodes
+from nemesis.targets import Targets, TargetsError
 
 QUEUE = 7
 RATE = re.compile(r"^\d+(\.\d+)?(bit|kbit|mbit|gbit|bps|kbps|mbps|gbps)$")
@@ -168,13 +168,7 @@ class PacketNemesis:
     # --- faults ----------------------------------------------------------------------------------
 
     def _targets(self, ctx: RunContext, args: Mapping[str, JSON]) -> tuple[str, ...]:
-        name = text(args, "targets", Targets.ALL.value)
-        try:
-            targets = Targets(name)
-        except ValueError:
-            raise FaultError(f"unknown targets {name!r}") from None
-        primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
-        return choose(targets, ctx.nodes, self._rng, primaries=primaries)
+        return target_nodes(ctx, args, default=Targets.ALL, rng=self._rng)
 
     def _peer_rules(self, ctx: RunContext, nodes: Sequence[str], rule: Callable[[str], Rule]
                     ) -> dict[str, list[Rule]]:

@@ -80,6 +80,20 @@ def primaries_of(ctx: RunContext) -> Sequence[str] | None:
     return ctx.db.primaries(ctx) if isinstance(ctx.db, HasPrimaries) else None
 
 
+def target_nodes(
+    ctx: RunContext, args: Mapping[str, JSON], *, default: Targets, rng: random.Random
+) -> tuple[str, ...]:
+    """The nodes a fault op hits: its ``targets`` argument (or ``default``), resolved against the
+    run's nodes (asking the DB for its primaries when needed)."""
+    name = text(args, "targets", default.value)
+    try:
+        targets = Targets(name)
+    except ValueError:
+        raise FaultError(f"unknown targets {name!r}") from None
+    primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
+    return choose(targets, ctx.nodes, rng, primaries=primaries)
+
+
 class ProcessNemesis:
     """Kills (and restarts) or pauses (and resumes) the target's processes."""
 
@@ -121,12 +135,7 @@ class ProcessNemesis:
 
     def _hit_nodes(self, ctx: RunContext, args: Mapping[str, JSON]) -> dict[str, JSON]:
         name = text(args, "targets", Targets.ONE.value)
-        try:
-            targets = Targets(name)
-        except ValueError:
-            raise FaultError(f"unknown targets {name!r}") from None
-        primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
-        nodes = choose(targets, ctx.nodes, self._rng, primaries=primaries)
+        nodes = target_nodes(ctx, args, default=Targets.ONE, rng=self._rng)
         with self._lock:
             self._hit.update(nodes)
             self._save()
@@ -162,4 +171,4 @@ class ProcessNemesis:
             self._ledger.clear(self._actions.state)
 
 
-__all__ = ["ACTIONS", "ProcessFault", "ProcessNemesis", "primaries_of"]
+__all__ = ["ACTIONS", "ProcessFault", "ProcessNemesis", "primaries_of", "target_nodes"]
