@@ -45,7 +45,7 @@ def test_a_fault_the_runtime_cannot_inject_is_refused_with_the_reason(
         faults={Fault.PARTITION: "rules"}, unsupported={Fault.CLOCK: "no libfaketime"},
     )
     monkeypatch.setitem(RUNTIMES, RuntimeKind.DOCKER, limited)
-    with pytest.raises(RuntimeOptionError, match="cannot inject clock .clock: no libfaketime"):
+    with pytest.raises(RuntimeOptionError, match=r"cannot inject clock \(clock: no libfaketime"):
         validate(_test(runtime=RuntimeKind.DOCKER, nemesis=("partition", "clock")))
     assert validate(_test(runtime=RuntimeKind.DOCKER, nemesis=("partition",))) is limited
     table = capability_table().splitlines()
