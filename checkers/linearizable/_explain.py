@@ -15,6 +15,7 @@ from checkers.linearizable._result import (
 from checkers.linearizable._search import Prefix
 from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, ranks
 from checkers.linearizable._table import ILLEGAL, UNSET, Transitions
+from harness.valuetext import show
 
 TAIL = 20
 """Operations shown at the end of each partial linearization."""
@@ -47,7 +48,7 @@ def _describe_state(model: Model[Hashable], state: Hashable) -> str:
     try:
         return model.describe_state(state)
     except Exception:  # a user's describe function must not lose the verdict
-        return repr(state)
+        return show(state)
 
 
 def explain_failure(
