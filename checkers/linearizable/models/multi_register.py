@@ -54,7 +54,7 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
         )
 
     def describe_state(state: State) -> str:
-        body = ", ".join(f"{show(k)}: {show(v)}" for k, v in state)
+        body = ", ".join(f"{show_key(k)}: {show(v)}" for k, v in state)
         rest = f" (others {show(default)})" if state else f" (all {show(default)})"
         return "{" + body + "}" + rest
 
