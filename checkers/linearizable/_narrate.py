@@ -194,6 +194,7 @@ def _value_story(scene: Scene, value: Frozen, words: _Words, *,
             return f"The initial {words.noun} is {show(value)}", []
         return f"No operation {words.wrote} {show(value)}", []
     shown = writers[:MAX_NAMED]
+    named_ops = list(shown)
     parts = []
     order = list(scene.linearized)
     rank = {p: r for r, p in enumerate(order)}
@@ -211,11 +212,12 @@ def _value_story(scene: Scene, value: Frozen, words: _Words, *,
                 end = over.ret_time if over.ret_time is not None else over.call_time
                 gap = f" {interval(end - done)} later" if end >= done else ""
                 who = short(over) if later[0] in known else named(over)
+                named_ops.append(later[0])
                 text += f" and overwritten{gap} by {who}"
         parts.append(text)
     if len(writers) > len(shown):
         parts.append(f"{len(writers) - len(shown)} more operations {words.wrote} it")
-    return "; ".join(parts), shown
+    return "; ".join(parts), named_ops
 
 
 def _register(scene: Scene) -> Story | None:

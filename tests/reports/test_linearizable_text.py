@@ -22,7 +22,7 @@ def test_invalid_history_shows_the_prefix_state_and_stuck_operation() -> None:
     assert text.startswith("NOT linearizable (invalid) under model knossos-cas-register")
     assert "key k: INVALID" in text
     assert "key ok" not in text
-    assert "process 2 write(4) -> 4 [3..5]" in text
+    assert "process 2 write(4) [3..5]" in text
     assert "state then: 4" in text
     why = ("read returned 3, but the register held 4 at that point: the last write before it "
            "was write(4) of process 2 (index 3, completed at 0.000 s). No operation wrote 3.")
