@@ -3,6 +3,7 @@ what each answer of the server becomes in the history."""
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import signal
@@ -14,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from splitbrain_example_kv.client import KVClient
 from splitbrain_example_kv.db import answers
 from splitbrain_example_kv.target import target
 
+from harness.cli import cli
 from harness.clock import ManualClock
 from harness.config import TestConfig
 from harness.context import RunContext
@@ -177,3 +180,20 @@ def test_the_target_serves_the_register_workload_only() -> None:
     assert set(made.clients) == {"register"}
     with pytest.raises(TargetError, match="does not support workload 'set'"):
         made.client("set")
+
+
+def test_installed_from_its_folder_and_listed_with_its_distribution() -> None:
+    import importlib.metadata
+
+    import splitbrain_example_kv
+
+    dist = importlib.metadata.distribution("splitbrain-example-kv")  # scripts/setup installs it
+    source = Path(__file__).resolve().parents[2] / "examples" / "plugin-kv"
+    assert source not in Path(splitbrain_example_kv.__file__).resolve().parents  # a real copy
+    assert [(ep.name, ep.value) for ep in dist.entry_points
+            if ep.group == "splitbrain.targets"] == [
+        ("example-kv", "splitbrain_example_kv.target:target")]
+    listed = [json.loads(line) for line in
+              CliRunner().invoke(cli, ["list", "--json"]).stdout.splitlines()]
+    (row,) = [r for r in listed if r["name"] == "example-kv"]
+    assert row["origin"] == f"splitbrain-example-kv {dist.version}" and row["error"] is None
