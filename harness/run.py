@@ -8,6 +8,7 @@ interrupted or killed run still leaves a readable prefix.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -134,7 +135,10 @@ def run_test(
     """Run ``test`` end to end; see the module docstring. Raises on harness failures."""
     obs = observer if observer is not None else QuietObserver()
     the_plan = resolved if resolved is not None else plan(test)
-    the_plan.runtime.preflight(test)  # before anything exists: 255 no engine, 254 bad adopt
+    # before anything exists: 255 no engine, 254 e.g. --adopt matching nothing; the runtime may
+    # decide the nodes (adopted containers)
+    test = the_plan.runtime.preflight(test)
+    the_plan = dataclasses.replace(the_plan, test=test)
     run = create_run(test.store, test)
     log = logging.getLogger(f"splitbrain.run.{run.path.name}")
     log.setLevel(logging.INFO)

@@ -8,7 +8,8 @@ the harness needs goes through the spec:
 - ``faults`` maps each supported :class:`Fault` to how it is done (the capability table);
 - ``validate(test)`` refuses impossible combinations *without* touching the machine
   (:class:`RuntimeOptionError`, exit 254); ``requires`` checks are added automatically;
-- ``preflight(test)`` checks the machine right before the run creates anything: raise
+- ``preflight(test)`` checks the machine right before the run creates anything (and returns
+  the test, with ``nodes`` replaced when the runtime decides them, e.g. adopted containers): raise
   :class:`RuntimeUnavailableError` (exit 255: not root, no engine) or
   :class:`RuntimeOptionError` (exit 254: e.g. ``--adopt`` matches no container);
 - ``create(request)`` returns the unstarted :class:`ManagedRuntime`;
@@ -49,6 +50,10 @@ def _nothing(test: TestConfig) -> None:
     return None
 
 
+def _same(test: TestConfig) -> TestConfig:
+    return test
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RuntimeSpec:
     kind: RuntimeKind
@@ -63,7 +68,8 @@ class RuntimeSpec:
     options: Mapping[str, str] = field(default_factory=dict)
     """``--runtime-opt`` key -> what it does."""
     validate: Callable[[TestConfig], None] = _nothing
-    preflight: Callable[[TestConfig], None] = _nothing
+    preflight: Callable[[TestConfig], TestConfig] = _same
+    """Returns the test to run: the same, or with the nodes the runtime found (``--adopt``)."""
     sweep: Callable[[], list[SweepResult]] | None = None
 
 
