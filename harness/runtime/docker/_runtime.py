@@ -136,12 +136,16 @@ class DockerRuntime:
         client.networks.create(self.network_name, driver="bridge", internal=True, ipam=ipam,
                                labels=labels)
         shared = [PROJECT_ROOT]
+        prefix = Path(sys.prefix).resolve()
+        if not prefix.is_relative_to(PROJECT_ROOT):  # programs from the virtualenv (redis)
+            shared.append(prefix)
         if store_dir is not None:
             store_dir.mkdir(parents=True, exist_ok=True)
             shared.insert(0, store_dir.resolve())
         self._shared = tuple(shared)
-        binds = {str(p): {"bind": str(p), "mode": "ro" if p == PROJECT_ROOT else "rw"}
-                 for p in shared}
+        binds = {str(p): {"bind": str(p), "mode": "rw" if p == store_dir.resolve() else "ro"}
+                 for p in shared} if store_dir is not None else {
+                     str(p): {"bind": str(p), "mode": "ro"} for p in shared}
 
         def create(index: int) -> _Node:
             node = self._names[index]
