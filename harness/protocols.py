@@ -101,6 +101,15 @@ class HasFakeTime(Protocol):
         """The libfaketime control file of ``node``; None if it does not run under libfaketime."""
 
 
+@runtime_checkable
+class ServesClients(Protocol):
+    """A DB that says which TCP port its clients connect to on each node. The docker runtime's
+    ``--adopt`` waits for this port on the adopted containers (the target's own option sets it,
+    e.g. ``--target-opt client-port=8000``)."""
+
+    def client_port(self) -> int: ...
+
+
 class Nemesis(Protocol):
     """Injects faults; its ops are recorded with process ``"nemesis"`` and type info."""
 
@@ -246,6 +255,7 @@ __all__ = [
     "NoopNemesis",
     "Pausable",
     "ReportsFaults",
+    "ServesClients",
     "ValidatingClient",
     "complete",
     "validate_completion",

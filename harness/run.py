@@ -95,9 +95,10 @@ def plan(test: TestConfig) -> Plan:
     spec = runtimes.validate(test)
     target = get_target(test)
     workload = get_workload(test)
+    db = target.db if spec.wrap_db is None else spec.wrap_db(test, target.db)
     return Plan(
         test=test, runtime=spec,
-        target_db=target.db,
+        target_db=db,
         # by the workload's own name: a plugin workload (``--workload pkg.mod:factory``) is named
         # by its module path on the command line, but a target knows it by its name
         client=ValidatingClient(target.client(workload.name)),

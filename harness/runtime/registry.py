@@ -14,7 +14,9 @@ the harness needs goes through the spec:
   :class:`RuntimeOptionError` (exit 254: e.g. ``--adopt`` matches no container);
 - ``create(request)`` returns the unstarted :class:`ManagedRuntime`;
 - ``cleanup(state)`` removes what a dead run recorded in its run-state file (only that), and
-  ``sweep()`` (optional) finds leftovers by label when no run-state file is left.
+  ``sweep()`` (optional) finds leftovers by label when no run-state file is left;
+- ``wrap_db(test, db)`` (optional) replaces the target's lifecycle when the runtime's nodes
+  already run the target (adopted containers).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig
+from harness.protocols import DB
 from harness.runtime.base import ManagedRuntime, RuntimeOptionError
 from harness.runtime.faults import Fault, faults_of
 from harness.runtime.runstate import RunState
@@ -71,6 +74,9 @@ class RuntimeSpec:
     preflight: Callable[[TestConfig], TestConfig] = _same
     """Returns the test to run: the same, or with the nodes the runtime found (``--adopt``)."""
     sweep: Callable[[], list[SweepResult]] | None = None
+    wrap_db: Callable[[TestConfig, DB], DB] | None = None
+    """Replaces the target's DB when the runtime runs the target itself (``--adopt``: the
+    target already runs in the user's containers)."""
 
 
 RUNTIMES: dict[RuntimeKind, RuntimeSpec] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness import faketime
 from harness.config import RuntimeKind, TestConfig
+from harness.protocols import DB
 from harness.runtime import runstate
 from harness.runtime.base import ManagedRuntime
 from harness.runtime.faults import Fault
@@ -57,11 +58,27 @@ register(RuntimeSpec(
 ))
 
 def _docker_create(request: RuntimeRequest) -> ManagedRuntime:
-    from harness.runtime.docker._runtime import DockerRuntime
+    from harness.runtime.docker._options import parse
 
     test = request.test
-    return DockerRuntime(test.nodes, state_dir=request.state_dir,
-                         image=test.runtime_option("image"))
+    options = parse(test)
+    if options.adopting:
+        from harness.runtime.docker._adopt import AdoptedRuntime
+
+        return AdoptedRuntime(options, state_dir=request.state_dir)
+    from harness.runtime.docker._runtime import DockerRuntime
+
+    return DockerRuntime(test.nodes, state_dir=request.state_dir, image=options.image)
+
+
+def _docker_wrap_db(test: TestConfig, db: DB) -> DB:
+    from harness.runtime.docker._options import parse
+
+    if not parse(test).adopting:
+        return db
+    from harness.runtime.docker._adopt import AdoptedDB
+
+    return AdoptedDB(db)
 
 
 def _docker_preflight(test: TestConfig) -> TestConfig:
@@ -97,6 +114,7 @@ register(RuntimeSpec(
     validate=_docker_validate,
     preflight=_docker_preflight,
     sweep=_docker_sweep,
+    wrap_db=_docker_wrap_db,
     options={
         "image": "the node image (--docker-image; default: built once from Debian packages)",
         "adopt": "LABEL=VALUE: take the running containers with this label as the nodes",

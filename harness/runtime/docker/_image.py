@@ -10,6 +10,7 @@ harness runs the host's iptables, tc and ip in the container's network namespace
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -34,7 +35,7 @@ from harness.runtime.runstate import STATE_DIR
 REPOSITORY = "splitbrain-node"
 PACKAGES = ("python3", "etcd-server", "faketime", "tini")
 """Debian packages of the node image (besides minbase)."""
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 """Bump when the build steps change in a way the other recipe fields do not show."""
 FALLBACK_MIRROR = "http://deb.debian.org/debian"
 
@@ -125,6 +126,7 @@ def ensure_image(client: docker.DockerClient, recipe: NodeImage | None = None, *
     """
     image = recipe or default_image()
     if _has(client, image.tag):
+        _tag_latest(client, image.tag)
         return image.tag
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     with open(STATE_DIR / f"image-{image.recipe_hash()}.lock", "w") as lock:
@@ -132,7 +134,14 @@ def ensure_image(client: docker.DockerClient, recipe: NodeImage | None = None, *
         if _has(client, image.tag):  # built by someone else while we waited
             return image.tag
         _build(client, image, say=say)
+    _tag_latest(client, image.tag)
     return image.tag
+
+
+def _tag_latest(client: docker.DockerClient, tag: str) -> None:
+    """Also name it ``splitbrain-node:latest`` (what examples/compose uses)."""
+    with contextlib.suppress(docker.errors.DockerException):
+        client.images.get(tag).tag(REPOSITORY, "latest")
 
 
 def _has(client: docker.DockerClient, tag: str) -> bool:
@@ -165,8 +174,8 @@ def _build(client: docker.DockerClient, image: NodeImage, *, say: Say) -> None:
         subprocess.run(["tar", "-C", str(root), "-cf", str(tarball), "."], check=True)
         repository, tag = image.tag.split(":")
         changes = [
-            f'LABEL {LABEL_RUN}="image-{image.recipe_hash()}" {LABEL_RECIPE}="{image.recipe_hash()}" '
-            f'splitbrain.mirror="{image.mirror}"',
+            f'LABEL {LABEL_RUN}="image-{image.recipe_hash()}" '
+            f'{LABEL_RECIPE}="{image.recipe_hash()}" splitbrain.mirror="{image.mirror}"',
             'CMD ["/usr/bin/tini", "--", "sleep", "infinity"]',
         ]
         try:
@@ -185,8 +194,8 @@ def _stream(argv: list[str], say: Say) -> None:
     assert proc.stdout is not None
     tail: list[str] = []
     last_stage = ""
-    for line in proc.stdout:
-        line = line.rstrip()
+    for raw in proc.stdout:
+        line = raw.rstrip()
         tail = [*tail[-19:], line]
         stage = line.split(" ", 2)[1] if line.startswith("I: ") and " " in line[3:] else ""
         if stage and stage != last_stage:  # Retrieving, Validating, Extracting, Installing...

@@ -143,9 +143,9 @@ class DockerRuntime:
             store_dir.mkdir(parents=True, exist_ok=True)
             shared.insert(0, store_dir.resolve())
         self._shared = tuple(shared)
-        binds = {str(p): {"bind": str(p), "mode": "rw" if p == store_dir.resolve() else "ro"}
-                 for p in shared} if store_dir is not None else {
-                     str(p): {"bind": str(p), "mode": "ro"} for p in shared}
+        writable = None if store_dir is None else store_dir.resolve()
+        binds: dict[str, Mapping[str, str]] = {
+            str(p): {"bind": str(p), "mode": "rw" if p == writable else "ro"} for p in shared}
 
         def create(index: int) -> _Node:
             node = self._names[index]
@@ -153,8 +153,9 @@ class DockerRuntime:
             api = client.api
             host_config = api.create_host_config(
                 binds=binds, shm_size=SHM_SIZE, init=True, network_mode=self.network_name)
-            networking = api.create_networking_config(
-                {self.network_name: api.create_endpoint_config(ipv4_address=address)})
+            endpoints = {self.network_name: api.create_endpoint_config(ipv4_address=address)}
+            # types-docker has this argument wrong: it is a mapping of network -> endpoint
+            networking = api.create_networking_config(endpoints)  # type: ignore[arg-type]
             created = api.create_container(
                 image, command=["sleep", "infinity"], name=f"sb-{self.run_id}-{node}",
                 hostname=node, labels={**labels, LABEL_NODE: node}, host_config=host_config,
@@ -411,7 +412,7 @@ def remove_run(client: docker.DockerClient, run_id: str) -> list[str]:
     """Remove the containers and networks labelled ``splitbrain.run=<run_id>`` (and nothing
     else: the label filter is the only selector)."""
     removed: list[str] = []
-    selector = {"label": f"{LABEL_RUN}={run_id}"}
+    selector: dict[str, str | list[str] | bool] = {"label": f"{LABEL_RUN}={run_id}"}
     for container in client.containers.list(all=True, filters=selector):
         if container.labels.get(LABEL_RUN) != run_id:
             continue  # belt and braces: never act on anything without our label
