@@ -189,6 +189,9 @@ class AdoptedRuntime:
                 self.start_node(node)
             except (docker.errors.DockerException, RuntimeUnavailableError) as e:
                 log.error("could not restart adopted container %s: %s", node, e)
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         if self.state is not None:
             self.state.delete()
             self.state = None

@@ -55,10 +55,17 @@ def connect(url: str | None = None, *, timeout: float = 120.0) -> docker.DockerC
         raise RuntimeUnavailableError(
             f"the docker runtime needs an engine on this machine (it enters containers' network "
             f"namespaces with nsenter), but DOCKER_HOST is {where!r}; use a unix:// socket")
+    socket_path = Path(where.removeprefix("unix://"))
+    if not socket_path.exists():
+        raise RuntimeUnavailableError(
+            f"no Docker engine answers at {where} (no such socket); {HOW_TO_GET_ONE}")
+    client: docker.DockerClient | None = None
     try:
         client = docker.DockerClient(base_url=where, timeout=int(timeout))
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as e:
+        if client is not None:
+            client.close()
         raise RuntimeUnavailableError(
             f"no Docker engine answers at {where} ({_short(e)}); {HOW_TO_GET_ONE}") from None
     return client

@@ -188,6 +188,9 @@ class DockerRuntime:
         if client is not None:
             for line in remove_run(client, self.run_id):
                 log.info("removed %s", line)
+        if client is not None:
+            client.close()
+            self._client = None
         after = ip_forward()
         if after != self._ip_forward:
             log.error("the host's ip_forward changed during the run: %s -> %s (not by us: "
