@@ -77,7 +77,8 @@ class Anomaly:
 
     name: str
     generalizes_to: tuple[str, ...]
-    """More general anomalies this one is a special case of (a model forbidding those forbids it)."""
+    """More general anomalies this one is a special case of (a model forbidding those forbids
+    it)."""
     source: str
     description: str
 
@@ -169,7 +170,8 @@ ANOMALIES: dict[str, Anomaly] = {a.name: a for a in (
     _a("lost-update", ("G-single",), "berenson",
        "two transactions read the same version and both wrote the key"),
     _a("nonlinearizable", (), "herlihy", "no linearization exists"),
-    _a("nonsequential", ("nonlinearizable",), "lamport", "no total order respecting process order exists"),
+    _a("nonsequential", ("nonlinearizable",), "lamport",
+       "no total order respecting process order exists"),
     _a("read-your-writes-violation", (), "terry", "a read missed the process's own write"),
     _a("monotonic-reads-violation", (), "terry", "a read went back to an older state"),
     _a("monotonic-writes-violation", (), "terry", "a process's writes took effect out of order"),

@@ -14,8 +14,8 @@ from checkers.elle._graph import (
     Adjacency,
     Cycle,
     Deadline,
-    EdgeType,
     Edges,
+    EdgeType,
     adjacency,
     classify,
     components_by_level,
@@ -71,7 +71,7 @@ def _search(txns: Sequence[Txn], inf: Inference, levels_done: list[tuple[EdgeTyp
     """Detailed search. Returns cycle findings and whether it was exhaustive."""
     found: list[Finding] = []
     per_name: dict[str, int] = {}
-    seen: set[tuple[int, ...]] = set()
+    seen: set[tuple[tuple[int, int], ...]] = set()
     exhaustive = True
     variant_levels = {"": 2, "process": 3, "realtime": 4}
     adjs: dict[int, Adjacency] = {}
@@ -95,7 +95,7 @@ def _search(txns: Sequence[Txn], inf: Inference, levels_done: list[tuple[EdgeTyp
             if len(starts) > MAX_STARTS:
                 exhaustive = False
             for a, b in starts[:MAX_STARTS]:
-                cycle = cycle_through(adj, a, b, shape.first, shape, deadline)
+                cycle = cycle_through(adj, (a, b, shape.first), shape, deadline)
                 if cycle is None:
                     if deadline.passed():
                         return found, False
@@ -112,9 +112,10 @@ def _search(txns: Sequence[Txn], inf: Inference, levels_done: list[tuple[EdgeTyp
     return found, exhaustive
 
 
-def _canonical(cycle: Cycle) -> tuple[int, ...]:
+def _canonical(cycle: Cycle) -> tuple[tuple[int, int], ...]:
+    pairs = tuple((n, int(t)) for n, t in zip(cycle.nodes, cycle.types, strict=True))
     i = cycle.nodes.index(min(cycle.nodes))
-    return cycle.nodes[i:] + cycle.nodes[:i]
+    return pairs[i:] + pairs[:i]
 
 
 def check_txns(

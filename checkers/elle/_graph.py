@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntFlag
 
@@ -161,64 +160,60 @@ def classify(cycle: Cycle) -> str:
     return base
 
 
-# Automaton states for the searches: small ints; a search is (start types, step, accept).
-Step = Callable[[int, EdgeType], int | None]
+# Plain int bits for the hot loops (IntFlag arithmetic is slow).
+_WW, _WR, _RW, _PROCESS, _REALTIME = 1, 2, 4, 8, 16
+_BITS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(b for b in (1, 2, 4, 8, 16) if m & b) for m in range(32))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Shape:
-    """What a searched cycle must look like: it starts with an edge of ``first`` type, its other
-    edges are of ``allowed`` types, and ``step``/``accept`` track and judge the rest."""
+    """What a searched cycle must look like: it starts with an edge of type ``first``, its other
+    edges have types in ``allowed``; the automaton state tracks (bit 1) last edge was rw, (bit 2)
+    another rw was used, (bit 16) the ``needed`` extra kind was used."""
 
     name: str
+    anomaly: str
     first: EdgeType
-    allowed: EdgeType
-    step: Step
-    start: Callable[[EdgeType], int]
-    accept: Callable[[int], bool]
+    allowed: int
+    needed: int
 
+    def start(self, t: int) -> int:
+        s = 1 if t == _RW else 0
+        return s | 16 if t & self.needed else s
 
-_EXTRA_BIT = 1 << 4  # the variant's extra edge kind (process or realtime) was used
+    def step(self, state: int, t: int) -> int:
+        """The next state, or -1 when the edge type is not allowed here."""
+        if t == _RW:
+            if self.anomaly == "G-single":
+                return -1
+            if self.anomaly == "G-nonadjacent":
+                if state & 1:
+                    return -1
+                state |= 3
+            else:
+                state |= 1
+        else:
+            state &= ~1
+        return state | 16 if t & self.needed else state
+
+    def accept(self, state: int) -> bool:
+        if self.needed and not state & 16:
+            return False
+        if self.anomaly == "G-nonadjacent":
+            return bool(state & 2) and not state & 1
+        return True
 
 
 def _shape(anomaly: str, variant: str) -> Shape:
     """The automaton for an anomaly (G0, G1c, G-single, G-nonadjacent, G2-item) and a variant
     ("", "process", "realtime")."""
-    extra = {"": EdgeType(0), "process": EdgeType.PROCESS,
-             "realtime": EdgeType.PROCESS | EdgeType.REALTIME}[variant]
-    needed = {"": EdgeType(0), "process": EdgeType.PROCESS,
-              "realtime": EdgeType.REALTIME}[variant]
-    base = {"G0": EdgeType.WW, "G1c": EdgeType.WW | EdgeType.WR}.get(anomaly, DEPENDENCIES)
+    extra = {"": 0, "process": _PROCESS, "realtime": _PROCESS | _REALTIME}[variant]
+    needed = {"": 0, "process": _PROCESS, "realtime": _REALTIME}[variant]
+    base = {"G0": _WW, "G1c": _WW | _WR}.get(anomaly, _WW | _WR | _RW)
     first = {"G0": EdgeType.WW, "G1c": EdgeType.WR}.get(anomaly, EdgeType.RW)
-
-    # state bits: 1 last edge rw, 2 saw another rw, 4 saw wr, 16 saw the needed extra kind
-    def with_extra(state: int, t: EdgeType) -> int:
-        return state | _EXTRA_BIT if needed and t & needed else state
-
-    def step(state: int, t: EdgeType) -> int | None:
-        if anomaly == "G-single" and t is EdgeType.RW:
-            return None
-        if anomaly == "G-nonadjacent" and t is EdgeType.RW:
-            if state & 1:
-                return None
-            return with_extra((state | 1 | 2), t)
-        new = state & ~1
-        if t is EdgeType.WR:
-            new |= 4
-        return with_extra(new, t)
-
-    def start(t: EdgeType) -> int:
-        return with_extra(1 if t is EdgeType.RW else 0, t)
-
-    def accept(state: int) -> bool:
-        if needed and not state & _EXTRA_BIT:
-            return False
-        if anomaly == "G-nonadjacent":
-            return bool(state & 2) and not state & 1
-        return True
-
-    return Shape(name=anomaly if not variant else f"{anomaly}-{variant}", first=first,
-                 allowed=base | extra, step=step, start=start, accept=accept)
+    return Shape(name=anomaly if not variant else f"{anomaly}-{variant}", anomaly=anomaly,
+                 first=first, allowed=base | extra, needed=needed)
 
 
 SHAPES: tuple[Shape, ...] = tuple(
@@ -227,35 +222,32 @@ SHAPES: tuple[Shape, ...] = tuple(
 """Every searched shape, most specific first within each variant."""
 
 
-def _types_of(mask: int) -> Iterator[EdgeType]:
-    for t in ALL_TYPES:
-        if mask & t:
-            yield t
-
-
-def cycle_through(adj: Adjacency, a: int, b: int, t0: EdgeType, shape: Shape,
+def cycle_through(adj: Adjacency, edge: tuple[int, int, EdgeType], shape: Shape,
                   deadline: Deadline) -> Cycle | None:
-    """The shortest cycle starting with edge ``a -t0-> b`` that ``shape`` accepts, or None."""
-    s0 = shape.start(t0)
-    parents: dict[tuple[int, int], tuple[int, int, EdgeType] | None] = {(b, s0): None}
+    """The shortest cycle starting with ``edge`` (``a -t0-> b``) that ``shape`` accepts, or
+    None (also when the deadline passes)."""
+    a, b, t0 = edge
+    s0 = shape.start(int(t0))
+    allowed_mask = shape.allowed
+    step, accept = shape.step, shape.accept
+    parents: dict[tuple[int, int], tuple[int, int, int] | None] = {(b, s0): None}
     queue: deque[tuple[int, int]] = deque([(b, s0)])
     steps = 0
     while queue:
         node, state = queue.popleft()
         steps += 1
-        if steps % 4096 == 0 and deadline.passed():
+        if steps & 4095 == 0 and deadline.passed():
             return None
         for nxt, mask in adj.get(node, ()):
-            allowed = mask & shape.allowed
+            allowed = mask & allowed_mask
             if not allowed:
                 continue
-            for t in _types_of(allowed):
-                ns = shape.step(state, t)
-                if ns is None:
+            for t in _BITS[allowed]:
+                ns = step(state, t)
+                if ns < 0:
                     continue
                 if nxt == a:
-                    if shape.accept(ns) and not (shape.name.startswith("G-nonadjacent")
-                                                 and t is EdgeType.RW):
+                    if accept(ns):
                         path = [(node, t)]
                         cur: tuple[int, int] = (node, state)
                         while (p := parents[cur]) is not None:
@@ -263,7 +255,7 @@ def cycle_through(adj: Adjacency, a: int, b: int, t0: EdgeType, shape: Shape,
                             cur = (p[0], p[1])
                         path.reverse()
                         nodes = (a, *(n for n, _ in path))
-                        types = (t0, *(tt for _, tt in path))
+                        types = (t0, *(EdgeType(tt) for _, tt in path))
                         return Cycle(nodes=nodes, types=types)
                     continue
                 key = (nxt, ns)

@@ -12,8 +12,10 @@ Every appended value is unique per key, and a read returns the whole list, so:
   one in the version order is ``dirty-update``; a read contradicting its own transaction's
   earlier reads and appends is ``internal``; an element nobody appended is ``garbage-read``.
 
-Appended values not in the longest read have no known position and give no edges (Elle does
-the same): an append that is never read proves nothing.
+A committed append that no read observed has no known position, but it must come after every
+observed element (lists only grow): it gets a ``ww`` edge from the writer of the last observed
+element and an ``rw`` edge from each read that saw the whole observed list. Unobserved appends
+of indeterminate (info) transactions may never have happened and give no edges.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from checkers.elle._findings import Finding
-from checkers.elle._graph import EdgeType, Edges
+from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._txn import Key, Status, Txn, Value
 from harness.errors import HistoryFormatError
 from harness.jsontypes import JSON
+
+
+def _v(value: JSON) -> Value:
+    return value if isinstance(value, str | int | float | bool) else None
 
 
 @dataclass(slots=True)
@@ -47,7 +53,7 @@ class ListAppendInference:
             for m in ta.mops:
                 if m.f != "append":
                     continue
-                p = self.position.get((m.key, m.value))
+                p = self.position.get((m.key, _v(m.value)))
                 vs = self.versions.get(m.key)
                 if p is not None and vs is not None and p + 1 < len(vs) \
                         and self.writer.get((m.key, vs[p + 1])) == b:
@@ -56,7 +62,7 @@ class ListAppendInference:
         if t is EdgeType.WR:
             for m in tb.mops:
                 if m.f == "r" and isinstance(m.value, list) and m.value \
-                        and self.writer.get((m.key, m.value[-1])) == a:
+                        and self.writer.get((m.key, _v(m.value[-1]))) == a:
                     return (f"T{b} read key {m.key!r} = {m.value!r}, whose last element "
                             f"T{a} appended")
         if t is EdgeType.RW:
@@ -67,11 +73,20 @@ class ListAppendInference:
                     if n < len(vs) and self.writer.get((m.key, vs[n])) == b:
                         return (f"T{a} read key {m.key!r} = {m.value!r}, which misses "
                                 f"{vs[n]!r} appended by T{b}")
+        for m in tb.mops:
+            if m.f == "append" and (m.key, _v(m.value)) not in self.position:
+                if t is EdgeType.WW:
+                    return (f"T{b} appended {m.value!r} to key {m.key!r}, never read, so after "
+                            f"the last element read (appended by T{a})")
+                if t is EdgeType.RW:
+                    return (f"T{a} read all of key {m.key!r} that was ever read, without "
+                            f"{m.value!r} appended by T{b} (never read, so later)")
         return f"{t.label} from T{a} to T{b}"
 
 
-def _bad_unique(txns: Sequence[Txn], first: int, second: int, key: Key,
+def _bad_unique(txns: Sequence[Txn], pair: tuple[int, int], key: Key,
                 value: Value, source: str | None) -> HistoryFormatError:
+    first, second = pair
     return HistoryFormatError(
         f"value {value!r} is appended to key {key!r} twice (transactions at history positions "
         f"{txns[first].call} and {txns[second].call}); list-append needs unique values",
@@ -98,7 +113,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
                 v: Value = m.value  # type: ignore[assignment]
                 prev = writer.get((k, v))
                 if prev is not None:
-                    raise _bad_unique(txns, prev, t.id, k, v, source)
+                    raise _bad_unique(txns, (prev, t.id), k, v, source)
                 writer[(k, v)] = t.id
                 final_append[(t.id, k)] = v
                 own.setdefault(k, []).append(v)
@@ -130,6 +145,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
     _read_anomalies(inf, external, final_append)
     _ww(inf)
     _wr_rw(inf, external)
+    _unobserved(inf, external)
     return inf
 
 
@@ -225,6 +241,27 @@ def _wr_rw(inf: ListAppendInference, external: list[tuple[int, Key, list[Value]]
         if n < len(vs):
             w = writer.get((k, vs[n]))
             if w is not None and txns[w].status is not Status.FAIL:
+                edges.add(EdgeType.RW, tid, w)
+
+
+def _unobserved(inf: ListAppendInference, external: list[tuple[int, Key, list[Value]]]) -> None:
+    txns, writer, edges = inf.txns, inf.writer, inf.edges
+    late: dict[Key, set[int]] = {}
+    for (k, v), w in writer.items():
+        if txns[w].status is Status.OK and (k, v) not in inf.position \
+                and k not in inf.unusable_keys:
+            late.setdefault(k, set()).add(w)
+    for k, ws in late.items():
+        vs = inf.versions.get(k, [])
+        if vs:
+            last = writer.get((k, vs[-1]))
+            if last is not None and txns[last].status is not Status.FAIL:
+                for w in ws:
+                    edges.add(EdgeType.WW, last, w)
+    for tid, k, lst in external:
+        ws = late.get(k, set())
+        if ws and len(lst) == len(inf.versions.get(k, ())):
+            for w in ws:
                 edges.add(EdgeType.RW, tid, w)
 
 

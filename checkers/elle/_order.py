@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checkers.elle._graph import EdgeType, Edges
+from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._txn import Status, Txn
 
 

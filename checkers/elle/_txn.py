@@ -57,6 +57,8 @@ class Txn:
 
 def _bad(history: History, position: int | None, message: str) -> HistoryFormatError:
     line = None if position is None else history.line_of(position)
+    if line is None and position is not None:
+        message = f"{message} (history position {position})"
     return HistoryFormatError(message, file=history.source, line=line, field="value")
 
 
@@ -132,7 +134,7 @@ def read_txns(history: History, *, writes: frozenset[str], read_kind: str) -> li
             mops = tuple(MicroOp(f=m.f, key=m.key, value=None) if m.f == "r" else m
                          for m in invoked)
         txns.append(Txn(id=len(txns), process=op.process, status=status, mops=mops,
-                        call=op.call, ret=op.ret if status is Status.OK else op.ret,
+                        call=op.call, ret=op.ret,
                         call_time=op.call_time, ret_time=op.ret_time))
     if not txns:
         raise HistoryFormatError("no txn operations (f txn) in the history: nothing to check",

@@ -13,6 +13,8 @@ Mop = list[JSON]
 
 def invoke_form(mops: list[Mop]) -> list[JSON]:
     """The invocation's micro-ops: reads unknown (nil)."""
+    if not isinstance(mops, list):
+        return mops
     return [[m[0], m[1], None] if m[0] == "r" else list(m) for m in mops]
 
 
