@@ -79,7 +79,8 @@ def main() -> None:
         r = json.loads(out.stdout)
         print(f"{r['size']:>9} {r['mops']:>9} {r['simulate_s']:>7} {r['check_s']:>8} "
               f"{r['txn_per_s']:>8} {r['rss_after_sim_mb']:>10} {r['peak_rss_mb']:>8}  "
-              f"{r['verdict']} {','.join(r['anomalies'])}{'' if r['complete'] else ' (incomplete)'}")
+              f"{r['verdict']} {','.join(r['anomalies'])}"
+              f"{'' if r['complete'] else ' (incomplete)'}")
 
 
 if __name__ == "__main__":

@@ -135,9 +135,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
                 continue
             if t.status is not ok:
                 continue
-            if not isinstance(value, list):
-                value = [] if value is None else [value]
-            lst: list[Value] = value  # type: ignore[assignment]
+            lst: list[Value] = value if isinstance(value, list) else []  # type: ignore[assignment]
             if k in known:
                 if lst != known[k]:
                     inf.findings.append(Finding(
@@ -193,8 +191,9 @@ def _versions(inf: ListAppendInference, reads: dict[Key, list[tuple[int, list[Va
         inf.position[k] = {v: i for i, v in enumerate(longest)}
 
 
-def _bad_element(inf: ListAppendInference, tid: int, k: Key, lst: list[Value], v: Value,
-                 w: int) -> None:
+def _bad_element(inf: ListAppendInference, read: tuple[int, Key, list[Value]],
+                 v: Value, w: int) -> None:
+    tid, k, lst = read
     if w < 0:
         inf.findings.append(Finding(
             name="garbage-read", txns=(tid,),
@@ -217,14 +216,15 @@ def _read_anomalies(inf: ListAppendInference, external: External,
                 first_bad[k] = i
                 break
     for tid, k, lst in external:
-        ws = inf.writers.get(k)
-        if ws is None:  # unusable key: check element by element
+        key_writers = inf.writers.get(k)
+        if key_writers is None:  # unusable key: check element by element
             wk = inf.writer.get(k, {})
             for v in lst:
                 w = wk.get(v, -1)
                 if w < 0 or txns[w].status is fail:
-                    _bad_element(inf, tid, k, lst, v, w)
+                    _bad_element(inf, (tid, k, lst), v, w)
             continue
+        ws = key_writers
         n = len(lst)
         if n == 0:
             continue
@@ -233,7 +233,7 @@ def _read_anomalies(inf: ListAppendInference, external: External,
             for i in range(bad, n):
                 w = ws[i]
                 if w < 0 or txns[w].status is fail:
-                    _bad_element(inf, tid, k, lst, lst[i], w)
+                    _bad_element(inf, (tid, k, lst), lst[i], w)
         w = ws[n - 1]
         if w >= 0 and w != tid and final_append.get((w, k)) != lst[-1]:
             inf.findings.append(Finding(
