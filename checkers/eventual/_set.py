@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from checkers.phrases import named
 from checkers.verdict import Verdict
 from harness.history import History, Operation
 from harness.jsontypes import JSON, Scalar
 from harness.ops import OpType
+from harness.valuetext import show
 
 ADD = "add"
 READ = "read"
@@ -56,11 +58,14 @@ class SetResult:
     """finding -> example ops (index, process, node, value, times)."""
     problems: tuple[str, ...] = ()
     """Why the verdict is unknown (e.g. no final reads)."""
+    explanation: str | None = None
+    """Why it is invalid, in words (the CLI and the report print it)."""
 
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "set",
             "verdict": self.verdict.value,
+            "explanation": self.explanation,
             "attempted": self.attempted,
             "acknowledged": self.acknowledged,
             "lost_count": len(self.lost),
@@ -185,6 +190,8 @@ def check_set(history: History) -> SetResult:
     if not converged:
         evidence["final_reads"] = [_op_json(o) for o in finals][:EXAMPLES]
 
+    explanation = _explain(lost, acked, unexpected, reads=reads, finals=final_by_node,
+                           converged=converged)
     if lost or unexpected or not converged:
         verdict = Verdict.INVALID
     elif problems:
@@ -205,7 +212,38 @@ def check_set(history: History) -> SetResult:
         visibility_ns=_percentiles(visibility),
         evidence=evidence,
         problems=tuple(problems),
+        explanation=explanation,
     )
+
+
+def _some(elements: Sequence[Scalar]) -> str:
+    shown = ", ".join(show(e) for e in elements[:5])
+    return shown + (f" and {len(elements) - 5} more" if len(elements) > 5 else "")
+
+
+def _explain(lost: set[Scalar], acked: dict[Scalar, Operation], unexpected: set[Scalar], *,
+             reads: Sequence[Operation], finals: dict[str, frozenset[Scalar]],
+             converged: bool) -> str | None:
+    """Lost elements (with the add that was acknowledged), elements read but never added, and
+    final reads that disagree: one sentence each."""
+    parts = []
+    if lost:
+        ordered = _sorted(lost)
+        first = acked[ordered[0]]
+        nodes = ", ".join(sorted(finals))
+        parts.append(f"{len(ordered)} acknowledged element(s) are missing from every final read "
+                     f"({nodes}): {_some(ordered)}. The element {show(ordered[0])} was added by "
+                     f"{named(first)}.")
+    if unexpected:
+        ordered = _sorted(unexpected)
+        where = next((o for o in reads if _elements(o) & unexpected), None)
+        by = f", e.g. {named(where)} returned {show(ordered[0])}" if where is not None else ""
+        parts.append(f"Reads returned {len(ordered)} element(s) no operation added: "
+                     f"{_some(ordered)}{by}.")
+    if not converged:
+        sizes = ", ".join(f"{n} has {len(s)}" for n, s in sorted(finals.items()))
+        parts.append(f"The final reads disagree: {sizes} elements.")
+    return " ".join(parts) or None
 
 
 def _timings(

@@ -1,0 +1,61 @@
+"""How the checkers name operations, times and durations in their explanations.
+
+One wording for every checker's sentences (``checkers/linearizable/_narrate.py``, the set and
+counter checkers), printed alike by ``splitbrain check`` and the report: an operation is its call
+as written (``write(4)``, ``cas(3, 5)``), its process, its history index and when it completed;
+values are shown as users write them (:mod:`harness.valuetext`).
+"""
+
+from __future__ import annotations
+
+from harness.history import Operation
+from harness.ops import OpType
+from harness.valuetext import show, show_key
+
+
+def seconds(ns: int | None) -> str:
+    """``0.932 s``."""
+    return "?" if ns is None else f"{ns / 1e9:.3f} s"
+
+
+def interval(ns: int) -> str:
+    """A duration: ``850 µs``, ``2 ms``, ``1.25 s``."""
+    if ns < 1_000_000:
+        return f"{ns / 1e3:.0f} µs"
+    if ns < 1_000_000_000:
+        return f"{ns / 1e6:.0f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def call_text(op: Operation) -> str:
+    """The invocation as written: ``write(4)``, ``cas(3, 5)``, ``read()``, ``txn[w x 1]``."""
+    value = op.value
+    if isinstance(value, list) and op.f == "cas" and len(value) == 2:
+        args = f"{show(value[0])}, {show(value[1])}"
+    elif isinstance(value, list) and op.f == "txn":
+        micros = [m for m in value if isinstance(m, list) and len(m) == 3]
+        return "txn[" + ", ".join(
+            f"{'r' if m[0] == 'read' else 'w'} {show_key(m[1])}"
+            + ("" if m[0] == "read" else f" {show(m[2])}") for m in micros) + "]"
+    else:
+        args = "" if value is None else show(value)
+    return f"{op.f}({args})"
+
+
+def named(op: Operation) -> str:
+    """``write(4) of process 0 (index 31, completed at 0.932 s)``; indeterminate ops say so."""
+    if op.type is OpType.INFO or op.ret_time is None:
+        when = f"invoked at {seconds(op.call_time)}, indeterminate"
+    elif op.type is OpType.FAIL:
+        when = f"failed at {seconds(op.ret_time)}"
+    else:
+        when = f"completed at {seconds(op.ret_time)}"
+    return f"{call_text(op)} of process {op.process} (index {op.call}, {when})"
+
+
+def short(op: Operation) -> str:
+    """``write(4) (index 31)``, for an operation already named in the sentence."""
+    return f"{call_text(op)} (index {op.call})"
+
+
+__all__ = ["call_text", "interval", "named", "seconds", "short"]
