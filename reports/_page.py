@@ -178,7 +178,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
     cx = counterexamples_section(results.checkers, history)
     if cx:
         sections.append(section("counterexamples", "Linearizability counterexamples", cx))
-    findings = findings_section(results.checkers)
+    findings = findings_section(results.checkers, history)
     if findings:
         sections.append(section("findings", "Eventual-consistency findings", findings))
     sections.append(section("availability", "Availability per fault window",
