@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -37,5 +38,5 @@ def test_real_run_writes_report(tmp_path: Path) -> None:
     changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
     assert problems == [] and changes, "no primary recorded"
     assert len(changes[0].primaries) == 1 and changes[0].time < 1_000_000_000
-    assert all(a.time <= b.time for a, b in zip(changes, changes[1:], strict=False))
+    assert all(a.time <= b.time for a, b in itertools.pairwise(changes))
     assert len(data["leaders"]) == len(changes)
