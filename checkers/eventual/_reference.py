@@ -15,7 +15,7 @@ from checkers.eventual._result import (
 )
 from checkers.verdict import Verdict
 from harness.history import History, Operation
-from harness.intranges import set_elements
+from harness.intranges import plain_set_reads, set_elements
 from harness.jsontypes import JSON, Scalar
 from harness.ops import OpType
 
@@ -31,7 +31,7 @@ def check_set_reference(history: History) -> SetResult:
     Cost: reads x elements. :func:`checkers.eventual.check_set` gives the same result in time
     that grows with the history's size; this is its fallback for non-integer elements and its
     oracle in the tests."""
-    ops = history.operations()
+    ops = plain_set_reads(history).operations()
     adds = [o for o in ops if o.f == ADD]
     reads = [o for o in ops if o.f in (READ, FINAL_READ) and o.type is OpType.OK]
     finals = [o for o in reads if o.f == FINAL_READ]

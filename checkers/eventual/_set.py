@@ -2,7 +2,7 @@
 the set's size.
 
 Every read's result becomes a few runs of consecutive integers (a plain list is turned into runs;
-the compact ``{"ranges": ...}`` encoding of :mod:`harness.intranges` already is). Acknowledged
+the compact encodings of :mod:`harness.intranges` are resolved into them). Acknowledged
 elements are numbered by value, so that a run is an interval of those numbers, and each finding
 is a query over the intervals of all reads at once:
 
@@ -37,7 +37,7 @@ from checkers.eventual._result import (
 )
 from checkers.verdict import Verdict
 from harness.history import History, Operation
-from harness.intranges import decode_runs, expand, is_int_ranges, normalize_runs, runs_of_ints
+from harness.intranges import expand, normalize_runs, resolve_set_reads, runs_of_ints
 from harness.jsontypes import JSON, Scalar
 from harness.ops import OpType
 
@@ -49,7 +49,7 @@ class _NotIntsError(Exception):
 
 
 def _runs(out: JSON) -> tuple[Ints, Ints]:
-    """A read result's elements as canonical half-open runs of ints."""
+    """A plain read result's elements as canonical half-open runs of ints."""
     if type(out) is list:
         items = [v for v in out if not isinstance(v, list | dict)]
         if not items:
@@ -61,8 +61,6 @@ def _runs(out: JSON) -> tuple[Ints, Ints]:
         except OverflowError:
             raise _NotIntsError from None
         return runs_of_ints(values)
-    if is_int_ranges(out):
-        return decode_runs(out)
     return _EMPTY, _EMPTY
 
 
@@ -117,9 +115,10 @@ def check_set(history: History) -> SetResult:
     """
     ops = history.operations()
     reads = [o for o in ops if o.f in (READ, FINAL_READ) and o.type is OpType.OK]
+    compact = resolve_set_reads(history)
     try:
         adds = _adds(ops)
-        runs = [_runs(o.output) for o in reads]
+        runs = [compact[o.call] if o.call in compact else _runs(o.output) for o in reads]
     except _NotIntsError:
         return check_set_reference(history)
     return _judge(adds, reads, runs)

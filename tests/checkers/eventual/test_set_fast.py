@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from checkers.eventual import check_set, check_set_reference
 from harness.history import History, history_of
-from harness.intranges import encode_ints
+from harness.intranges import encode_delta, encode_ints
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
 from tests.reports.runs import set_history
@@ -23,7 +23,8 @@ def set_histories(draw: st.DrawFn) -> History:
     next_element = 0
     time = 0
     added: list[int] = []
-    ranges = draw(st.booleans())
+    encoding = draw(st.sampled_from(["list", "ranges", "delta"]))
+    previous: dict[int, tuple[int, frozenset[int]]] = {}
     for _ in range(draw(st.integers(0, 40))):
         time += draw(st.integers(0, 3))
         p = draw(st.integers(0, processes - 1))
@@ -38,7 +39,11 @@ def set_histories(draw: st.DrawFn) -> History:
                 else:
                     pool = [*added, next_element, next_element + 1, 97]
                     chosen = draw(st.lists(st.sampled_from(pool), max_size=12))
-                    value = encode_ints(chosen) if ranges else chosen
+                    value = (chosen if encoding == "list" else encode_ints(chosen)
+                             if encoding == "ranges" or p not in previous
+                             else encode_delta(previous[p][0], set(chosen) - previous[p][1],
+                                               previous[p][1] - set(chosen)))
+                    previous[p] = (inv.index, frozenset(chosen))
             ops.append(Op(index=len(ops), time=time, type=kind, process=p, f=inv.f,
                           value=value, node=inv.node))
             continue
