@@ -278,8 +278,9 @@ def plain_set_reads(history: History) -> History:
         call = ret_of.get(position)
         if call is not None and call in runs:
             plain: JSON = list(expand(*runs[call]).tolist())
-            op = dataclasses.replace(op, value=plain)
-        ops.append(op)
+            ops.append(dataclasses.replace(op, value=plain))
+        else:
+            ops.append(op)
     return History(tuple(ops), source=history.source, lines=history.lines)
 
 
