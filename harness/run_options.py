@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.config import TestConfig, options
+from harness.config import RuntimeKind, TestConfig, options
 from harness.store import validate_test_name
 
 
@@ -46,6 +46,10 @@ class RunOptions:
     nemesis_options: Mapping[str, str] = field(default_factory=dict)
     op_timeout: float = 5.0
     """Seconds after which a client op is recorded as ``info``."""
+    runtime: str = RuntimeKind.NETNS.value
+    """Where the nodes live (a :class:`RuntimeKind` value)."""
+    runtime_options: Mapping[str, str] = field(default_factory=dict)
+    """``--runtime-opt`` (docker: image, adopt, adopt-names, ...)."""
 
     def test_name(self) -> str:
         """The explicit name, or one made of the target, the workload and the faults (a
@@ -62,6 +66,11 @@ class RunOptions:
             raise RunOptionError("give at least one nemesis (or none)")
         name = self.test_name()
         try:
+            runtime = RuntimeKind(self.runtime)
+        except ValueError:
+            known = ", ".join(k.value for k in RuntimeKind)
+            raise RunOptionError(f"unknown runtime {self.runtime!r}; known: {known}") from None
+        try:
             validate_test_name(name)
         except ValueError as e:
             raise RunOptionError(str(e)) from None
@@ -74,7 +83,8 @@ class RunOptions:
             target_options=options(self.target_options),
             workload_options=options(self.workload_options),
             nemesis_options=options(self.nemesis_options),
-            op_timeout=self.op_timeout,
+            op_timeout=self.op_timeout, runtime=runtime,
+            runtime_options=options(self.runtime_options),
         )
 
 

@@ -12,12 +12,15 @@ from typing import Any
 import click
 
 from checkers.verdict import ExitCode
+from harness.config import RuntimeKind
 from harness.jsontypes import JSON
 from harness.plugins import PluginError
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
 from harness.run_options import DEFAULTS, RunOptionError, RunOptions, pairs
-from harness.runtime.netns import MAX_NODES, RuntimeUnavailableError
+from harness.runtime.base import RuntimeOptionError, RuntimeUnavailableError
+from harness.runtime.netns import MAX_NODES
+from harness.runtime.registry import all_specs, capability_table
 from harness.signals import Interrupted, interrupts_raise
 from harness.store import StoreError
 from nemesis.registry import NemesisOptionError
@@ -26,8 +29,17 @@ from workloads.base import WorkloadOptionError
 from workloads.registry import UnknownWorkloadError
 
 BAD_INPUT = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
-             StoreError, PluginError, RunOptionError)
+             StoreError, PluginError, RunOptionError, RuntimeOptionError)
 """What a bad ``splitbrain run`` input raises (exit 254)."""
+
+
+def _runtime_epilog() -> str:
+    """The runtimes and the capability table (runtime x fault), for ``--help``."""
+    lines = ["\b", "Runtimes (--runtime):"]
+    lines += [f"  {spec.kind.value:<8}{spec.summary}" for spec in all_specs()]
+    lines += ["", "\b", "Faults each runtime can inject (others are refused, exit 254):"]
+    lines += ["  " + row for row in capability_table().splitlines()]
+    return "\n".join(lines)
 
 
 def _fail(message: str, code: ExitCode) -> None:
@@ -35,7 +47,7 @@ def _fail(message: str, code: ExitCode) -> None:
     sys.exit(code)
 
 
-@click.command("run")
+@click.command("run", epilog=_runtime_epilog())
 @click.option("--target", default=DEFAULTS.target, show_default=True,
               help="System under test: a builtin (raftkv, etcd, redis), an installed plugin's "
                    "name, or package.module:factory (see `splitbrain list`).")
@@ -67,10 +79,26 @@ def _fail(message: str, code: ExitCode) -> None:
                    "topologies=bridge; all are listed in nemesis/options.py.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=DEFAULTS.op_timeout,
               show_default=True, help="Seconds after which a client op is recorded as info.")
+@click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]),
+              default=DEFAULTS.runtime, show_default=True,
+              help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
+                   "(containers on an internal network of the Docker engine at DOCKER_HOST or "
+                   "the default socket); see the table below.")
+@click.option("--runtime-opt", multiple=True, metavar="K=V",
+              help="Runtime option (repeatable); the docker runtime's are image, adopt, "
+                   "adopt-names and port (the flags below set them).")
+@click.option("--docker-image", default=None, metavar="NAME",
+              help="docker: run nodes from this image instead of the node image Splitbrain "
+                   "builds (it needs python3 and what the target runs, at Debian's paths).")
+@click.option("--adopt", default=None, metavar="LABEL=VALUE",
+              help="docker: take the running containers with this label as the nodes (e.g. "
+                   "com.docker.compose.project=myapp); they are never removed or changed.")
+@click.option("--adopt-names", default=None, metavar="A,B,C",
+              help="docker: take these running containers (by name) as the nodes.")
 @click.pass_context
 def command(ctx: click.Context, /, **_: object) -> None:
-    """Run a test: start the target on namespace nodes, drive the workload from concurrent
-    clients while the nemesis injects faults, record the history, check it.
+    """Run a test: start the target on nodes (namespaces or containers), drive the workload
+    from concurrent clients while the nemesis injects faults, record the history, check it.
 
     Prints the verdict and the run directory; exits 0 valid, 1 invalid, 2 unknown (or
     interrupted), 254 bad arguments, 255 harness failure (e.g. the target would not start).
@@ -110,7 +138,8 @@ def run_options(
     *, target: str, workload: str, nemesis: str, nodes: int, concurrency: int,
     time_limit: float, rate: float, seed: int | None, store: Path, name: str | None,
     target_opt: Sequence[str], workload_opt: Sequence[str], nemesis_opt: Sequence[str],
-    op_timeout: float,
+    op_timeout: float, runtime: str = DEFAULTS.runtime, runtime_opt: Sequence[str] = (),
+    docker_image: str | None = None, adopt: str | None = None, adopt_names: str | None = None,
 ) -> RunOptions:
     """The typed options from the values click parsed (the parameters are the option names);
     raises :class:`RunOptionError` for a malformed K=V or an empty ``--nemesis``."""
@@ -122,8 +151,18 @@ def run_options(
         target_options=pairs(list(target_opt), "--target-opt"),
         workload_options=pairs(list(workload_opt), "--workload-opt"),
         nemesis_options=pairs(list(nemesis_opt), "--nemesis-opt"),
-        op_timeout=op_timeout,
+        op_timeout=op_timeout, runtime=runtime,
+        runtime_options=_runtime_options(runtime_opt, docker_image, adopt, adopt_names),
     )
+
+
+def _runtime_options(values: Sequence[str], image: str | None, adopt: str | None,
+                     adopt_names: str | None) -> dict[str, str]:
+    out = pairs(list(values), "--runtime-opt")
+    for key, value in (("image", image), ("adopt", adopt), ("adopt-names", adopt_names)):
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def parse_args(args: Sequence[str]) -> RunOptions:
