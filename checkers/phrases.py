@@ -8,7 +8,10 @@ values are shown as users write them (:mod:`harness.valuetext`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from harness.history import Operation
+from harness.jsontypes import JSON
 from harness.ops import OpType
 from harness.valuetext import show, show_key
 
@@ -53,9 +56,23 @@ def named(op: Operation) -> str:
     return f"{call_text(op)} of process {op.process} (index {op.call}, {when})"
 
 
+def named_json(op: Mapping[str, JSON]) -> str:
+    """:func:`named` for an example op as the checkers store it (``index``, ``process``, ``f``,
+    ``type``, ``value``, ``call_time``, ``ret_time``)."""
+    index, process, call, ret = (op.get(k) for k in ("index", "process", "call_time", "ret_time"))
+    type_ = op.get("type")
+    return named(Operation(
+        process=process if isinstance(process, int) else -1, f=str(op.get("f")),
+        value=op.get("value"), output=None,
+        type=OpType(type_) if type_ in ("ok", "fail", "info") else OpType.INFO,
+        call=index if isinstance(index, int) else -1, ret=None,
+        call_time=call if isinstance(call, int) else 0,
+        ret_time=ret if isinstance(ret, int) else None))
+
+
 def short(op: Operation) -> str:
     """``write(4) (index 31)``, for an operation already named in the sentence."""
     return f"{call_text(op)} (index {op.call})"
 
 
-__all__ = ["call_text", "interval", "named", "seconds", "short"]
+__all__ = ["call_text", "interval", "named", "named_json", "seconds", "short"]
