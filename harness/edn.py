@@ -346,6 +346,7 @@ def to_edn(value: object) -> str:
 
 
 __all__ = [
-    "EdnList", "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all", "parse_one",
+    "EdnList", "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all",
+    "parse_one",
     "parse_prefix", "to_edn", "to_json",
 ]

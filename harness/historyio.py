@@ -60,7 +60,7 @@ def _head(path: str | os.PathLike[str]) -> str:
 
 def detect_format(path: str | os.PathLike[str]) -> HistoryFormat:
     """The format a file's content looks like (its first meaningful line), whatever its name."""
-    for raw in _head(path).splitlines():
+    for raw in _head(path).split("\n"):
         line = raw.strip()
         if not line or line.startswith(";"):
             continue

@@ -163,7 +163,8 @@ def _split(history: History) -> Split:
             assert isinstance(op.value, list)
             if key is not None and freeze(op.value[0]) != freeze(key):
                 raise bad(f"the completion's key differs from the invocation's {key!r}")
-            ops.append(replace(op, key=op.value[0], value=op.value[1]))
+            completed_key: Scalar = op.value[0]  # type: ignore[assignment]
+            ops.append(replace(op, key=completed_key, value=op.value[1]))
         elif op.type is OpType.OK:
             raise bad("expected a [key value] pair in an ok completion")
         else:

@@ -79,7 +79,9 @@ _LOG_LINE = re.compile(
 _MARKER = re.compile(r"\bjepsen\.util(?:\s+-\s+|:\s+|\s+)")
 """The logger that writes ops: ``jepsen.util - `` (2015, unilog), ``jepsen.util `` (0.1, log4j
 ``%c %m``), ``jepsen.util: `` (logback, 0.2 and 0.3)."""
-_OP_START = re.compile(r"(?P<process>-?\d+|:nemesis)[ \t]+(?P<type>:\S*)[ \t]+(?P<f>\S+)(?:[ \t]+|$)")
+_OP_START = re.compile(
+    r"(?P<process>-?\d+|:nemesis)[ \t]+(?P<type>:\S*)[ \t]+(?P<f>\S+)(?:[ \t]+|$)"
+)
 _OP_ANYWHERE = re.compile(
     r"(?:^|(?<=[\s\]]))(?P<process>-?\d+|:nemesis)[ \t]+:(?:invoke|ok|fail|info)[ \t]+:"
 )
@@ -115,7 +117,9 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
     ``date{GMT}	INFO	[jepsen worker 4] jepsen.util: 4	:invoke ...``), or op-shaped messages
     of another logger; other log lines (and stack traces) are skipped. A ``jepsen.util`` message
     that starts like an op must be one. In a plain history every non-blank line (``;`` starts a
-    comment) must be an op: the first one that is not is an error naming its line. Times come
+    comment) must be an op, possibly in brackets (Knossos's ``[process type f value]``): the first
+    one that is not is an error naming its line (a file with no op line at all has no operations).
+    Times come
     from the log timestamps when present (relative to the first op), else they are 0.
     """
     name = str(path)
@@ -123,7 +127,8 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
     ops: list[Op] = []
     lines: list[int] = []
     first_ms: int | None = None
-    text_lines = _read_text(path).splitlines()
+    text_lines = [line.removesuffix("\r") for line in _read_text(path).split("\n")]
+    # (not splitlines(): U+0085, U+2028 ... inside a string value do not end a line)
     is_log = any(_LOG_LINE.match(raw) for raw in text_lines[:2000])
     first_bad: HistoryFormatError | None = None
     for lineno, raw in enumerate(text_lines, start=1):
@@ -145,6 +150,8 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
                 body = raw[found.start():].strip()
             if not strict:
                 continue
+        elif body.startswith("[") and body.endswith("]"):
+            body = body[1:-1].strip()  # a Knossos [process type f value] line
         m = _OP_START.match(body)
         if m is None:
             if first_bad is None:

@@ -101,7 +101,7 @@ class FrozenMap(tuple):  # type: ignore[type-arg]
 
 
 Frozen: TypeAlias = (
-    None | int | str | FrozenBool | FrozenFloat | FrozenKeyword | FrozenMap | tuple["Frozen", ...]
+    int | str | FrozenBool | FrozenFloat | FrozenKeyword | FrozenMap | tuple["Frozen", ...] | None
 )
 """A history value made hashable, obeying the equality rule of this module."""
 
@@ -122,7 +122,7 @@ def freeze(value: JSON) -> Frozen:
     if kind is float:
         return FrozenFloat(value)  # type: ignore[arg-type]
     if kind is Keyword:
-        return FrozenKeyword(value)  # type: ignore[arg-type]
+        return FrozenKeyword(value)
     if isinstance(value, list):
         return tuple(freeze(v) for v in value)
     if isinstance(value, dict):
@@ -144,7 +144,8 @@ def thaw(value: Frozen) -> JSON:
     if kind is FrozenKeyword:
         return Keyword(value)
     if kind is FrozenMap:
-        return {k: thaw(v) for k, v in value}  # type: ignore[union-attr,misc]
+        assert isinstance(value, FrozenMap)
+        return {str(k): thaw(v) for k, v in value}
     if kind is tuple:
         return [thaw(v) for v in value]  # type: ignore[union-attr]
     return value  # type: ignore[return-value]

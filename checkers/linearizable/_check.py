@@ -64,6 +64,8 @@ def check(
     remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
     after each key. ``clock`` is injectable for tests.
 
+    A history with no client operation is ``unknown``, never ``valid``: nothing was checked.
+
     Raises only for bad input: ``HistoryFormatError`` when a ``History`` cannot be paired into
     operations, ``TypeError`` for a list that holds something other than ``Operation``. Model
     errors, budgets and dying workers become ``unknown`` keys with a reason.
@@ -95,8 +97,10 @@ def check(
     finally:
         if collecting:
             gc.enable()
+    # valid needs evidence (DESIGN.md): with no client operation at all there is none.
+    verdict = merge(r.verdict for r in results) if operations else Verdict.UNKNOWN
     return LinearizabilityResult(
-        verdict=merge(r.verdict for r in results),
+        verdict=verdict,
         model=model.name,
         operations=len(operations),
         keys=tuple(results),

@@ -25,6 +25,7 @@ from harness.jsontypes import JSON, Scalar
 from harness.values import Frozen, freeze
 from harness.values import thaw as thaw_value
 
+
 class Unknown(Enum):
     """The output of an indeterminate operation."""
 

@@ -229,8 +229,8 @@ class LinearizabilityResult:
                 "valid": len(self.valid_keys),
                 "invalid": len(self.invalid_keys),
                 "unknown": len(self.unknown_keys),
-                "status": {s.value: n for s, n in self.status_counts().items()},
             },
+            "key_status": {s.value: n for s, n in self.status_counts().items()},
             "keys": [k.to_json() for k in self.keys],
         }
 

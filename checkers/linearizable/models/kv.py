@@ -7,7 +7,7 @@ argument to the end. Values are strings.
 
 from __future__ import annotations
 
-from checkers.linearizable._model import InputError, UNKNOWN, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Input, InputError, Model, Output, model
 
 
 def _string(input: Input) -> str:

@@ -3,7 +3,8 @@
 A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``, also
 spelled ``r`` and ``w`` (Elle's and many Jepsen suites' ``[:w k v]`` / ``[:r k v]``), as a keyword
 or a string; the completion value repeats them with the values read. A micro-op that is not of
-this shape is an :class:`~checkers.linearizable.InputError` naming the value (bad input). Unwritten keys hold ``default`` (``None`` =
+this shape is an :class:`~checkers.linearizable.InputError` naming the value (bad input).
+Unwritten keys hold ``default`` (``None`` =
 absent). With ``nil_read_any`` a ``nil`` read matches any value (Knossos's semantics; its corpus
 also starts every key at 0: the ``knossos-multi-register`` model).
 

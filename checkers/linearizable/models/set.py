@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checkers.linearizable._model import InputError, UNKNOWN, Frozen, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
 
 State = frozenset[Frozen]
 
