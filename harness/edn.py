@@ -290,11 +290,12 @@ def parse_prefix(text: str) -> tuple[object, str]:
 
 
 def to_json(value: object) -> JSON:
-    """JSON for any parsed EDN value: keywords stay :class:`Keyword` (a ``str``), symbols become
-    plain strings, sets become lists (sorted when their elements can be), tags are dropped."""
+    """JSON for any parsed EDN value: keywords stay :class:`Keyword` (a ``str``: shown as ``:k``,
+    and kept apart from strings by ``harness.values``), symbols become plain strings, sets become
+    lists (sorted when their elements can be), tags are dropped."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    if type(value) is Keyword:
+    if isinstance(value, Keyword):
         return value
     if isinstance(value, str):
         return str(value)
