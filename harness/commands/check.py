@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
+from checkers.consistency import TRANSACTIONAL
+from checkers.elle import TXN_MODELS
 from checkers.linearizable import (
     MODEL_NAMES,
     LinearizabilityResult,
@@ -20,7 +22,7 @@ from checkers.linearizable import (
 from checkers.verdict import ExitCode, Verdict, exit_code, merge
 from harness.errors import HistoryFormatError
 from harness.history import History
-from harness.historyio import HistoryFormat, find_histories, load_history
+from harness.historyio import HistoryFormat, LoadedHistory, find_histories, load_history
 from harness.independent import Independence, split_independent
 from harness.jsontypes import JSON
 from reports.linearizable_text import explain
@@ -31,6 +33,7 @@ Examples:
   splitbrain check runs/ --model register --json > verdicts.jsonl
   splitbrain check history.edn --model knossos-cas-register --time-limit 10
   splitbrain check jepsen.log --format jepsen-log --model mutex
+  splitbrain check elle-history.edn --model list-append --consistency-model serializable
 
 \b
 Formats (--format auto decides from the content, never the file name): history.jsonl;
@@ -59,6 +62,7 @@ class FileOutcome:
     """The format the file was read as (``None`` when it could not be read)."""
     independent_keys: int | None = None
     """Keys found in jepsen.independent ``[key value]`` values (``None``: not split)."""
+    summary: dict[str, JSON] | None = None
 
     def to_json(self, model: str) -> dict[str, JSON]:
         out: dict[str, JSON] = {
@@ -73,6 +77,8 @@ class FileOutcome:
         if self.error is not None:
             out["error"] = self.error
             out["bad_input"] = self.bad_input
+        if self.summary is not None:
+            out.update(self.summary)
         if self.details is not None:
             out["result"] = self.details
         return out
@@ -89,6 +95,10 @@ def _key_progress(path: Path) -> Progress:
             click.echo(end, err=True, nl=False)
 
     return show
+
+
+def _shown(loaded: LoadedHistory) -> str:
+    return loaded.format.value + (" (detected)" if loaded.detected else "")
 
 
 def _bad(path: Path, error: str, *, ops: int = 0, fmt: str | None = None) -> FileOutcome:
@@ -117,15 +127,21 @@ def _problem_error(history: History, result: LinearizabilityResult) -> HistoryFo
 def _check_file(
     path: Path, fmt: HistoryFormat, model_name: str, time_limit: float | None,
     progress: Progress | None = None, *, independence: Independence = Independence.AUTO,
-    all_keys: bool = False,
+    all_keys: bool = False, consistency_model: str = "strict-serializable",
 ) -> tuple[FileOutcome, str | None]:
     try:
         loaded = load_history(path, fmt)
+        if model_name in TXN_MODELS:
+            from harness.commands._check_txn import check_txn_file
+
+            outcome, text = check_txn_file(path, loaded.history, model_name, consistency_model,
+                                           time_limit)
+            return replace(outcome, format=_shown(loaded)), text
         split = split_independent(loaded.history, independence)
     except HistoryFormatError as e:
         return _bad(path, e.describe()), None
     history = split.history
-    shown_format = loaded.format.value + (" (detected)" if loaded.detected else "")
+    shown_format = _shown(loaded)
     model = get_model(model_name)
     started = time.perf_counter()
     try:
@@ -175,8 +191,14 @@ def _table(outcomes: list[FileOutcome]) -> str:
 
 @click.command(name="check", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", "-m", "model_name", required=True, type=click.Choice(MODEL_NAMES),
-              help="The model the history must be linearizable against.")
+@click.option("--model", "-m", "model_name", required=True,
+              type=click.Choice((*MODEL_NAMES, *TXN_MODELS)),
+              help="The model the history must be linearizable against, or a transactional "
+                   "workload (list-append, rw-register) for Elle-style anomaly checking.")
+@click.option("--consistency-model", default="strict-serializable", show_default=True,
+              type=click.Choice(TRANSACTIONAL),
+              help="With list-append or rw-register: the model the history must satisfy "
+                   "(invalid only for anomalies this model forbids; all found are listed).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in HistoryFormat]),
               default=HistoryFormat.AUTO.value, show_default=True,
               help="Input format; auto decides from the content (not the file name) and the "
@@ -199,6 +221,7 @@ def command(
     *,
     paths: tuple[Path, ...],
     model_name: str,
+    consistency_model: str,
     fmt: str,
     time_limit: float,
     independent: bool | None,
@@ -206,7 +229,7 @@ def command(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Check histories for linearizability against a model.
+    """Check histories for linearizability against a model, or for transactional anomalies.
 
     PATHS are history files or folders; folders are searched for *.jsonl, *.edn, history.txt
     and jepsen.log. Each file gets its own verdict; the exit code is the worst of them.
@@ -229,7 +252,8 @@ def command(
                 else Independence.ON if independent else Independence.OFF
             )
             outcome, text = _check_file(path, HistoryFormat(fmt), model_name, time_limit,
-                                        progress, independence=independence, all_keys=all_keys)
+                                        progress, independence=independence, all_keys=all_keys,
+                                        consistency_model=consistency_model)
             outcomes.append(outcome)
             if as_json:
                 click.echo(json.dumps(outcome.to_json(model_name), separators=(",", ":")))
