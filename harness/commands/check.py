@@ -24,6 +24,7 @@ from harness.errors import HistoryFormatError
 from harness.history import History
 from harness.historyio import HistoryFormat, LoadedHistory, find_histories, load_history
 from harness.independent import Independence, split_independent
+from harness.intranges import IntRangesError, plain_set_reads
 from harness.jsontypes import JSON
 from reports.linearizable_text import explain
 
@@ -131,6 +132,7 @@ def _check_file(
 ) -> tuple[FileOutcome, str | None]:
     try:
         loaded = load_history(path, fmt)
+        loaded = replace(loaded, history=plain_set_reads(loaded.history))  # compact set reads
         if model_name in TXN_MODELS:
             from harness.commands._check_txn import check_txn_file
 
@@ -138,6 +140,8 @@ def _check_file(
                                            time_limit)
             return replace(outcome, format=_shown(loaded)), text
         split = split_independent(loaded.history, independence)
+    except IntRangesError as e:
+        return _bad(path, f"{path}: {e}"), None
     except HistoryFormatError as e:
         return _bad(path, e.describe()), None
     history = split.history
