@@ -14,6 +14,7 @@ class RuntimeKind(StrEnum):
     """Where the nodes live."""
 
     NETNS = "netns"
+    DOCKER = "docker"
 
 
 def _frozen_options(options: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -40,6 +41,8 @@ class TestConfig:
     seed: int = 0
     store: Path = Path("store")
     runtime: RuntimeKind = RuntimeKind.NETNS
+    runtime_options: tuple[tuple[str, str], ...] = ()
+    """Options of the runtime (``--runtime-opt K=V``; docker: ``image``, ``adopt``, ...)."""
     target_options: tuple[tuple[str, str], ...] = ()
     workload_options: tuple[tuple[str, str], ...] = ()
     nemesis_options: tuple[tuple[str, str], ...] = ()
@@ -52,6 +55,9 @@ class TestConfig:
 
     def workload_option(self, key: str, default: str | None = None) -> str | None:
         return dict(self.workload_options).get(key, default)
+
+    def runtime_option(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.runtime_options).get(key, default)
 
     def nemesis_option(self, key: str, default: str | None = None) -> str | None:
         return dict(self.nemesis_options).get(key, default)
@@ -69,6 +75,7 @@ class TestConfig:
             "seed": self.seed,
             "store": str(self.store),
             "runtime": self.runtime.value,
+            "runtime_options": dict(self.runtime_options),
             "target_options": dict(self.target_options),
             "workload_options": dict(self.workload_options),
             "nemesis_options": dict(self.nemesis_options),

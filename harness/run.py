@@ -28,7 +28,8 @@ from harness.interpreter import Interpreter, Stats
 from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
-from harness.runtime.netns import NetnsRuntime, check_prerequisites
+from harness.runtime import registry as runtimes
+from harness.runtime.registry import RuntimeRequest, RuntimeSpec
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
 from nemesis.registry import NemesisPackage, build
@@ -37,6 +38,8 @@ from workloads.base import Workload
 from workloads.registry import get_workload
 
 PRIMARY_WAIT_S = 15.0
+RUNTIME_LOGGERS = ("splitbrain.netns", "splitbrain.docker", "splitbrain.ssh")
+"""Loggers of the node runtimes, copied into the run's controller.log."""
 
 
 class RunObserver(Protocol):
@@ -82,14 +85,17 @@ class Plan:
     client: ValidatingClient
     workload: Workload
     nemesis: NemesisPackage
+    runtime: RuntimeSpec
 
 
 def plan(test: TestConfig) -> Plan:
-    """Resolve target, workload and nemesis; raises ValueError subclasses on bad input."""
+    """Resolve runtime, target, workload and nemesis; raises ValueError subclasses on bad input
+    (:class:`~harness.runtime.base.RuntimeOptionError` for a fault the runtime cannot inject)."""
+    spec = runtimes.validate(test)
     target = get_target(test)
     workload = get_workload(test)
     return Plan(
-        test=test,
+        test=test, runtime=spec,
         target_db=target.db,
         client=ValidatingClient(target.client(test.workload)),
         workload=workload,
@@ -126,14 +132,14 @@ def run_test(
     """Run ``test`` end to end; see the module docstring. Raises on harness failures."""
     obs = observer if observer is not None else QuietObserver()
     the_plan = resolved if resolved is not None else plan(test)
-    check_prerequisites()
+    the_plan.runtime.preflight(test)  # before anything exists: 255 no engine, 254 bad adopt
     run = create_run(test.store, test)
     log = logging.getLogger(f"splitbrain.run.{run.path.name}")
     log.setLevel(logging.INFO)
     log.propagate = False
     handler = controller_log_handler(run)
     log.addHandler(handler)
-    for name in ("splitbrain.netns",):
+    for name in RUNTIME_LOGGERS:
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
     log.info("test %s, seed %d, run dir %s", test.name, test.seed, run.path)
@@ -171,7 +177,8 @@ def _write_report(run_dir: Path, obs: RunObserver) -> None:
 
 def _detach(log: logging.Logger, handler: logging.Handler) -> None:
     log.removeHandler(handler)
-    logging.getLogger("splitbrain.netns").removeHandler(handler)
+    for name in RUNTIME_LOGGERS:
+        logging.getLogger(name).removeHandler(handler)
     handler.close()
 
 
@@ -181,7 +188,7 @@ def _run_stages(
 ) -> None:
     test = the_plan.test
     obs.phase(f"starting {len(test.nodes)} nodes")
-    runtime = NetnsRuntime(test.nodes, state_dir=state_dir)
+    runtime = the_plan.runtime.create(RuntimeRequest(test=test, state_dir=state_dir))
     stack.callback(runtime.close)
     runtime.start(store_dir=run.path)
     clock = MonotonicClock()
@@ -239,7 +246,8 @@ def _teardown_db(ctx: RunContext, db: DB) -> None:
             db.teardown(ctx, node)
         finally:
             if isinstance(db, HasLogFiles):
-                collect_logs(ctx.node_dir(node), db.log_files(ctx, node))
+                collect_logs(ctx.node_dir(node), db.log_files(ctx, node),
+                             read=lambda path: ctx.runtime.get_file(node, path))
 
     _on_all_nodes(ctx, one)
 

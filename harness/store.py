@@ -11,8 +11,7 @@ import logging
 import os
 import platform
 import re
-import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import metadata
@@ -140,17 +139,22 @@ def controller_log_handler(run: RunDir) -> logging.Handler:
     return handler
 
 
-def collect_logs(dest_dir: Path, files: Mapping[str, Path]) -> list[Path]:
-    """Copy a node's log files into its store directory (files already there are kept)."""
+def collect_logs(dest_dir: Path, files: Mapping[str, Path],
+                 read: Callable[[Path], bytes] = Path.read_bytes) -> list[Path]:
+    """Copy a node's log files into its store directory (files already there are kept);
+    ``read`` reads a file where the node keeps it (the runtime's ``get_file``)."""
     copied: list[Path] = []
     dest_dir.mkdir(parents=True, exist_ok=True)
     for name, source in files.items():
         dest = dest_dir / name
         try:
-            if dest.resolve() == source.resolve():
+            if dest.resolve() == source.resolve() and dest.exists():
                 copied.append(dest)
                 continue
-            shutil.copyfile(source, dest)
+            data = read(source)
+            tmp = dest.with_name(dest.name + ".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, dest)
             copied.append(dest)
         except OSError:
             continue

@@ -28,6 +28,7 @@ from harness.context import RunContext
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
 from harness.protocols import complete
+from harness.runtime.base import NodeRuntime
 from nemesis.ledger import Ledger
 from nemesis.operations import (
     F,
@@ -90,6 +91,7 @@ class ClockNemesis:
     def __init__(self, *, seed: int) -> None:
         self._rng = random.Random(seed)
         self._files: dict[str, Path] = {}
+        self._runtime: NodeRuntime | None = None
         self._clocks: dict[str, NodeClock] = {}
         self._lock = threading.Lock()
         self._ledger: Ledger | None = None
@@ -113,6 +115,7 @@ class ClockNemesis:
             faketime.require_library()
         except faketime.FakeTimeUnavailableError as e:
             raise NemesisSetupError(str(e)) from e
+        self._runtime = ctx.runtime
         for node in ctx.nodes:
             path = db.faketime_file(ctx, node)
             assert path is not None
@@ -172,7 +175,9 @@ class ClockNemesis:
 
     def _write(self, node: str, clock: NodeClock) -> None:
         """Set ``node``'s clock (caller holds the lock) and record it."""
-        faketime.write_control(self._files[node], clock.offset_ms / 1000.0, clock.rate)
+        assert self._runtime is not None, "set up first"
+        line = faketime.format_clock(clock.offset_ms / 1000.0, clock.rate) + "\n"
+        self._runtime.put_file(node, self._files[node], line.encode())
         self._clocks[node] = clock
         if self._ledger is not None:
             if clock.is_real:

@@ -118,7 +118,7 @@ class Firewall:
             for argv in (
                 ["-F", self.name], ["-D", "INPUT", "-j", self.name], ["-X", self.name],
             ):
-                result = self._runtime.exec(node, ["iptables", "-w", *argv], check=False)
+                result = self._runtime.net_exec(node, ["iptables", "-w", *argv], check=False)
                 if not result.ok:
                     errors.append(f"{node}: iptables {' '.join(argv)}: {result.stderr.strip()}")
             self._installed.discard(node)
@@ -128,13 +128,13 @@ class Firewall:
 
     def _restore(self, node: str, script: str) -> None:
         try:
-            self._runtime.exec(node, ["iptables-restore", "-w", "--noflush"], stdin=script)
+            self._runtime.net_exec(node, ["iptables-restore", "-w", "--noflush"], stdin=script)
         except ExecError as e:
             raise FaultError(f"iptables-restore on {node} failed: {e}") from e
 
     def _iptables(self, node: str, argv: Sequence[str]) -> None:
         try:
-            self._runtime.exec(node, ["iptables", "-w", *argv])
+            self._runtime.net_exec(node, ["iptables", "-w", *argv])
         except ExecError as e:
             raise FaultError(f"iptables on {node} failed: {e}") from e
 

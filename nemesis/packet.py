@@ -67,7 +67,7 @@ def tbf_argv(interface: str, rate: str) -> list[str]:
 def interface_of(ctx: RunContext, node: str) -> str:
     """The interface inside ``node`` that carries its node address."""
     address = ctx.runtime.address(node)
-    out = ctx.runtime.exec(node, ["ip", "-o", "-4", "addr", "show"]).stdout
+    out = ctx.runtime.net_exec(node, ["ip", "-o", "-4", "addr", "show"]).stdout
     for line in out.splitlines():
         fields = line.split()
         if len(fields) > 3 and fields[3].split("/")[0] == address:
@@ -104,7 +104,7 @@ class PacketNemesis:
             )
         if PacketFault.BANDWIDTH in self.kinds:
             try:
-                ctx.runtime.exec(ctx.nodes[0], ["tc", "qdisc", "show"])
+                ctx.runtime.net_exec(ctx.nodes[0], ["tc", "qdisc", "show"])
             except (ExecError, OSError) as e:
                 raise NemesisSetupError(f"tc (iproute2) does not work inside nodes: {e}") from e
             self._interfaces = parallel(list(ctx.nodes), lambda n: interface_of(ctx, n))
@@ -197,7 +197,7 @@ class PacketNemesis:
         def shape(node: str) -> None:
             with self._lock:
                 self._shaped.add(node)
-            ctx.runtime.exec(node, tbf_argv(self._interfaces[node], rate))
+            ctx.runtime.net_exec(node, tbf_argv(self._interfaces[node], rate))
 
         parallel(list(nodes), shape)
         return {"nodes": list[JSON](nodes), "rate": rate}
@@ -217,7 +217,7 @@ class PacketNemesis:
 
         def start(node: str) -> None:
             log = ctx.node_dir(node) / "delayer.log"
-            proc = ctx.runtime.spawn(
+            proc = ctx.runtime.net_spawn(
                 node, "delayer",
                 [sys.executable, "-m", "nemesis.delayer", "--queue", str(QUEUE),
                  "--delay-ms", f"{delay:g}", "--jitter-ms", f"{jitter:g}", "--seed", str(seed)],
@@ -249,8 +249,8 @@ class PacketNemesis:
             shaped = sorted(self._shaped)
 
         def unshape(node: str) -> None:
-            ctx.runtime.exec(node, ["tc", "qdisc", "del", "dev", self._interfaces[node], "root"],
-                             check=False)
+            ctx.runtime.net_exec(
+                node, ["tc", "qdisc", "del", "dev", self._interfaces[node], "root"], check=False)
             with self._lock:
                 self._shaped.discard(node)
 

@@ -142,7 +142,7 @@ def check_iptables(ctx: RunContext) -> None:
     """Refuse at setup, clearly, when iptables cannot run inside the nodes."""
     node = ctx.nodes[0]
     try:
-        ctx.runtime.exec(node, ["iptables", "-w", "-L", "INPUT", "-n"])
+        ctx.runtime.net_exec(node, ["iptables", "-w", "-L", "INPUT", "-n"])
     except (ExecError, OSError) as e:
         raise NemesisSetupError(
             f"iptables does not work inside node {node} (install iptables; scripts/setup "

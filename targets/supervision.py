@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from harness import faketime
 from harness.context import RunContext
 from harness.runtime.base import ProcessHandle
 
@@ -79,7 +78,6 @@ class NodeProcesses:
     def kill(self, node: str) -> None:
         for proc in self.on(node):
             proc.kill()
-            faketime.remove_shm_files([proc.pid])
 
     def pause(self, node: str) -> None:
         for proc in self.on(node):
@@ -97,7 +95,6 @@ class NodeProcesses:
         for _, proc in procs:
             proc.resume()  # a paused process would never see SIGTERM
             proc.stop(timeout=timeout_s)
-            faketime.remove_shm_files([proc.pid])
 
 
 __all__ = ["NodeProcesses", "TargetStartError", "log_tail"]

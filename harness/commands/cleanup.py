@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from checkers.verdict import ExitCode
+from harness.config import RuntimeKind
+from harness.runtime.base import RuntimeUnavailableError
 from harness.runtime.cleanup import cleanup
-from harness.runtime.netns import RuntimeUnavailableError, check_prerequisites
+from harness.runtime.netns import check_prerequisites
 from harness.runtime.runstate import STATE_DIR
 
 
@@ -19,18 +21,29 @@ from harness.runtime.runstate import STATE_DIR
               show_default=True, help="Where runs record what they create.")
 @click.option("--force", is_flag=True,
               help="Also clean up runs whose controller still seems to be running.")
-def command(run_id: str | None, state_dir: Path, force: bool) -> None:
+@click.option("--runtime", "runtime", type=click.Choice(["all", *(k.value for k in RuntimeKind)]),
+              default="all", show_default=True,
+              help="Only runs of this runtime (docker needs no root, only the engine).")
+@click.option("--sweep/--no-sweep", default=True, show_default=True,
+              help="Also remove containers and networks labelled splitbrain.run=<id> whose "
+                   "controller is dead but whose run-state file is gone (docker).")
+def command(run_id: str | None, state_dir: Path, force: bool, runtime: str, sweep: bool) -> None:
     """Remove what crashed or killed runs left behind.
 
     Only things recorded in the runs' state files are touched: their network namespaces, veths,
-    bridge and processes (checked by PID and start time before being killed).
+    bridge and processes (checked by PID and start time before being killed); for docker runs,
+    the containers and networks labelled with the run's id (never an adopted container, and
+    nothing without the label).
     """
-    try:
-        check_prerequisites()
-    except RuntimeUnavailableError as e:
-        click.echo(f"splitbrain cleanup: {e}", err=True)
-        sys.exit(ExitCode.HARNESS_FAILED)
-    summary = cleanup(state_dir=state_dir, run_id=run_id, force=force)
+    kinds = None if runtime == "all" else (RuntimeKind(runtime),)
+    if kinds is None or RuntimeKind.NETNS in kinds:
+        try:
+            check_prerequisites()
+        except RuntimeUnavailableError as e:
+            click.echo(f"splitbrain cleanup: {e}", err=True)
+            sys.exit(ExitCode.HARNESS_FAILED)
+    summary = cleanup(state_dir=state_dir, run_id=run_id, force=force, runtimes=kinds,
+                      sweep=sweep)
     for report in summary.runs:
         if report.skipped:
             click.echo(f"run {report.run_id}: left alone: {report.skipped}")

@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 
 from checkers.verdict import ExitCode, exit_code
+from harness.config import TestConfig
 from harness.gate import (
     BaselineError,
     Case,
@@ -37,14 +38,16 @@ from harness.gate import (
     write_junit,
 )
 from harness.run import plan
-from harness.runtime.netns import RuntimeUnavailableError, check_prerequisites
+from harness.runtime.base import RuntimeOptionError, RuntimeUnavailableError
+from harness.runtime.registry import get_spec
 from harness.signals import Interrupted, InterruptGuard, interrupts_raise
 from nemesis.registry import NemesisOptionError
 from targets.registry import TargetError
 from workloads.base import WorkloadOptionError
 from workloads.registry import UnknownWorkloadError
 
-_BAD_OPTIONS = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError)
+_BAD_OPTIONS = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
+                RuntimeOptionError)
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
@@ -54,7 +57,6 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
 
 def make_runner(guard: InterruptGuard, reports: bool) -> CaseRunner:
     """The runner the gate uses (tests replace this to run without a cluster)."""
-    check_prerequisites()
     return LocalRunner(guard=guard, reports=reports)
 
 
@@ -65,6 +67,23 @@ def _check_cases(suite: Suite, cases: Sequence[Case], store: Path) -> None:
             plan(case.config(suite=suite.name, seed=0, store=store))
         except _BAD_OPTIONS as e:
             _fail(f"{suite.path}: case {case.name!r}: {e}", ExitCode.BAD_INPUT)
+
+
+def _preflight(tests: Sequence[TestConfig]) -> None:
+    """Check every runtime the runs need before the first run (exit 255 if one cannot work,
+    254 if its options cannot: e.g. --adopt matching nothing)."""
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    for test in tests:
+        key = (test.runtime.value, test.runtime_options)
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            get_spec(test.runtime).preflight(test)
+        except RuntimeUnavailableError as e:
+            _fail(str(e), ExitCode.HARNESS_FAILED)
+        except RuntimeOptionError as e:
+            _fail(str(e), ExitCode.BAD_INPUT)
 
 
 def _say(line: str) -> None:
@@ -93,6 +112,7 @@ def _replay(run_dir: Path, store: Path | None, reports: bool,
         _fail(str(e), ExitCode.BAD_INPUT)
     except _BAD_OPTIONS as e:
         _fail(f"{run_dir}: {e}", ExitCode.BAD_INPUT)
+    _preflight([test])
     original = read_results(run_dir)
     before = original.get("verdict") if isinstance(original, dict) else None
     _say(f"replaying {test.name} with seed {test.seed} (stored verdict: {before or 'none'})")
@@ -162,6 +182,7 @@ def command(
     except (SuiteError, BaselineError) as e:
         _fail(str(e), ExitCode.BAD_INPUT)
     _check_cases(loaded, cases, store)
+    _preflight([c.config(suite=loaded.name, seed=0, store=store) for c in cases])
     gate_seed = seed if seed is not None else secrets.randbelow(2**31)
     index = index_path if index_path is not None else store / f"gate-{loaded.name}.html"
     started = datetime.now(UTC).isoformat(timespec="seconds")

@@ -12,11 +12,13 @@ from pathlib import Path
 import click
 
 from checkers.verdict import ExitCode
-from harness.config import TestConfig, options
+from harness.config import RuntimeKind, TestConfig, options
 from harness.jsontypes import JSON
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
-from harness.runtime.netns import MAX_NODES, RuntimeUnavailableError
+from harness.runtime.base import RuntimeOptionError, RuntimeUnavailableError
+from harness.runtime.netns import MAX_NODES
+from harness.runtime.registry import all_specs, capability_table
 from harness.signals import Interrupted, interrupts_raise
 from harness.store import StoreError, validate_test_name
 from nemesis.registry import NemesisOptionError
@@ -25,7 +27,16 @@ from workloads.base import WorkloadOptionError
 from workloads.registry import UnknownWorkloadError
 
 _BAD_INPUT = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
-              StoreError)
+              StoreError, RuntimeOptionError)
+
+
+def _runtime_epilog() -> str:
+    """The runtimes and the capability table (runtime x fault), for ``--help``."""
+    lines = ["\b", "Runtimes (--runtime):"]
+    lines += [f"  {spec.kind.value:<8}{spec.summary}" for spec in all_specs()]
+    lines += ["", "\b", "Faults each runtime can inject (others are refused, exit 254):"]
+    lines += ["  " + row for row in capability_table().splitlines()]
+    return "\n".join(lines)
 
 
 def _pairs(values: tuple[str, ...], flag: str) -> dict[str, str]:
@@ -43,7 +54,7 @@ def _fail(message: str, code: ExitCode) -> None:
     sys.exit(code)
 
 
-@click.command("run")
+@click.command("run", epilog=_runtime_epilog())
 @click.option("--target", default="raftkv", show_default=True, help="System under test.")
 @click.option("--workload", default="register", show_default=True, help="Workload to run.")
 @click.option("--nemesis", default="none", show_default=True,
@@ -70,14 +81,32 @@ def _fail(message: str, code: ExitCode) -> None:
                    "topologies=bridge; all are listed in nemesis/options.py.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=5.0,
               show_default=True, help="Seconds after which a client op is recorded as info.")
+@click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]), default="netns",
+              show_default=True,
+              help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
+                   "(containers on an internal network of the Docker engine at DOCKER_HOST or "
+                   "the default socket); see the table below.")
+@click.option("--runtime-opt", multiple=True, metavar="K=V",
+              help="Runtime option (repeatable); the docker runtime's are image, adopt, "
+                   "adopt-names and port (the flags below set them).")
+@click.option("--docker-image", default=None, metavar="NAME",
+              help="docker: run nodes from this image instead of the node image Splitbrain "
+                   "builds (it needs python3 and what the target runs, at Debian's paths).")
+@click.option("--adopt", default=None, metavar="LABEL=VALUE",
+              help="docker: take the running containers with this label as the nodes (e.g. "
+                   "com.docker.compose.project=myapp); they are never removed or changed.")
+@click.option("--adopt-names", default=None, metavar="A,B,C",
+              help="docker: take these running containers (by name) as the nodes.")
 def command(
     *,
     target: str, workload: str, nemesis: str, nodes: int, concurrency: int, time_limit: float,
     rate: float, seed: int | None, store: Path, name: str | None, target_opt: tuple[str, ...],
     workload_opt: tuple[str, ...], nemesis_opt: tuple[str, ...], op_timeout: float,
+    runtime: str, runtime_opt: tuple[str, ...], docker_image: str | None, adopt: str | None,
+    adopt_names: str | None,
 ) -> None:
-    """Run a test: start the target on namespace nodes, drive the workload from concurrent
-    clients while the nemesis injects faults, record the history, check it.
+    """Run a test: start the target on nodes (namespaces or containers), drive the workload
+    from concurrent clients while the nemesis injects faults, record the history, check it.
 
     Prints the verdict and the run directory; exits 0 valid, 1 invalid, 2 unknown (or
     interrupted), 254 bad arguments, 255 harness failure (e.g. the target would not start).
@@ -99,7 +128,8 @@ def command(
         target_options=options(_pairs(target_opt, "--target-opt")),
         workload_options=options(_pairs(workload_opt, "--workload-opt")),
         nemesis_options=options(_pairs(nemesis_opt, "--nemesis-opt")),
-        op_timeout=op_timeout,
+        op_timeout=op_timeout, runtime=RuntimeKind(runtime),
+        runtime_options=options(_runtime_options(runtime_opt, docker_image, adopt, adopt_names)),
     )
     try:
         resolved = plan(test)
@@ -126,6 +156,15 @@ def command(
     click.echo(f"verdict: {outcome.verdict.value}{_breakdown(outcome.results)}")
     click.echo(f"run directory: {outcome.run_dir}")
     sys.exit(outcome.exit_code)
+
+
+def _runtime_options(pairs: tuple[str, ...], image: str | None, adopt: str | None,
+                     adopt_names: str | None) -> dict[str, str]:
+    out = _pairs(pairs, "--runtime-opt")
+    for key, value in (("image", image), ("adopt", adopt), ("adopt-names", adopt_names)):
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def _breakdown(results: Mapping[str, JSON]) -> str:

@@ -70,6 +70,7 @@ def config_from_json(data: JSON, *, store: Path | None = None) -> TestConfig:
         seed=_int(test, "seed"),
         store=store if store is not None else Path(_text(test, "store")),
         runtime=runtime,
+        runtime_options=_str_map(test, "runtime_options"),
         target_options=_str_map(test, "target_options"),
         workload_options=_str_map(test, "workload_options"),
         nemesis_options=_str_map(test, "nemesis_options"),

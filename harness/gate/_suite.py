@@ -13,6 +13,8 @@ A suite is a TOML file with an optional ``[defaults]`` table (applied to every c
     target-options = { bug = "stale-reads" }
     nemesis = ["partition"]          # or "partition,kill"
     nemesis-options = { interval = 2 }
+    runtime = "docker"               # where the nodes live (default netns)
+    runtime-options = { image = "splitbrain-node:abc" }
     expect = "invalid"               # a known bug that must keep being found
     seeds = [1, 2]                   # or: repeat = 3 (fresh seeds, derived from the gate seed)
     unknown-budget = 1               # runs that may end unknown without failing the gate
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from harness.config import TestConfig, options
+from harness.config import RuntimeKind, TestConfig, options
 from harness.store import StoreError, validate_test_name
 
 MAX_NODES = 9
@@ -76,6 +78,8 @@ class Case:
     time_limit: float = 10.0
     rate: float = 100.0
     op_timeout: float = 5.0
+    runtime: RuntimeKind = RuntimeKind.NETNS
+    runtime_options: tuple[tuple[str, str], ...] = ()
     target_options: tuple[tuple[str, str], ...] = ()
     workload_options: tuple[tuple[str, str], ...] = ()
     nemesis_options: tuple[tuple[str, str], ...] = ()
@@ -105,7 +109,8 @@ class Case:
             concurrency=self.concurrency, time_limit=self.time_limit, rate=self.rate,
             seed=seed, store=store, target_options=self.target_options,
             workload_options=self.workload_options, nemesis_options=self.nemesis_options,
-            op_timeout=self.op_timeout,
+            op_timeout=self.op_timeout, runtime=self.runtime,
+            runtime_options=self.runtime_options,
         )
 
 
@@ -128,7 +133,7 @@ TOP_KEYS = frozenset({"name", "defaults", "case", "thresholds"})
 CASE_KEYS = frozenset({
     "name", "target", "workload", "nemesis", "nodes", "concurrency", "time-limit", "rate",
     "op-timeout", "target-options", "workload-options", "nemesis-options", "seeds", "repeat",
-    "expect", "unknown-budget", "miss-budget",
+    "expect", "unknown-budget", "miss-budget", "runtime", "runtime-options",
 })
 DEFAULT_KEYS = CASE_KEYS - {"name"}
 THRESHOLD_KEYS = {
@@ -234,7 +239,14 @@ def _fields(where: _Where, table: Mapping[str, TomlValue]) -> dict[str, object]:
             out[key] = _number(where, key, value, 0, 1_000_000)
         elif key == "op-timeout":
             out["op_timeout"] = _number(where, key, value, 0.01, 3600)
-        elif key in ("target-options", "workload-options", "nemesis-options"):
+        elif key == "runtime":
+            try:
+                out[key] = RuntimeKind(str(value))
+            except ValueError:
+                known = ", ".join(k.value for k in RuntimeKind)
+                raise where.error(f"runtime must be one of {known}, got {value!r}") from None
+        elif key in ("target-options", "workload-options", "nemesis-options",
+                     "runtime-options"):
             out[key.replace("-", "_")] = _options(where, key, value)
         elif key == "seeds":
             out[key] = _seeds(where, value)

@@ -1,4 +1,29 @@
-"""What every node runtime offers the rest of the harness (netns today; docker and ssh later)."""
+"""What every node runtime offers the rest of the harness (netns, docker; ssh implements it too).
+
+Targets and nemeses only ever talk to a :class:`NodeRuntime`; they never know where nodes live.
+The contract, for whoever adds a runtime (see :mod:`harness.runtime.registry` to register one):
+
+- **Addresses.** ``address(node)`` is reachable from the controller at all times, also during
+  partitions (rules only ever match other *nodes'* addresses).
+- **Inside the node.** ``exec`` runs a short command and ``spawn`` a supervised long-running one
+  *inside* the node (its filesystem, its network). Paths handed to them (``log_path``, data
+  directories under ``RunContext.node_dir``) are the same paths the controller sees: a runtime
+  shares the run directory with its nodes (netns: the same filesystem; docker: a bind mount at
+  the same path), or, if it cannot, maps them (ssh: remote copies, fetched by ``get_file``).
+  Python targets run ``sys.executable``: a runtime makes the controller's Python environment
+  (the project and its virtualenv) runnable at the same paths on the node.
+- **The node's network namespace.** ``net_exec`` and ``net_spawn`` run a *controller-side* tool
+  (iptables, tc, ip, the packet delayer) in the node's network namespace, so node images need
+  none of those tools. On netns this is the same as ``exec``; docker enters the container's
+  network namespace with ``nsenter -t PID -n``.
+- **Files.** ``put_file``/``get_file`` write and read one file on the node (libfaketime control
+  files, logs to collect into the store).
+- **Processes.** A :class:`ProcessHandle` signals by PID and cleans up after its process when it
+  is reaped (libfaketime's shared-memory files included), so targets never do.
+- **Nodes as a whole.** Runtimes whose nodes are machines of their own (containers) also offer
+  :class:`NodeControl`: kill/start and pause/resume the whole node. Adopted containers are
+  controlled only this way.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +31,7 @@ import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -35,8 +60,17 @@ class ExecError(RuntimeError):
         )
 
 
+class RuntimeUnavailableError(RuntimeError):
+    """A runtime cannot work on this machine (not root, no engine, ...): exit 255."""
+
+
+class RuntimeOptionError(ValueError):
+    """Bad runtime options, or a fault the runtime cannot inject: exit 254, before anything
+    starts."""
+
+
 class ProcessHandle(Protocol):
-    """A supervised process started inside a node (a child of the controller)."""
+    """A supervised process started inside a node."""
 
     @property
     def node(self) -> str: ...
@@ -45,7 +79,8 @@ class ProcessHandle(Protocol):
     def name(self) -> str: ...
 
     @property
-    def pid(self) -> int: ...
+    def pid(self) -> int:
+        """The process id as the controller sees it (for logs and messages)."""
 
     @property
     def log_path(self) -> Path: ...
@@ -82,7 +117,7 @@ class NodeRuntime(Protocol):
 
     @property
     def controller_address(self) -> str:
-        """The controller's own address on the node network."""
+        """The controller's own address on the node network (never matched by fault rules)."""
 
     def exec(
         self,
@@ -93,7 +128,19 @@ class NodeRuntime(Protocol):
         check: bool = True,
         stdin: str | None = None,
     ) -> ExecResult:
-        """Run a short command inside ``node`` (e.g. iptables, tc) and wait for it."""
+        """Run a short command inside ``node`` and wait for it. Raises :class:`ExecError` when
+        it exits non-zero and ``check``; a timeout is returncode -1."""
+
+    def net_exec(
+        self,
+        node: str,
+        argv: Sequence[str],
+        *,
+        timeout: float = 10.0,
+        check: bool = True,
+        stdin: str | None = None,
+    ) -> ExecResult:
+        """Run a controller-side tool (iptables, tc, ip) in ``node``'s network namespace."""
 
     def spawn(
         self,
@@ -107,10 +154,67 @@ class NodeRuntime(Protocol):
     ) -> ProcessHandle:
         """Start a long-running process inside ``node``; stdout and stderr go to ``log_path``."""
 
+    def net_spawn(
+        self,
+        node: str,
+        name: str,
+        argv: Sequence[str],
+        *,
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> ProcessHandle:
+        """Start a long-running controller-side program in ``node``'s network namespace (the
+        packet delayer); its log is a controller file."""
+
+    def put_file(self, node: str, path: Path, data: bytes) -> None:
+        """Write ``data`` to ``path`` on ``node`` atomically (parents created)."""
+
+    def get_file(self, node: str, path: Path) -> bytes:
+        """Read ``path`` on ``node``; raises ``FileNotFoundError``/``OSError``."""
+
     def processes(self) -> Sequence[ProcessHandle]:
         """Every process spawned and not yet reaped."""
 
 
+@runtime_checkable
+class NodeControl(Protocol):
+    """Whole-node faults, for runtimes whose nodes are machines of their own (containers)."""
+
+    def kill_node(self, node: str) -> None:
+        """Kill everything on the node at once (SIGKILL); :meth:`start_node` brings it back."""
+
+    def start_node(self, node: str) -> None:
+        """Start a node killed by :meth:`kill_node` (its own processes start as configured)."""
+
+    def pause_node(self, node: str) -> None:
+        """Freeze every process of the node."""
+
+    def resume_node(self, node: str) -> None:
+        """Thaw a node frozen by :meth:`pause_node`."""
+
+
+class ManagedRuntime(NodeRuntime, Protocol):
+    """A runtime with a lifecycle: :meth:`start` creates the nodes, :meth:`close` removes what it
+    created (and only that). Both are called by the run, once."""
+
+    @property
+    def run_id(self) -> str: ...
+
+    def start(self, *, store_dir: Path | None = None) -> ManagedRuntime: ...
+
+    def close(self) -> None: ...
+
+
 SIGNALS = signal.Signals
 
-__all__ = ["SIGNALS", "ExecError", "ExecResult", "NodeRuntime", "ProcessHandle"]
+__all__ = [
+    "SIGNALS",
+    "ExecError",
+    "ExecResult",
+    "ManagedRuntime",
+    "NodeControl",
+    "NodeRuntime",
+    "ProcessHandle",
+    "RuntimeOptionError",
+    "RuntimeUnavailableError",
+]

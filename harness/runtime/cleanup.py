@@ -1,4 +1,5 @@
-"""Remove what crashed runs left behind: only what their run-state files record."""
+"""Remove what crashed runs left behind: only what their run-state files (or, for runtimes that
+label what they create, their labels) record."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import faketime
+from harness.config import RuntimeKind
 from harness.runtime import runstate
-from harness.runtime.netns import kill_recorded, remove_network
+from harness.runtime.base import RuntimeOptionError
+from harness.runtime.registry import all_specs, get_spec
 from nemesis import ledger
 
 
@@ -29,9 +31,14 @@ class CleanupSummary:
 
 
 def cleanup(
-    *, state_dir: Path | None = None, run_id: str | None = None, force: bool = False
+    *, state_dir: Path | None = None, run_id: str | None = None, force: bool = False,
+    runtimes: tuple[RuntimeKind, ...] | None = None, sweep: bool = False,
 ) -> CleanupSummary:
-    """Clean up every dead run (or just ``run_id``); live runs are skipped unless ``force``."""
+    """Clean up every dead run (or just ``run_id``); live runs are skipped unless ``force``.
+
+    ``runtimes`` limits it to runs of those kinds (default: all); ``sweep`` also asks runtimes
+    that label what they create (docker) for leftovers of dead runs without a run-state file.
+    """
     reports: list[CleanupReport] = []
     errors: list[str] = []
     for path in runstate.all_states(state_dir):
@@ -42,35 +49,43 @@ def cleanup(
             continue
         if run_id is not None and state.run_id != run_id:
             continue
+        if runtimes is not None and state.runtime not in {k.value for k in runtimes}:
+            continue
         if runstate.controller_alive(state) and not force:
             reports.append(CleanupReport(
                 run_id=state.run_id,
                 skipped=f"its controller (pid {state.controller_pid}) is still running",
             ))
             continue
-        removed = kill_recorded(state)
-        if removed:
-            _wait_gone(state)
-        removed += remove_network(state)
-        removed += _remove_faketime_files(state)
+        try:
+            spec = get_spec(state.runtime)
+            removed = spec.cleanup(state)
+        except (RuntimeOptionError, RuntimeError, OSError) as e:
+            errors.append(f"run {state.run_id} ({state.runtime}): {e}")
+            continue
         if state.store_dir:  # the faults its nemesis recorded went with the nodes
             removed += [f"{fault} (healed)" for fault in ledger.settle(Path(state.store_dir))]
         state.delete()
         reports.append(CleanupReport(run_id=state.run_id, removed=tuple(removed),
                                      store_dir=state.store_dir))
+    if sweep:
+        for spec in all_specs():
+            if spec.sweep is None or (runtimes is not None and spec.kind not in runtimes):
+                continue
+            try:
+                found = spec.sweep()
+            except (RuntimeError, OSError) as e:
+                errors.append(f"{spec.kind.value}: {e}")
+                continue
+            for result in found:
+                if run_id is None or result.run_id == run_id:
+                    reports.append(CleanupReport(run_id=result.run_id, removed=result.removed))
     if run_id is not None and not any(r.run_id == run_id for r in reports) and not errors:
         errors.append(f"no run-state file for run {run_id!r}")
     return CleanupSummary(runs=tuple(reports), errors=tuple(errors))
 
 
-def _remove_faketime_files(state: runstate.RunState) -> list[str]:
-    """libfaketime's /dev/shm files of the run's processes (dead now, or still the same ones)."""
-    pids = [p.pid for p in state.processes
-            if runstate.process_start_time(p.pid) in (None, p.start_time)]
-    return [f"file {path}" for path in faketime.remove_shm_files(pids)]
-
-
-def _wait_gone(state: runstate.RunState, timeout: float = 5.0) -> None:
+def wait_gone(state: runstate.RunState, timeout: float = 5.0) -> None:
     """Give killed processes a moment to die (they are not our children: no wait())."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -90,4 +105,4 @@ def _running(pid: int, start_time: int) -> bool:
     return "\nState:\tZ" not in status  # a zombie is dead, waiting for its parent to reap it
 
 
-__all__ = ["CleanupReport", "CleanupSummary", "cleanup"]
+__all__ = ["CleanupReport", "CleanupSummary", "cleanup", "wait_gone"]

@@ -21,17 +21,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from harness import faketime
 from harness.runtime import runstate
-from harness.runtime.base import ExecError, ExecResult
+from harness.runtime.base import ExecError, ExecResult, RuntimeUnavailableError
 from harness.runtime.runstate import ProcessRecord, RunState
 
 log = logging.getLogger("splitbrain.netns")
 
 MAX_NODES = 200
-
-
-class RuntimeUnavailableError(RuntimeError):
-    """The netns runtime cannot work here (not root, iproute2 missing)."""
 
 
 def check_prerequisites() -> None:
@@ -190,7 +187,7 @@ class NetnsRuntime:
         ]
         if taken:  # never adopt (and later delete) what is not ours
             raise RuntimeUnavailableError(f"run id {self.run_id} is in use: {', '.join(taken)}")
-        state = RunState.create(self.run_id, self._state_dir)
+        state = RunState.create(self.run_id, self._state_dir, runtime="netns")
         self.state = state
         state.store_dir = None if store_dir is None else str(store_dir)
         others = []
@@ -297,6 +294,40 @@ class NetnsRuntime:
             raise ExecError(node, result)
         return result
 
+    def net_exec(
+        self,
+        node: str,
+        argv: Sequence[str],
+        *,
+        timeout: float = 10.0,
+        check: bool = True,
+        stdin: str | None = None,
+    ) -> ExecResult:
+        """The node *is* a network namespace on this host: the same as :meth:`exec`."""
+        return self.exec(node, argv, timeout=timeout, check=check, stdin=stdin)
+
+    def net_spawn(
+        self,
+        node: str,
+        name: str,
+        argv: Sequence[str],
+        *,
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> NetnsProcess:
+        """The same as :meth:`spawn`."""
+        return self.spawn(node, name, argv, log_path=log_path, env=env)
+
+    def put_file(self, node: str, path: Path, data: bytes) -> None:
+        """Nodes share the host's filesystem: write ``path`` here (atomically)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    def get_file(self, node: str, path: Path) -> bytes:
+        return path.read_bytes()
+
     def spawn(
         self,
         node: str,
@@ -338,6 +369,7 @@ class NetnsRuntime:
             if proc not in self._procs:
                 return
             self._procs.remove(proc)
+        faketime.remove_shm_files([proc.pid])  # libfaketime leaves them in the host's /dev/shm
         if self.state is not None:
             self.state.remove_process(proc.pid)
 

@@ -55,15 +55,21 @@ class RunState:
     veths: list[str] = field(default_factory=list)
     processes: list[ProcessRecord] = field(default_factory=list)
     store_dir: str | None = None
+    runtime: str = "netns"
+    """The runtime kind that created this (``cleanup`` dispatches on it)."""
+    details: dict[str, JSON] = field(default_factory=dict)
+    """Runtime-specific records (docker: the engine's address and the run's label)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def create(cls, run_id: str, state_dir: Path | None = None) -> RunState:
+    def create(cls, run_id: str, state_dir: Path | None = None, *, runtime: str = "netns",
+               details: dict[str, JSON] | None = None) -> RunState:
         directory = state_dir if state_dir is not None else STATE_DIR
         directory.mkdir(parents=True, exist_ok=True)
         pid = os.getpid()
         state = cls(run_id=run_id, path=directory / f"{run_id}.json", controller_pid=pid,
-                    controller_start_time=process_start_time(pid))
+                    controller_start_time=process_start_time(pid), runtime=runtime,
+                    details=dict(details or {}))
         state.save()
         return state
 
@@ -78,6 +84,8 @@ class RunState:
             "veths": list(self.veths),
             "processes": [p.to_json() for p in self.processes],
             "store_dir": self.store_dir,
+            "runtime": self.runtime,
+            "details": dict(self.details),
         }
 
     def save(self) -> None:
@@ -124,6 +132,8 @@ def load(path: Path) -> RunState:
             veths=[str(v) for v in obj.get("veths", [])],
             processes=procs,
             store_dir=obj.get("store_dir"),
+            runtime=str(obj.get("runtime", "netns")),
+            details=dict(obj.get("details") or {}),
         )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise RunStateError(f"{path}: unreadable run-state file ({e})") from e

@@ -53,6 +53,34 @@ class StaticRuntime:
     ) -> ProcessHandle:
         raise NoProcessesError(f"the static runtime cannot start {name} on {node}")
 
+    def net_exec(
+        self,
+        node: str,
+        argv: Sequence[str],
+        *,
+        timeout: float = 10.0,
+        check: bool = True,
+        stdin: str | None = None,
+    ) -> ExecResult:
+        raise NoProcessesError(f"the static runtime cannot run {list(argv)!r} on {node}")
+
+    def net_spawn(
+        self,
+        node: str,
+        name: str,
+        argv: Sequence[str],
+        *,
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> ProcessHandle:
+        raise NoProcessesError(f"the static runtime cannot start {name} on {node}")
+
+    def put_file(self, node: str, path: Path, data: bytes) -> None:
+        raise NoProcessesError(f"the static runtime cannot write {path} on {node}")
+
+    def get_file(self, node: str, path: Path) -> bytes:
+        raise NoProcessesError(f"the static runtime cannot read {path} on {node}")
+
     def processes(self) -> Sequence[ProcessHandle]:
         return ()
 

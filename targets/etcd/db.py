@@ -6,9 +6,7 @@ HasLogFiles. Not clock-controllable: etcd is a Go binary and ignores libfaketime
 
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -24,12 +22,14 @@ LOG = "etcd.log"
 PROCESS = "etcd"
 
 
-def find_binary() -> str:
-    path = shutil.which(BINARY)
-    if path is None:
+def find_binary(ctx: RunContext, node: str) -> str:
+    """The path of etcd on ``node`` (looked up there, through the runtime)."""
+    result = ctx.runtime.exec(node, ["sh", "-c", f"command -v {BINARY}"], check=False)
+    path = result.stdout.strip()
+    if not result.ok or not path:
         raise TargetStartError(
-            "etcd is not installed (no 'etcd' on PATH); install the Debian package etcd-server "
-            "(scripts/setup does)"
+            f"etcd is not installed on {node} (no 'etcd' on PATH); install the Debian package "
+            "etcd-server (scripts/setup does; the docker node image has it)"
         )
     return path
 
@@ -41,21 +41,33 @@ class EtcdDB:
         self.options = options
         self._procs = NodeProcesses("etcd")
         self._data: dict[str, Path] = {}
+        self._binaries: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def _log_path(self, ctx: RunContext, node: str) -> Path:
         return ctx.node_dir(node) / LOG
 
-    def data_dir(self, node: str) -> Path:
-        """The member's data directory: outside the store (etcd preallocates ~64 MB of WAL),
-        kept across kills, removed at teardown."""
+    def data_dir(self, ctx: RunContext, node: str) -> Path:
+        """The member's data directory on the node: outside the store (etcd preallocates ~64 MB
+        of WAL), kept across kills, removed at teardown."""
         with self._lock:
             path = self._data.get(node)
             if path is None:
-                base = "/dev/shm" if self.options.data is DataDir.MEMORY else None
-                path = Path(tempfile.mkdtemp(prefix=f"splitbrain-etcd-{node}-", dir=base))
+                base = "/dev/shm" if self.options.data is DataDir.MEMORY else "/tmp"
+                made = ctx.runtime.exec(
+                    node, ["mktemp", "-d", "-p", base, f"splitbrain-etcd-{node}-XXXXXX"])
+                path = Path(made.stdout.strip())
                 self._data[node] = path
             return path
+
+    def _binary(self, ctx: RunContext, node: str) -> str:
+        with self._lock:
+            known = self._binaries.get(node)
+        if known is None:
+            known = find_binary(ctx, node)
+            with self._lock:
+                self._binaries[node] = known
+        return known
 
     def argv(self, ctx: RunContext, node: str) -> list[str]:
         opts = self.options
@@ -66,9 +78,9 @@ class EtcdDB:
             f"{n}=http://{ctx.runtime.address(n)}:{opts.peer_port}" for n in ctx.nodes
         )
         return [
-            find_binary(),
+            self._binary(ctx, node),
             "--name", node,
-            "--data-dir", str(self.data_dir(node) / "member"),
+            "--data-dir", str(self.data_dir(ctx, node) / "member"),
             "--listen-peer-urls", peer,
             "--initial-advertise-peer-urls", peer,
             "--listen-client-urls", client,
@@ -132,7 +144,7 @@ class EtcdDB:
         with self._lock:
             path = self._data.pop(node, None)
         if path is not None:
-            shutil.rmtree(path, ignore_errors=True)
+            ctx.runtime.exec(node, ["rm", "-rf", str(path)], check=False, timeout=30.0)
 
     def kill(self, ctx: RunContext, node: str) -> None:
         self._procs.kill(node)

@@ -45,7 +45,8 @@ class RaftKVDB:
         self.options = options
         self._python = python
         self._procs: dict[str, ProcessHandle] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # start() holds it while building the env
+        self._clock_files: set[str] = set()
 
     # --- paths and command -------------------------------------------------------------------
 
@@ -95,8 +96,11 @@ class RaftKVDB:
                     f"raftkv on {node}: libfaketime is missing ({LIBFAKETIME}); "
                     "install the Debian package faketime (scripts/setup does)"
                 )
-            if not control.exists():
-                control.write_text("+0\n")
+            with self._lock:
+                first = node not in self._clock_files
+                self._clock_files.add(node)
+            if first:  # restarts keep the clock the nemesis set
+                ctx.runtime.put_file(node, control, (faketime.format_clock(0.0) + "\n").encode())
             # also puts a select-based time.sleep on PYTHONPATH (libfaketime EINVAL trap)
             env.update(faketime.environment(control, python_site=faketime.site_dir(ctx.run_dir)))
         return env
@@ -111,7 +115,6 @@ class RaftKVDB:
             proc = self._procs.pop(node, None)
         if proc is not None:
             proc.stop(timeout=3.0)
-            faketime.remove_shm_files([proc.pid])
 
     # --- Killable ------------------------------------------------------------------------------
 
@@ -132,7 +135,6 @@ class RaftKVDB:
             proc = self._procs.get(node)
         if proc is not None:
             proc.kill()
-            faketime.remove_shm_files([proc.pid])
 
     def _wait_ready(self, ctx: RunContext, node: str, proc: ProcessHandle) -> None:
         host, port = ctx.runtime.address(node), self.options.client_port

@@ -85,30 +85,34 @@ class RedisDB:
         control = self.faketime_file(ctx, node)
         if control is None:
             return {}
-        if not control.exists():
-            faketime.write_control(control)
         return faketime.environment(control)
 
-    def _write_configs(self, ctx: RunContext, node: str) -> tuple[Path, Path]:
-        """The node's config files, written once per run (Redis and Sentinel rewrite them)."""
+    def _config_paths(self, ctx: RunContext, node: str) -> tuple[Path, Path]:
         node_dir = ctx.node_dir(node)
-        data = node_dir / "data"
+        return node_dir / "redis.conf", node_dir / "sentinel.conf"
+
+    def _write_configs(self, ctx: RunContext, node: str) -> tuple[Path, Path]:
+        """The node's config files (and clock control file), written at setup only: Redis and
+        Sentinel rewrite their configs, and restarts must keep what they wrote."""
+        data = ctx.node_dir(node) / "data"
         data.mkdir(parents=True, exist_ok=True)
+        ctx.runtime.exec(node, ["mkdir", "-p", str(data)])
         primary = self.initial_primary(ctx)
         primary_addr = (self._ip(ctx, primary), self.options.port)
-        server_conf, sentinel_file = node_dir / "redis.conf", node_dir / "sentinel.conf"
-        if not server_conf.exists():
-            server_conf.write_text(redis_conf(
-                ip=self._ip(ctx, node), port=self.options.port, data_dir=data,
-                primary=None if node == primary else primary_addr,
-            ))
-        if not sentinel_file.exists():
-            sentinel_file.write_text(sentinel_conf(
-                ip=self._ip(ctx, node), port=self.options.sentinel_port, data_dir=data,
-                primary=primary_addr, quorum=len(ctx.nodes) // 2 + 1,
-                down_after_ms=self.options.down_after_ms,
-                failover_timeout_ms=self.options.failover_timeout_ms,
-            ))
+        server_conf, sentinel_file = self._config_paths(ctx, node)
+        ctx.runtime.put_file(node, server_conf, redis_conf(
+            ip=self._ip(ctx, node), port=self.options.port, data_dir=data,
+            primary=None if node == primary else primary_addr,
+        ).encode())
+        ctx.runtime.put_file(node, sentinel_file, sentinel_conf(
+            ip=self._ip(ctx, node), port=self.options.sentinel_port, data_dir=data,
+            primary=primary_addr, quorum=len(ctx.nodes) // 2 + 1,
+            down_after_ms=self.options.down_after_ms,
+            failover_timeout_ms=self.options.failover_timeout_ms,
+        ).encode())
+        control = self.faketime_file(ctx, node)
+        if control is not None:
+            ctx.runtime.put_file(node, control, (faketime.format_clock(0.0) + "\n").encode())
         return server_conf, sentinel_file
 
     # --- probes -----------------------------------------------------------------------------------
@@ -175,7 +179,7 @@ class RedisDB:
                                what="Sentinel does not know every replica and Sentinel")
 
     def start(self, ctx: RunContext, node: str) -> None:
-        server_conf, sentinel_file = self._write_configs(ctx, node)
+        server_conf, sentinel_file = self._config_paths(ctx, node)
         server = self._procs.spawn(ctx, node, REDIS, [str(server_binary()), str(server_conf)],
                                    log_path=ctx.node_dir(node) / REDIS_LOG,
                                    env=self._env(ctx, node))

@@ -41,9 +41,24 @@ class FakeRuntime:
             raise ExecError(node, result)
         return result
 
+    def net_exec(self, node: str, argv: Sequence[str], *, timeout: float = 10.0,
+                 check: bool = True, stdin: str | None = None) -> ExecResult:
+        return self.exec(node, argv, timeout=timeout, check=check, stdin=stdin)
+
     def spawn(self, node: str, name: str, argv: Sequence[str], *, log_path: Path,
               env: Mapping[str, str] | None = None, cwd: Path | None = None) -> ProcessHandle:
         raise NotImplementedError
+
+    def net_spawn(self, node: str, name: str, argv: Sequence[str], *, log_path: Path,
+                  env: Mapping[str, str] | None = None) -> ProcessHandle:
+        raise NotImplementedError
+
+    def put_file(self, node: str, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def get_file(self, node: str, path: Path) -> bytes:
+        return path.read_bytes()
 
     def processes(self) -> Sequence[ProcessHandle]:
         return []

@@ -84,6 +84,9 @@ def test_harness_failures_exit_255_without_a_traceback(monkeypatch: pytest.Monke
     (["--workload-opt", "keys=all"], "register option keys"),
     (["--name", "../up"], "test name"),
     (["--nodes", "0"], "--nodes"),
+    (["--runtime", "vm"], "--runtime"),
+    (["--docker-image", "x"], "the netns runtime has no option image"),
+    (["--runtime-opt", "colour=red"], "has no option colour"),
 ])
 def test_bad_arguments_exit_254_with_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str
@@ -104,3 +107,26 @@ def test_verdict_breakdown_shows_the_behaviour_label_not_none() -> None:
         "behaviour": {"checker": "behaviour", "behaviour": "CP-like"},
     }}})
     assert text == " (linearizable: invalid, 1 key invalid; behaviour: CP-like)"
+
+
+def test_runtime_options_map_onto_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _Fake(Verdict.VALID)
+    monkeypatch.setattr(run_command, "run_test", fake)
+    monkeypatch.setattr(run_command, "plan", lambda test: None)
+    result = CliRunner().invoke(cli, [
+        "run", "--runtime", "docker", "--docker-image", "img:1", "--adopt", "a=b",
+        "--runtime-opt", "port=7001",
+    ])
+    assert result.exit_code == 0, result.output
+    (test,) = fake.tests
+    assert test.runtime.value == "docker"
+    assert dict(test.runtime_options) == {"image": "img:1", "adopt": "a=b", "port": "7001"}
+    assert test.to_json()["runtime_options"] == {"adopt": "a=b", "image": "img:1",
+                                                 "port": "7001"}
+
+
+def test_help_shows_the_capability_table() -> None:
+    result = CliRunner().invoke(cli, ["run", "--help"])
+    assert result.exit_code == 0
+    assert "Faults each runtime can inject" in result.output
+    assert "partition  yes" in result.output

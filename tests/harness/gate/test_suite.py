@@ -124,3 +124,24 @@ def test_a_case_may_replace_the_default_seeds_by_a_repeat_count() -> None:
     a, b = parse_suite(Path("s.toml"), text).cases
     assert a.run_seeds(0) == (4, 5)
     assert len(b.run_seeds(0)) == 3 and b.seeds == ()
+
+
+def test_a_case_may_run_on_another_runtime_and_replay_keeps_it() -> None:
+    import json
+
+    from harness.config import RuntimeKind
+    from harness.gate import config_from_json
+
+    suite = parse_suite(Path("s.toml"), """
+[[case]]
+name = "on-docker"
+runtime = "docker"
+runtime-options = { image = "splitbrain-node:x" }
+""")
+    test = suite.cases[0].config(suite="s", seed=3, store=Path("st"))
+    assert test.runtime is RuntimeKind.DOCKER
+    assert test.runtime_option("image") == "splitbrain-node:x"
+    back = config_from_json(json.loads(json.dumps({"test": test.to_json()})))
+    assert back == test
+    with pytest.raises(SuiteError, match="runtime must be one of netns, docker"):
+        parse_suite(Path("s.toml"), '[[case]]\nname = "x"\nruntime = "vm"\n')
