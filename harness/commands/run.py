@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from checkers.verdict import ExitCode
+from harness.commands.ssh_options import hosts_nodes, ssh_flags, ssh_runtime_options
 from harness.config import RuntimeKind, TestConfig, options
 from harness.jsontypes import JSON
 from harness.progress import LiveProgress
@@ -97,13 +98,14 @@ def _fail(message: str, code: ExitCode) -> None:
                    "com.docker.compose.project=myapp); they are never removed or changed.")
 @click.option("--adopt-names", default=None, metavar="A,B,C",
               help="docker: take these running containers (by name) as the nodes.")
+@ssh_flags
 def command(
     *,
     target: str, workload: str, nemesis: str, nodes: int, concurrency: int, time_limit: float,
     rate: float, seed: int | None, store: Path, name: str | None, target_opt: tuple[str, ...],
     workload_opt: tuple[str, ...], nemesis_opt: tuple[str, ...], op_timeout: float,
     runtime: str, runtime_opt: tuple[str, ...], docker_image: str | None, adopt: str | None,
-    adopt_names: str | None,
+    adopt_names: str | None, **ssh: object,
 ) -> None:
     """Run a test: start the target on nodes (namespaces or containers), drive the workload
     from concurrent clients while the nemesis injects faults, record the history, check it.
@@ -121,15 +123,20 @@ def command(
         validate_test_name(test_name)
     except StoreError as e:
         _fail(str(e), ExitCode.BAD_INPUT)
+    runtime_options = _runtime_options(runtime_opt, docker_image, adopt, adopt_names)
+    runtime_options.update(ssh_runtime_options(ssh))
+    node_names = tuple(f"n{i}" for i in range(1, nodes + 1))
+    if runtime == RuntimeKind.SSH.value:
+        node_names = hosts_nodes(runtime_options.get("hosts")) or node_names
     test = TestConfig(
         name=test_name, target=target, workload=workload, nemesis=nemeses,
-        nodes=tuple(f"n{i}" for i in range(1, nodes + 1)), concurrency=concurrency,
+        nodes=node_names, concurrency=concurrency,
         time_limit=time_limit, rate=rate, seed=chosen_seed, store=store,
         target_options=options(_pairs(target_opt, "--target-opt")),
         workload_options=options(_pairs(workload_opt, "--workload-opt")),
         nemesis_options=options(_pairs(nemesis_opt, "--nemesis-opt")),
         op_timeout=op_timeout, runtime=RuntimeKind(runtime),
-        runtime_options=options(_runtime_options(runtime_opt, docker_image, adopt, adopt_names)),
+        runtime_options=options(runtime_options),
     )
     try:
         resolved = plan(test)

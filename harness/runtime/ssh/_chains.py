@@ -1,8 +1,8 @@
 """The run's own iptables chains on a host: found by name prefix, removed with their jumps.
 
-Every chain a run creates on a host is named ``sb-<tag>-...`` (see :mod:`nemesis.firewall`). Removing
-them touches nothing else: first the rules that jump to one of them (``-j sb-<tag>-...``, in any
-built-in chain of the ``filter`` table), then each chain is flushed and deleted.
+Every chain a run creates on a host is named ``sb-<tag>-...`` (see :mod:`nemesis.firewall`).
+Removing them touches nothing else: first the rules that jump to one of them (``-j sb-<tag>-...``,
+in any built-in chain of the ``filter`` table), then each chain is flushed and deleted.
 """
 
 from __future__ import annotations

@@ -142,7 +142,7 @@ def resolve(
     if options.key is not None:
         keys = (str(options.key.expanduser()),)
     else:
-        found = entry.get("identityfile", [])
+        found: object = entry.get("identityfile", [])
         keys = tuple(str(Path(k).expanduser()) for k in found) if isinstance(found, list) else ()
     jump_text = entry.get("proxyjump")
     jumps: tuple[str, ...] = ()
@@ -240,7 +240,7 @@ def _open(
     try:
         client.connect(
             endpoint.hostname, port=endpoint.port, username=endpoint.user,
-            key_filename=list(endpoint.key_files) or None,
+            key_filename=list(endpoint.key_files) or None,  # type: ignore[arg-type]
             look_for_keys=not endpoint.key_files, allow_agent=not endpoint.key_files,
             timeout=options.connect_timeout_s, banner_timeout=options.connect_timeout_s,
             auth_timeout=options.connect_timeout_s, sock=sock,

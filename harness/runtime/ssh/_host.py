@@ -9,7 +9,6 @@ outlives its timeout has its channel closed and is reported with return code -1,
 from __future__ import annotations
 
 import shlex
-import socket
 import stat
 import threading
 import time
@@ -92,7 +91,7 @@ class Host:
             code = chan.recv_exit_status()
             return ExecResult(argv=argv, returncode=code, stdout=out.decode(errors="replace"),
                               stderr=err.decode(errors="replace"))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return ExecResult(argv=argv, returncode=-1, stdout="",
                               stderr=f"timed out after {timeout:g} s (over SSH)")
         finally:
@@ -114,14 +113,32 @@ class Host:
             if mode is not None:
                 sftp.chmod(remote, mode)
 
-    def write_text(self, remote: str, text: str) -> None:
-        """Atomically replace the file ``remote`` with ``text`` (write, then rename)."""
+    def write_bytes(self, remote: str, data: bytes) -> None:
+        """Atomically replace the file ``remote`` with ``data`` (write, then rename)."""
         sftp = self.sftp()
         tmp = f"{remote}.tmp"
         with self._sftp_lock:
-            with sftp.open(tmp, "w") as f:
-                f.write(text.encode())
+            with sftp.open(tmp, "wb") as f:
+                f.write(data)
             sftp.posix_rename(tmp, remote)
+
+    def read_bytes(self, remote: str) -> bytes:
+        """The content of ``remote``; raises ``FileNotFoundError`` (or ``OSError``)."""
+        sftp = self.sftp()
+        with self._sftp_lock, sftp.open(remote, "rb") as f:
+            return f.read()
+
+    def makedirs(self, remote: str) -> None:
+        """``mkdir -p`` over SFTP (as the login user)."""
+        sftp = self.sftp()
+        with self._sftp_lock:
+            path = ""
+            for part in remote.strip("/").split("/"):
+                path += "/" + part
+                try:
+                    sftp.stat(path)
+                except FileNotFoundError:
+                    sftp.mkdir(path)
 
     def get(self, remote: str, local: Path) -> bool:
         """Download ``remote`` to ``local``; False if it does not exist there."""

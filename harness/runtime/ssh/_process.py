@@ -19,7 +19,7 @@ import shlex
 import signal
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import paramiko
@@ -59,7 +59,8 @@ class RemoteProcess:
     """A process on an SSH host (see the module docstring); a :class:`ProcessHandle`."""
 
     def __init__(self, host: Host, name: str, pid: int, start_time: int, channel: paramiko.Channel,
-                 *, log_path: Path, remote_log: str, pid_file: str, initial: bytes = b"") -> None:
+                 *, log_path: Path, remote_log: str, pid_file: str, initial: bytes = b"",
+                 on_exit: Callable[[RemoteProcess], None] | None = None) -> None:
         self._host = host
         self._name = name
         self._pid = pid
@@ -70,6 +71,8 @@ class RemoteProcess:
         self.pid_file = pid_file
         self._status: int | None = None
         self._initial = initial
+        self._on_exit = on_exit
+        self._fetched_at = 0.0
         self._done = threading.Event()
         self._reader = threading.Thread(target=self._read_status, daemon=True,
                                         name=f"ssh-wait-{host.node}-{name}")
@@ -89,7 +92,10 @@ class RemoteProcess:
 
     @property
     def log_path(self) -> Path:
-        """The local copy of the log (refreshed by :meth:`fetch_log`)."""
+        """The local copy of the log: fetched when the process ends, and refreshed (at most once
+        a second) when asked for while it runs, so a start error can show its tail."""
+        if not self._done.is_set() and time.monotonic() - self._fetched_at > 1.0:
+            self.fetch_log()
         return self._log_path
 
     def _read_status(self) -> None:
@@ -110,8 +116,20 @@ class RemoteProcess:
             self._status = None if self._still_running() else -1
             if self._status is None:
                 return  # connection lost while the process runs; alive() asks the host
+        self._after_exit()
         self._done.set()
         self._channel.close()
+        if self._on_exit is not None:
+            self._on_exit(self)
+
+    def _after_exit(self) -> None:
+        """Fetch the final log; remove libfaketime's files of the process (if any)."""
+        self.fetch_log()
+        try:
+            self._host.run(["rm", "-f", f"/dev/shm/faketime_shm_{self._pid}",
+                            f"/dev/shm/sem.faketime_sem_{self._pid}"], timeout=10)
+        except (OSError, RuntimeError) as e:
+            log.debug("cannot remove libfaketime files of %r: %s", self, e)
 
     def _still_running(self) -> bool:
         try:
@@ -162,6 +180,7 @@ class RemoteProcess:
 
     def fetch_log(self) -> bool:
         """Copy the remote log to :attr:`log_path`; False if it could not be read."""
+        self._fetched_at = time.monotonic()
         try:
             return self._host.get(self.remote_log, self._log_path)
         except (OSError, RuntimeError) as e:
@@ -175,6 +194,7 @@ class RemoteProcess:
 def spawn(
     host: Host, name: str, argv: Sequence[str], *, remote_dir: str, log_path: Path,
     env: Mapping[str, str] | None = None, cwd: str | None = None, timeout: float = 15.0,
+    on_exit: Callable[[RemoteProcess], None] | None = None,
 ) -> RemoteProcess:
     """Start ``argv`` on ``host``; its log is ``remote_dir/<log_path.name>``, its pid file
     ``remote_dir/<name>.pid``. Raises :class:`RemoteStartError` if no PID is reported."""
@@ -217,7 +237,7 @@ def spawn(
     channel.settimeout(None)
     return RemoteProcess(host, name, int(fields[1]), start_time, channel, log_path=log_path,
                          remote_log=remote_log, pid_file=pid_file,
-                         initial=buffer.partition(b"\n")[2])
+                         initial=buffer.partition(b"\n")[2], on_exit=on_exit)
 
 
 __all__ = ["RemoteProcess", "RemoteStartError", "kill_script", "spawn"]
