@@ -30,12 +30,15 @@ from types import TracebackType
 from harness.runtime.netns import pick_subnet, used_networks
 
 SSHD = Path("/usr/sbin/sshd")
+ALT_PORT = 2222
+"""Every sshd also listens on this port (to test ``HOST:PORT`` and the SSH config's Port)."""
 PRIVATE_DIR = "/var/tmp"
 """Each host sees its own empty tmpfs here (the runtime's default remote base is below it)."""
 
 _CONFIG = """\
 ListenAddress {address}
 Port 22
+Port {alt_port}
 HostKey {host_key}
 PidFile none
 UsePAM no
@@ -77,7 +80,11 @@ class SshdHost:
 class SshdCluster:
     """``n`` hosts named ``h1..hn``; use as a context manager."""
 
-    def __init__(self, n: int = 3, *, prefix: str = "h") -> None:
+    def __init__(self, n: int = 3, *, prefix: str = "h",
+                 hide: dict[str, list[str]] | None = None) -> None:
+        """``hide`` maps a host to directories it must not have (a tmpfs is mounted over them),
+        e.g. ``{"h3": ["/usr/lib/x86_64-linux-gnu/faketime"]}``: a host without libfaketime."""
+        self._hide = hide or {}
         self.id = secrets.token_hex(2)
         self.names = [f"{prefix}{i}" for i in range(1, n + 1)]
         self.bridge = f"sbh{self.id}br"
@@ -120,12 +127,13 @@ class SshdCluster:
             pub = _keygen(key, f"root@{name}")
             key_line = " ".join(pub.split()[:2])
             config = host_dir / "sshd_config"
-            config.write_text(_CONFIG.format(address=address, host_key=key,
+            config.write_text(_CONFIG.format(address=address, host_key=key, alt_port=ALT_PORT,
                                              authorized_keys=self.dir / "authorized_keys"))
             script = (
                 f"hostname {name} && "
                 f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {PRIVATE_DIR} && "
                 f"{{ [ ! -f /root/.bashrc ] || mount --bind {empty} /root/.bashrc; }} && "
+                + "".join(f"mount -t tmpfs tmpfs {d} && " for d in self._hide.get(name, [])) +
                 f"exec {SSHD} -D -e -f {config}"
             )
             log = open(host_dir / "sshd.log", "wb")  # noqa: SIM115 (kept open by the child)
@@ -136,7 +144,7 @@ class SshdCluster:
             log.close()
             self.hosts[name] = SshdHost(name=name, address=address, namespace=ns,
                                         host_key_line=key_line)
-            known.append(f"{address} {key_line}")
+            known += [f"{address} {key_line}", f"[{address}]:{ALT_PORT} {key_line}"]
         self.known_hosts.write_text("\n".join(known) + "\n")
         self.hosts_file.write_text(
             "".join(f"{h.name} {h.address}\n" for h in self.hosts.values()))
@@ -195,4 +203,4 @@ class SshdCluster:
         self.close()
 
 
-__all__ = ["PRIVATE_DIR", "SshdCluster", "SshdHost"]
+__all__ = ["ALT_PORT", "PRIVATE_DIR", "SshdCluster", "SshdHost"]
