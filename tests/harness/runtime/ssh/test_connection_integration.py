@@ -61,7 +61,7 @@ def test_unknown_and_changed_host_keys_are_refused(cluster: SshdCluster, tmp_pat
         _open(cluster, "h1", SshOptions(key=cluster.client_key, known_hosts=empty, config=None))
     wrong = tmp_path / "wrong"
     wrong.write_text(f"{cluster.hosts['h1'].address} {cluster.hosts['h2'].host_key_line}\n")
-    with pytest.raises(ChangedHostKeyError, match="h1: the host key of .* CHANGED"):
+    with pytest.raises(ChangedHostKeyError, match=r"h1: the host key of .* CHANGED"):
         _open(cluster, "h1", SshOptions(key=cluster.client_key, known_hosts=wrong, config=None))
 
 

@@ -8,7 +8,8 @@ from harness.runtime.ssh._hosts import HostEntry, HostsFileError, parse_hosts, r
 
 
 def test_names_hosts_ports_comments_and_blank_lines() -> None:
-    text = "# cluster\nn1 10.0.0.1\n\nn2 db2.example:2222  # second\nn3 [fd00::3]:22\nn4 [fd00::4]\n"
+    text = ("# cluster\nn1 10.0.0.1\n\nn2 db2.example:2222  # second\n"
+            "n3 [fd00::3]:22\nn4 [fd00::4]\n")
     assert parse_hosts(text, "hosts") == (
         HostEntry(name="n1", host="10.0.0.1", port=None, line=2),
         HostEntry(name="n2", host="db2.example", port=2222, line=4),
