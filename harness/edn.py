@@ -249,8 +249,11 @@ def parse_prefix(text: str) -> tuple[object, str]:
 
 
 def to_json(value: object) -> JSON:
-    """Plain JSON for any parsed EDN value: keywords and symbols become their names."""
+    """Plain JSON for any parsed EDN value: keywords and symbols become their names (a keyword
+    stays a :class:`Keyword`, a ``str``, so that it can be shown as ``:k`` again)."""
     if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Keyword):
         return value
     if isinstance(value, str):
         return str(value)

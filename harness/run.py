@@ -97,7 +97,9 @@ def plan(test: TestConfig) -> Plan:
     return Plan(
         test=test, runtime=spec,
         target_db=target.db,
-        client=ValidatingClient(target.client(test.workload)),
+        # by the workload's own name: a plugin workload (``--workload pkg.mod:factory``) is named
+        # by its module path on the command line, but a target knows it by its name
+        client=ValidatingClient(target.client(workload.name)),
         workload=workload,
         nemesis=build(test),
     )

@@ -50,6 +50,7 @@ def seed_for(test: TestConfig, name: str) -> int:
 
 
 def partition_package(test: TestConfig) -> NemesisPackage:
+    """Network partitions between nodes (iptables), from the topologies option."""
     opts = parse_options(test, "partition")
     stop = Invocation(f=F.STOP_PARTITION.value)
     if opts.grudge is not None:
@@ -85,10 +86,12 @@ def _process_package(test: TestConfig, fault: ProcessFault) -> NemesisPackage:
 
 
 def kill_package(test: TestConfig) -> NemesisPackage:
+    """SIGKILL the target on some nodes, then restart it (the DB must be Killable)."""
     return _process_package(test, ProcessFault.KILL)
 
 
 def pause_package(test: TestConfig) -> NemesisPackage:
+    """SIGSTOP the target on some nodes, then SIGCONT (the DB must be Pausable)."""
     return _process_package(test, ProcessFault.PAUSE)
 
 
@@ -100,6 +103,7 @@ def skew(rng: random.Random, opts: NemesisOptions) -> float:
 
 
 def clock_package(test: TestConfig) -> NemesisPackage:
+    """Clock skew, bumps and strobes through libfaketime (the DB must be HasFakeTime)."""
     opts = parse_options(test, "clock")
     reset = Invocation(f=F.RESET_CLOCK.value)
     targets = [t.value for t in opts.targets]
@@ -160,18 +164,22 @@ def _packet_package(test: TestConfig, name: str) -> NemesisPackage:
 
 
 def packet_package(test: TestConfig) -> NemesisPackage:
+    """Packet loss, delay or a bandwidth limit on some nodes (one picked per fault)."""
     return _packet_package(test, "packet")
 
 
 def loss_package(test: TestConfig) -> NemesisPackage:
+    """Packet loss on some nodes."""
     return _packet_package(test, "loss")
 
 
 def bandwidth_package(test: TestConfig) -> NemesisPackage:
+    """A bandwidth limit on some nodes."""
     return _packet_package(test, "bandwidth")
 
 
 def delay_package(test: TestConfig) -> NemesisPackage:
+    """Packet delay on some nodes."""
     return _packet_package(test, "delay")
 
 

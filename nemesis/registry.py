@@ -11,6 +11,9 @@ How the run uses a package (see ``harness.run``):
 - clients keep running ``recovery_s`` more seconds, fault-free, so recovery is checked too;
 - ``nemesis.teardown(ctx)`` always runs at the end (also after a crash or Ctrl-C): heal there too.
 Every nemesis op goes into the history (process ``"nemesis"``, type info, start and end).
+
+Nemeses of other packages come in as plugins (entry-point group ``splitbrain.nemeses``, or
+``--nemesis package.module:factory``), resolved by :mod:`harness.plugins`.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from harness import plugins
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
+from harness.plugins import PluginKind
 from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
 
 
@@ -48,6 +53,7 @@ NemesisFactory = Callable[[TestConfig], NemesisPackage]
 
 
 def none_package(test: TestConfig) -> NemesisPackage:
+    """No faults."""
     return NemesisPackage(nemesis=NoopNemesis())
 
 
@@ -69,6 +75,12 @@ def _load_builtins() -> None:
         except ModuleNotFoundError as e:
             if e.name != module:
                 raise
+
+
+def builtins() -> dict[str, NemesisFactory]:
+    """Every builtin nemesis by name (after the modules that declare them are imported)."""
+    _load_builtins()
+    return dict(NEMESES)
 
 
 class ComposedNemesis:
@@ -131,12 +143,10 @@ def build(test: TestConfig) -> NemesisPackage:
     """The package for ``test.nemesis`` (empty or ``none`` = no faults)."""
     _load_builtins()
     names = [n for n in test.nemesis if n != "none"] or ["none"]
-    unknown = [n for n in names if n not in NEMESES]
-    if unknown:
-        raise NemesisOptionError(
-            f"unknown nemesis {', '.join(unknown)}; known: {', '.join(sorted(NEMESES))}"
-        )
-    return compose([NEMESES[n](test) for n in names], test.seed)
+    resolved = [plugins.resolve(PluginKind.NEMESIS, n, NEMESES, NemesisOptionError)
+                for n in names]
+    return compose([plugins.build(r, test, NemesisPackage, (NemesisOptionError,))
+                    for r in resolved], test.seed)
 
 
 __all__ = [
@@ -147,6 +157,7 @@ __all__ = [
     "NemesisOptionError",
     "NemesisPackage",
     "build",
+    "builtins",
     "compose",
     "none_package",
 ]

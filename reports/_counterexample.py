@@ -4,11 +4,12 @@ linearization, the model state it reached, and the operations that could not com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from harness.history import History
 from harness.jsontypes import JSON
+from harness.valuetext import show_key, show_short
 from reports._html import esc, seconds, table
+from reports._lanes import Bar, Role, lanes_html
 from reports._results import CheckerResult
 from reports._timeline import compact, us
 
@@ -17,16 +18,6 @@ MAX_PREFIXES = 3
 MAX_KEYS = 20
 """Failing keys shown with their counterexample (the rest are counted)."""
 _W, _ROW, _LEFT, _RIGHT = 1000, 22, 90, 150
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class _Bar:
-    process: int
-    start: int
-    end: int | None
-    label: str
-    title: str
-    stuck: bool
 
 
 def _int(value: JSON) -> int | None:
@@ -49,39 +40,7 @@ def _op_text(op: dict[str, JSON]) -> str:
     text = op.get("description")
     if isinstance(text, str) and text:
         return text
-    return f"{op.get('f')} {compact(op.get('value'))} → {compact(op.get('output'))}"
-
-
-def _diagram(bars: Sequence[_Bar]) -> str:
-    if not bars:
-        return ""
-    starts = [b.start for b in bars]
-    ends = [b.end for b in bars if b.end is not None] + starts
-    t0, t1 = min(starts), max(ends)
-    span = max(1, t1 - t0)
-    processes = sorted({b.process for b in bars})
-    row = {p: i for i, p in enumerate(processes)}
-    height = len(processes) * _ROW + 24
-
-    def x(t: int) -> float:
-        return _LEFT + (t - t0) / span * (_W - _LEFT - _RIGHT)
-
-    out = []
-    for p in processes:
-        out.append(f'<text x="4" y="{row[p] * _ROW + 15}">process {p}</text>')
-    for b in bars:
-        a = x(b.start)
-        z = x(b.end) if b.end is not None else _W - _RIGHT
-        cls = "bar stuck" if b.stuck else "bar linearized"
-        y = row[b.process] * _ROW + 3
-        out.append(f'<rect class="{cls}" x="{a:.1f}" y="{y}" width="{max(3.0, z - a):.1f}" '
-                   f'height="{_ROW - 6}" rx="3"><title>{esc(b.title)}</title></rect>')
-        out.append(f'<text x="{a + 3:.1f}" y="{y + 12}">{esc(compact(b.label, 40))}</text>')
-    out.append(f'<text x="{_LEFT}" y="{height - 4}">{esc(seconds(t0))}</text>')
-    out.append(f'<text x="{_W - _RIGHT}" y="{height - 4}" text-anchor="end">'
-               f"{esc(seconds(t1))}</text>")
-    return (f'<div class="cx-diagram"><svg viewBox="0 0 {_W} {height}" width="{_W}" '
-            f'height="{height}">{"".join(out)}</svg></div>')
+    return f"{op.get('f')} {show_short(op.get('value'))} → {show_short(op.get('output'))}"
 
 
 def _focus_link(history: History | None, op: dict[str, JSON]) -> str:
@@ -95,51 +54,103 @@ def _focus_link(history: History | None, op: dict[str, JSON]) -> str:
             f'data-focus-end="{us(end)}" data-focus-index="{index}">timeline</a>')
 
 
+def _ops(value: JSON) -> list[dict[str, JSON]]:
+    return [op for op in value if isinstance(op, dict)] if isinstance(value, list) else []
+
+
+def _bar(history: History | None, op: dict[str, JSON], role: Role, title: str) -> Bar | None:
+    call, ret = _time(history, _int(op.get("call"))), _time(history, _int(op.get("ret")))
+    if call is None:
+        return None
+    return Bar(lane=f"process {_int(op.get('process'))}", start=call, end=ret,
+               label=_op_text(op), role=role, title=title,
+               index=_index(history, _int(op.get("call"))))
+
+
+def _why(s: dict[str, JSON]) -> str:
+    """The stuck operation's explanation (from the checker), or a generic one for results
+    written before explanations existed."""
+    text = s.get("explanation")
+    if isinstance(text, str) and text:
+        return text
+    reason = s.get("reason")
+    if reason == "illegal":
+        return "the model does not allow it in this state"
+    if reason == "dead-end":
+        return (f"allowed (→ state {compact(s.get('next_state'))}) but no linearization of the "
+                "rest follows")
+    return compact(reason)
+
+
+def headline(counterexample: JSON) -> str | None:
+    """The key's explanation: that of the first operation found illegal (the same sentence as
+    ``splitbrain check``'s ``why:`` line, see ``reports.linearizable_text.headline``)."""
+    if not isinstance(counterexample, dict):
+        return None
+    for prefix in _ops(counterexample.get("prefixes")):
+        for s in _ops(prefix.get("stuck")):
+            text = s.get("explanation")
+            if s.get("reason") == "illegal" and isinstance(text, str) and text:
+                return text
+    return None
+
+
 def _prefix(history: History | None, prefix: dict[str, JSON], n: int) -> str:
     length = _int(prefix.get("length")) or 0
-    tail = [op for op in prefix.get("tail") or [] if isinstance(op, dict)]  # type: ignore[union-attr]
-    stuck = [s for s in prefix.get("stuck") or [] if isinstance(s, dict)]  # type: ignore[union-attr]
+    tail = _ops(prefix.get("tail"))
+    stuck = [s for s in _ops(prefix.get("stuck")) if isinstance(s.get("operation"), dict)]
     stuck_total = _int(prefix.get("stuck_total")) or len(stuck)
     first = length - len(tail) + 1
-    bars: list[_Bar] = []
     rows = []
+    roles: dict[int | None, tuple[Role, str]] = {}
+    order: list[tuple[dict[str, JSON], Role, str]] = []
+    failing = next((s for s in stuck if s.get("reason") == "illegal"), stuck[0] if stuck else None)
+    for s in stuck:
+        op = s["operation"]
+        assert isinstance(op, dict)
+        role = Role.FAILING if s is failing else Role.CANDIDATE
+        what = "could not be linearized next" if role is Role.CANDIDATE else "failing operation"
+        roles[_int(op.get("call"))] = (role, f"{what}: {_op_text(op)}\n{_why(s)}")
+        order.append((op, role, ""))
+    if failing is not None:
+        for op in _ops(failing.get("related")):
+            call = _int(op.get("call"))
+            if call not in roles:
+                roles[call] = (Role.CONFLICT, f"conflicting operation: {_op_text(op)}")
+                order.append((op, Role.CONFLICT, ""))
     for i, op in enumerate(tail):
         call, ret = _time(history, _int(op.get("call"))), _time(history, _int(op.get("ret")))
         process = _int(op.get("process")) or 0
-        if call is not None:
-            bars.append(_Bar(process=process, start=call, end=ret,
-                             label=f"{first + i}. {_op_text(op)}",
-                             title=f"linearized #{first + i}: {_op_text(op)}", stuck=False))
+        if _int(op.get("call")) not in roles:
+            roles[_int(op.get("call"))] = (Role.PLAIN, f"linearized #{first + i}: {_op_text(op)}")
+            order.append((op, Role.PLAIN, ""))
         rows.append((str(first + i), esc(process), esc(_op_text(op)), esc(op.get("type")),
                      esc(seconds(call)), esc(seconds(ret)),
                      esc(_index(history, _int(op.get("call")))) + _focus_link(history, op)))
+    bars = [b for op, _, _ in order
+            for b in [_bar(history, op, *roles[_int(op.get("call"))])] if b is not None]
     parts = [f"<h4>Partial linearization {n}: {length} operation(s) linearized</h4>"]
     if length > len(tail):
         parts.append(f'<p class="note">The first {length - len(tail)} linearized operations '
                      "are elided; the last ones are:</p>")
+    parts.append(lanes_html(bars, lanes=sorted({b.lane for b in bars},
+                                               key=lambda name: int(name.split()[-1])),
+                            caption="Hover a bar for its full text."))
     if rows:
-        parts.append(table(["#", "process", "operation", "type", "invoked", "completed",
-                            "history index"], rows, numeric=(0,)))
+        parts.append("<details><summary>The last linearized operations, in order</summary>"
+                     + table(["#", "process", "operation", "type", "invoked", "completed",
+                              "history index"], rows, numeric=(0,)) + "</details>")
     parts.append(f"<p>Model state after them: <code class=\"model-state\">"
                  f"{esc(prefix.get('state'))}</code></p>")
     stuck_rows = []
     for s in stuck:
-        ref = s.get("operation")
-        if not isinstance(ref, dict):
-            continue
-        op = ref
+        op = s["operation"]
+        assert isinstance(op, dict)
         call, ret = _time(history, _int(op.get("call"))), _time(history, _int(op.get("ret")))
-        process = _int(op.get("process")) or 0
-        reason = s.get("reason")
-        why = ("the model does not allow it in this state" if reason == "illegal" else
-               f"allowed (→ state {compact(s.get('next_state'))}) but no linearization of the "
-               "rest follows" if reason == "dead-end" else compact(reason))
-        if call is not None:
-            bars.append(_Bar(process=process, start=call, end=ret, label=_op_text(op),
-                             title=f"could not be linearized next: {_op_text(op)} ({why})",
-                             stuck=True))
-        stuck_rows.append((esc(process), f'<span class="stuck-text">{esc(_op_text(op))}</span>',
-                           esc(op.get("type")), esc(why), esc(seconds(call)), esc(seconds(ret)),
+        stuck_rows.append((esc(_int(op.get("process"))),
+                           f'<span class="stuck-text">{esc(_op_text(op))}</span>',
+                           esc(op.get("type")), f'<span class="why">{esc(_why(s))}</span>',
+                           esc(seconds(call)), esc(seconds(ret)),
                            esc(_index(history, _int(op.get("call")))) + _focus_link(history, op)))
     if stuck_rows:
         more = (f" ({stuck_total - len(stuck_rows)} more not listed)"
@@ -148,7 +159,6 @@ def _prefix(history: History | None, prefix: dict[str, JSON], n: int) -> str:
         parts.append(table(["process", "operation", "type", "why", "invoked", "completed",
                             "history index"], stuck_rows,
                            row_class=["stuck-op"] * len(stuck_rows)))
-    parts.append(_diagram(bars))
     return f'<div class="prefix">{"".join(parts)}</div>'
 
 
@@ -167,8 +177,11 @@ def counterexamples_section(checkers: Sequence[CheckerResult], history: History 
             prefixes = [p for p in cx.get("prefixes") or [] if isinstance(p, dict)]  # type: ignore[union-attr]
             group = f" (group {esc(k.get('group'))})" if k.get("group") else ""
             body = [f'<div class="counterexample" data-key="{esc(k.get("key"))}">'
-                    f"<h3>{esc(c.name)}: key <code>{esc(compact(k.get('key')))}</code>{group} "
+                    f"<h3>{esc(c.name)}: key <code>{esc(show_key(k.get('key')))}</code>{group} "
                     f"— {esc(k.get('operations'))} operations, not linearizable</h3>"]
+            why = headline(cx)
+            if why is not None:
+                body.append(f'<p class="explanation">{esc(why)}</p>')
             body.extend(_prefix(history, p, i + 1) for i, p in enumerate(prefixes[:MAX_PREFIXES]))
             if len(prefixes) > MAX_PREFIXES:
                 body.append(f'<p class="note">{len(prefixes) - MAX_PREFIXES} more partial '
@@ -181,4 +194,4 @@ def counterexamples_section(checkers: Sequence[CheckerResult], history: History 
     return "".join(blocks)
 
 
-__all__ = ["counterexamples_section"]
+__all__ = ["counterexamples_section", "headline"]

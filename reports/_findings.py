@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.jsontypes import JSON
+from harness.valuetext import show_short
 from reports._html import duration, esc, seconds, table
 from reports._results import CheckerResult
-from reports._timeline import compact
 
 _TITLES = {
     "lost": "Lost: acknowledged adds missing from every final read",
@@ -27,7 +27,7 @@ def _elements(label: str, values: JSON, count: JSON) -> str:
     total = count if isinstance(count, int) else len(items)
     if not total:
         return ""
-    pills = "".join(f'<span class="pill">{esc(compact(v, 40))}</span>' for v in items)
+    pills = "".join(f'<span class="pill">{esc(show_short(v, 40))}</span>' for v in items)
     more = f" … and {total - len(items)} more" if total > len(items) else ""
     return f"<p><strong>{esc(label)}</strong> ({total}): {pills}{esc(more)}</p>"
 
@@ -40,7 +40,7 @@ def _ops_table(ops: JSON) -> str:
         start = op.get("call_time")
         end = op.get("ret_time")
         rows.append((esc(op.get("index")), esc(op.get("process")), esc(op.get("node") or "—"),
-                     esc(op.get("f")), esc(op.get("type")), esc(compact(op.get("value"), 80)),
+                     esc(op.get("f")), esc(op.get("type")), esc(show_short(op.get("value"), 80)),
                      esc(seconds(start if isinstance(start, int) else None)),
                      esc(seconds(end if isinstance(end, int) else None))))
     if not rows:
@@ -57,7 +57,7 @@ def _set(c: CheckerResult) -> str:
     missing = d.get("missing_by_node")
     if isinstance(missing, dict) and missing:
         parts.append(table(["node", "acknowledged elements missing from its final read"],
-                           [(esc(n), esc(compact(v, 200))) for n, v in missing.items()]))
+                           [(esc(n), esc(show_short(v, 200))) for n, v in missing.items()]))
     evidence = d.get("evidence")
     if isinstance(evidence, dict):
         for name, ops in evidence.items():
@@ -66,7 +66,7 @@ def _set(c: CheckerResult) -> str:
                 parts.append(f"<h4>{esc(_TITLES.get(name, name))}</h4>{t}")
     stale = d.get("stale")
     if isinstance(stale, list) and stale:
-        rows = [(esc(compact(s.get("element"))), esc(s.get("stale_reads")),
+        rows = [(esc(show_short(s.get("element"))), esc(s.get("stale_reads")),
                  esc(seconds(_number(s.get("known_at")))),
                  esc(duration(_number(s.get("visible_after")))))
                 for s in stale if isinstance(s, dict)]

@@ -202,7 +202,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         f"<nav>{nav}</nav></header><main>{present}</main>"
         '<div id="tip"></div>'
         f'<script type="application/json" id="report-data">{script_json(data)}</script>'
-        f"<script>{_asset('report.js')}</script></body></html>\n"
+        f"<script>{_asset('lanes.js')}\n{_asset('report.js')}</script></body></html>\n"
     )
     info = ReportInfo(path=run.path / REPORT, bytes=len(page.encode("utf-8")),
                       operations=len(operations), shown=len(selection.shown),

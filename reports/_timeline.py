@@ -15,17 +15,21 @@ from checkers.fault_windows import FaultWindow, NemesisAction
 from harness.history import History, Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.valuetext import show, show_key, show_short
 from reports._sample import Selection
 from reports._series import Series
 
 TEXT_LIMIT = 100
 """Characters of an operation's value and result shown in its tooltip."""
+_RESULTS = frozenset({"read", "get", "dequeue", "final-read"})
+"""Operations whose result is worth showing even when it is absent (``→ nil``)."""
 _KIND_COLOURS = ("#d35400", "#2874a6", "#7d3c98", "#138d75", "#b7950b", "#a93226", "#566573")
 
 
 def compact(value: JSON, limit: int = TEXT_LIMIT) -> str:
-    """Short JSON text of a value, cut to ``limit`` characters."""
-    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    """Short text, cut to ``limit`` characters: a string as it is (a message, a name), anything
+    else as users write values (``nil``, ``[1, 2]``); for values use :func:`show_short`."""
+    text = value if isinstance(value, str) else show(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -33,9 +37,9 @@ def describe(o: Operation) -> str:
     """``f value → output`` for a tooltip or a table."""
     parts = [o.f]
     if o.value is not None:
-        parts.append(compact(o.value))
-    if o.type is not OpType.INFO and o.output is not None:
-        parts.append("→ " + compact(o.output))
+        parts.append(show_short(o.value, TEXT_LIMIT))
+    if o.type is OpType.OK and (o.output is not None or o.f in _RESULTS):
+        parts.append("→ " + show_short(o.output, TEXT_LIMIT))
     if o.error:
         parts.append(f"({compact(o.error, 60)})")
     return " ".join(parts)
@@ -105,7 +109,7 @@ def timeline_data(
         cols["p"].append(o.process)
         cols["i"].append(history.ops[o.call].index if o.call < len(history.ops) else o.call)
         cols["d"].append(describe(o))
-        cols["k"].append(None if o.key is None else compact(o.key, 40))
+        cols["k"].append(None if o.key is None else show_short(show_key(o.key), 40))
         cols["n"].append(-1 if o.node is None else nodes.setdefault(o.node, len(nodes)))
         cols["x"].append(1 if (o.call in focus_set or o.ret in focus_set) else 0)
     windows_json: list[JSON] = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from harness.jsontypes import JSON
+from harness.valuetext import show_key
 from reports._html import badge, esc, pretty
 from reports._results import CheckerResult, Results
 from reports._timeline import compact
@@ -33,7 +34,7 @@ def _linearizable(data: dict[str, JSON]) -> list[str]:
                    f"({_int(data.get('operations'))} operations)")
     for k in keys:
         if k.get("verdict") == "invalid":
-            msg = f"key {compact(k.get('key'))}: not linearizable"
+            msg = f"key {show_key(k.get('key'))}: not linearizable"
             cx = k.get("counterexample")
             prefixes = _list(cx.get("prefixes")) if isinstance(cx, dict) else []
             if prefixes and isinstance(prefixes[0], dict):
@@ -49,7 +50,7 @@ def _linearizable(data: dict[str, JSON]) -> list[str]:
         elif k.get("verdict") == "unknown":
             reason = k.get("reason") or "undecided"
             detail = f": {compact(k.get('detail'), 120)}" if k.get("detail") else ""
-            out.append(f"key {compact(k.get('key'))}: unknown ({compact(reason)}){detail}")
+            out.append(f"key {show_key(k.get('key'))}: unknown ({compact(reason)}){detail}")
     return out
 
 

@@ -10,13 +10,14 @@ from checkers.linearizable import (
     StuckReason,
 )
 from checkers.verdict import Verdict
+from harness.valuetext import show_key
 
 MAX_KEYS = 10
 """Invalid or unknown keys explained in detail; the rest are counted."""
 
 
 def _key_name(key: KeyResult) -> str:
-    name = "(no key)" if key.key is None else f"key {key.key!r}"
+    name = "(no key)" if key.key is None else f"key {show_key(key.key)}"
     return name if key.group is None else f"{name}, group {key.group}"
 
 
@@ -36,11 +37,14 @@ def _prefix(number: int, prefix: PartialLinearization) -> list[str]:
     lines.append(f"      state then: {prefix.state}")
     lines.append("      could not linearize next:")
     for stuck in prefix.stuck:
-        if stuck.reason is StuckReason.ILLEGAL:
+        if stuck.explanation:
+            why = stuck.explanation
+        elif stuck.reason is StuckReason.ILLEGAL:
             why = "not allowed in this state"
         else:
             why = f"allowed (state would be {stuck.next_state}), but nothing linearizes after it"
-        lines.append(f"        {_op(stuck.operation)}: {why}")
+        lines.append(f"        {_op(stuck.operation)}:")
+        lines.append(f"          {why}")
     hidden = prefix.stuck_total - len(prefix.stuck)
     if hidden > 0:
         lines.append(f"        ... and {hidden} more")
@@ -55,10 +59,25 @@ def _key(key: KeyResult) -> list[str]:
         lines.append(f"    reason: {key.reason.value}")
     if key.detail:
         lines.append(f"    {key.detail}")
+    why = headline(key)
+    if why is not None:
+        lines.append(f"    why: {why}")
     if key.counterexample is not None:
         for number, prefix in enumerate(key.counterexample.prefixes, 1):
             lines.extend(_prefix(number, prefix))
     return lines
+
+
+def headline(key: KeyResult) -> str | None:
+    """The key's explanation in one sentence: that of the first operation found illegal after
+    the first longest partial linearization (``None`` without a counterexample)."""
+    if key.counterexample is None:
+        return None
+    for prefix in key.counterexample.prefixes:
+        for stuck in prefix.stuck:
+            if stuck.reason is StuckReason.ILLEGAL and stuck.explanation:
+                return stuck.explanation
+    return None
 
 
 def explain(result: LinearizabilityResult) -> str:
@@ -83,4 +102,4 @@ def explain(result: LinearizabilityResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["explain"]
+__all__ = ["explain", "headline"]

@@ -1,11 +1,15 @@
 """Targets by name (``--target``): each gives its DB and a client per workload.
 
-To add a target, add a factory to :data:`TARGETS` that takes the :class:`TestConfig` (parse
+To add a builtin target, add a factory to :data:`TARGETS` that takes the :class:`TestConfig` (parse
 ``test.target_options`` from ``--target-opt K=V``; raise :class:`TargetError` with a clear message
 for bad ones, the CLI exits 254) and returns a :class:`Target`: its DB (``setup``/``teardown`` per
 node, plus any of Killable, Pausable, HasPrimaries, HasLogFiles, HasFakeTime that it supports, see
 :mod:`harness.protocols`) and, per workload name, a factory of unopened clients. Import the
 target's modules inside the factory so that ``splitbrain`` starts fast.
+
+Targets of other packages come in as plugins (entry-point group ``splitbrain.targets``, or
+``--target package.module:factory``), resolved by :mod:`harness.plugins`; ``docs/own-target.md``
+shows how to write one.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from harness import plugins
 from harness.config import TestConfig
+from harness.plugins import PluginKind
 from harness.protocols import DB, Client
 
 
@@ -42,18 +48,21 @@ TargetFactory = Callable[[TestConfig], Target]
 
 
 def _raftkv(test: TestConfig) -> Target:
+    """The bundled Raft KV (targets/raftkv): register, set and counter workloads."""
     from targets.raftkv.target import target
 
     return target(test)
 
 
 def _etcd(test: TestConfig) -> Target:
+    """etcd from the Debian package etcd-server: register, set and counter workloads."""
     from targets.etcd.target import target
 
     return target(test)
 
 
 def _redis(test: TestConfig) -> Target:
+    """Redis with Sentinel from the Debian packages: set and counter workloads."""
     from targets.redis.target import target
 
     return target(test)
@@ -63,10 +72,13 @@ TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv, "etcd": _etcd, "redis": 
 
 
 def get_target(test: TestConfig) -> Target:
-    factory = TARGETS.get(test.target)
-    if factory is None:
-        raise TargetError(f"unknown target {test.target!r}; known: {', '.join(sorted(TARGETS))}")
-    return factory(test)
+    """The target ``test.target`` names: a builtin, an installed plugin or ``module:factory``.
+
+    Raises :class:`TargetError` (unknown name, bad option) or :class:`harness.plugins.PluginError`
+    (a plugin that cannot be loaded or misbehaves).
+    """
+    resolved = plugins.resolve(PluginKind.TARGET, test.target, TARGETS, TargetError)
+    return plugins.build(resolved, test, Target, (TargetError,))
 
 
 __all__ = ["TARGETS", "Target", "TargetError", "TargetFactory", "get_target"]

@@ -97,6 +97,7 @@ class CounterChecker:
 
 
 def workload(test: TestConfig) -> Workload:
+    """Increments and reads on every node, then final reads; checked against the sums."""
     options = CounterOptions.parse(dict(test.workload_options))
     if test.concurrency < len(test.nodes):
         raise WorkloadOptionError(

@@ -144,6 +144,7 @@ class LinearizableRegister:
 
 
 def workload(test: TestConfig) -> Workload:
+    """Read / write / cas on registers, checked for linearizability."""
     options = RegisterOptions.parse(dict(test.workload_options))
     return Workload(
         name="register",

@@ -1,13 +1,18 @@
-"""Workloads by name (``--workload``)."""
+"""Workloads by name (``--workload``): the builtins are declared here; plugins (entry-point group
+``splitbrain.workloads``, or ``--workload package.module:factory``) resolve through
+:mod:`harness.plugins`. A factory takes the :class:`TestConfig` and returns a :class:`Workload`;
+the target then needs a client for the workload's ``name``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from harness import plugins
 from harness.config import TestConfig
+from harness.plugins import PluginKind
 from workloads import counter, register
 from workloads import set as set_workload
-from workloads.base import Workload
+from workloads.base import Workload, WorkloadOptionError
 
 WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
     "register": register.workload,
@@ -21,12 +26,11 @@ class UnknownWorkloadError(ValueError):
 
 
 def get_workload(test: TestConfig) -> Workload:
-    factory = WORKLOADS.get(test.workload)
-    if factory is None:
-        raise UnknownWorkloadError(
-            f"unknown workload {test.workload!r}; known: {', '.join(sorted(WORKLOADS))}"
-        )
-    return factory(test)
+    """The workload ``test.workload`` names; raises :class:`UnknownWorkloadError`,
+    :class:`WorkloadOptionError` or :class:`harness.plugins.PluginError`."""
+    resolved = plugins.resolve(PluginKind.WORKLOAD, test.workload, WORKLOADS,
+                               UnknownWorkloadError)
+    return plugins.build(resolved, test, Workload, (WorkloadOptionError, UnknownWorkloadError))
 
 
 __all__ = ["WORKLOADS", "UnknownWorkloadError", "get_workload"]

@@ -110,6 +110,7 @@ def final_phase(nodes: int, wait_s: float, attempts: int) -> Generator:
 
 
 def workload(test: TestConfig) -> Workload:
+    """Unique adds and reads on every node, then final reads; checked for lost elements."""
     options = SetOptions.parse(dict(test.workload_options))
     if test.concurrency < len(test.nodes):
         raise WorkloadOptionError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from checkers.linearizable._model import Model, default_describe_operation
+from checkers.linearizable._narrate import Scene, Story, dead_end, narrate
 from checkers.linearizable._result import (
     Counterexample,
     OperationRef,
@@ -15,6 +16,7 @@ from checkers.linearizable._result import (
 from checkers.linearizable._search import Prefix
 from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, ranks
 from checkers.linearizable._table import ILLEGAL, UNSET, Transitions
+from harness.valuetext import show
 
 TAIL = 20
 """Operations shown at the end of each partial linearization."""
@@ -47,7 +49,11 @@ def _describe_state(model: Model[Hashable], state: Hashable) -> str:
     try:
         return model.describe_state(state)
     except Exception:  # a user's describe function must not lose the verdict
-        return repr(state)
+        return show(state)
+
+
+def _related(sub: SubHistory, model: Model[Hashable], story: Story) -> tuple[OperationRef, ...]:
+    return tuple(reference(sub, model, p) for p in dict.fromkeys(story.related))
 
 
 def explain_failure(
@@ -70,19 +76,28 @@ def explain_failure(
         candidates = [i for i in range(len(enc.cls)) if i not in done and rank[2 * i] < horizon]
         candidates.sort(key=lambda i: rank[2 * i])
         stuck = []
+        linearized = [enc.members[i] for i in prefix.ops]
         for i in candidates[:STUCK]:
             after = table.rows[prefix.state][enc.cls[i]]
             if after == UNSET:
                 after = table.compute(prefix.state, enc.cls[i])
             ref = reference(sub, model, enc.members[i])
+            scene = Scene(model=model, operations=sub.operations, linearized=linearized,
+                          state=table.states[prefix.state], has_state=True,
+                          stuck=enc.members[i])
             if after == ILLEGAL:
-                stuck.append(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL))
+                story = narrate(scene)
+                stuck.append(StuckOperation(
+                    operation=ref, reason=StuckReason.ILLEGAL, explanation=story.text,
+                    related=_related(sub, model, story)))
             else:
+                next_state = _describe_state(model, table.states[after])
                 stuck.append(
                     StuckOperation(
                         operation=ref,
                         reason=StuckReason.DEAD_END,
-                        next_state=_describe_state(model, table.states[after]),
+                        next_state=next_state,
+                        explanation=dead_end(scene, next_state).text,
                     )
                 )
         prefixes.append(
@@ -102,12 +117,15 @@ def impossible_counterexample(
 ) -> tuple[Counterexample, str]:
     """The explanation when an operation is illegal in every reachable state."""
     ref = reference(sub, model, enc.members[impossible])
+    story = narrate(Scene(model=model, operations=sub.operations, linearized=(), state=None,
+                          has_state=False, stuck=enc.members[impossible]))
     detail = f"process {ref.process} {ref.description} is not allowed in any reachable state"
     prefix = PartialLinearization(
         length=0,
         tail=(),
         state="any reachable state",
-        stuck=(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL),),
+        stuck=(StuckOperation(operation=ref, reason=StuckReason.ILLEGAL, explanation=story.text,
+                              related=_related(sub, model, story)),),
         stuck_total=1,
     )
     return Counterexample(prefixes=(prefix,)), detail

@@ -20,6 +20,7 @@ from typing import Generic, TypeAlias, TypeVar
 
 from harness.history import Operation
 from harness.jsontypes import JSON, Scalar
+from harness.valuetext import show
 
 Frozen: TypeAlias = bool | int | float | str | tuple["Frozen", ...] | None
 """A JSON value made hashable: lists are tuples, objects are sorted tuples of (key, value)."""
@@ -83,14 +84,14 @@ def thaw(value: Frozen | Unknown) -> JSON:
 
 def default_describe_operation(input: Input, output: Output) -> str:
     """Default rendering of an operation: ``f(value) -> output``."""
-    args = "" if input.value is None else repr(thaw(input.value))
-    result = "?" if output is UNKNOWN else repr(thaw(output))
+    args = "" if input.value is None else show(input.value)
+    result = show(output)
     return f"{input.f}({args}) -> {result}"
 
 
 def default_describe_state(state: Hashable) -> str:
-    """Default rendering of a state."""
-    return repr(state)
+    """Default rendering of a state: its value as users write it (``nil``, ``[1, 2]``)."""
+    return show(state)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -59,17 +59,23 @@ class OperationRef:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class StuckOperation:
-    """A candidate that could not be linearized next; ``next_state`` is set for dead ends."""
+    """A candidate that could not be linearized next; ``next_state`` is set for dead ends.
+    ``explanation`` says why in the model's words (``_narrate.py``), naming the ``related``
+    operations it conflicts with (e.g. the last write before a stale read)."""
 
     operation: OperationRef
     reason: StuckReason
     next_state: str | None = None
+    explanation: str | None = None
+    related: tuple[OperationRef, ...] = ()
 
     def to_json(self) -> dict[str, JSON]:
         return {
             "operation": self.operation.to_json(),
             "reason": self.reason.value,
             "next_state": self.next_state,
+            "explanation": self.explanation,
+            "related": [op.to_json() for op in self.related],
         }
 
 

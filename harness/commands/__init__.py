@@ -10,6 +10,7 @@ VERBS: tuple[str, ...] = (
     "check",
     "cleanup",
     "gate",
+    "list",
     "report",
     "run",
     "serve",

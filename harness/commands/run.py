@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from checkers.verdict import ExitCode
-from harness.commands.ssh_options import hosts_nodes, ssh_flags, ssh_runtime_options
-from harness.config import RuntimeKind, TestConfig, options
+from harness.commands.ssh_options import ssh_flags, ssh_runtime_options
+from harness.config import RuntimeKind
 from harness.jsontypes import JSON
+from harness.plugins import PluginError
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
+from harness.run_options import DEFAULTS, RunOptionError, RunOptions, pairs
 from harness.runtime.base import RuntimeOptionError, RuntimeUnavailableError
 from harness.runtime.netns import MAX_NODES
 from harness.runtime.registry import all_specs, capability_table
 from harness.signals import Interrupted, interrupts_raise
-from harness.store import StoreError, validate_test_name
+from harness.store import StoreError
 from nemesis.registry import NemesisOptionError
 from targets.registry import TargetError
 from workloads.base import WorkloadOptionError
 from workloads.registry import UnknownWorkloadError
 
-_BAD_INPUT = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
-              StoreError, RuntimeOptionError)
+BAD_INPUT = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
+             StoreError, PluginError, RunOptionError, RuntimeOptionError)
+"""What a bad ``splitbrain run`` input raises (exit 254)."""
 
 
 def _runtime_epilog() -> str:
@@ -40,39 +43,34 @@ def _runtime_epilog() -> str:
     return "\n".join(lines)
 
 
-def _pairs(values: tuple[str, ...], flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"expected K=V, got {item!r}", param_hint=flag)
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _fail(message: str, code: ExitCode) -> None:
     click.echo(f"splitbrain run: {message}", err=True)
     sys.exit(code)
 
 
 @click.command("run", epilog=_runtime_epilog())
-@click.option("--target", default="raftkv", show_default=True, help="System under test.")
-@click.option("--workload", default="register", show_default=True, help="Workload to run.")
-@click.option("--nemesis", default="none", show_default=True,
+@click.option("--target", default=DEFAULTS.target, show_default=True,
+              help="System under test: a builtin (raftkv, etcd, redis), an installed plugin's "
+                   "name, or package.module:factory (see `splitbrain list`).")
+@click.option("--workload", default=DEFAULTS.workload, show_default=True,
+              help="Workload to run: a builtin, a plugin's name, or package.module:factory.")
+@click.option("--nemesis", default=",".join(DEFAULTS.nemesis), show_default=True,
               help="Comma-separated faults: partition, kill, pause, clock, packet (or loss, "
-                   "bandwidth, delay); none = no faults.")
-@click.option("--nodes", type=click.IntRange(1, MAX_NODES), default=5, show_default=True,
-              help="Number of nodes (n1..nN).")
-@click.option("--concurrency", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="Number of client processes.")
-@click.option("--time-limit", type=click.FloatRange(0.1, 86_400), default=30.0,
+                   "bandwidth, delay), a plugin's name or package.module:factory; "
+                   "none = no faults.")
+@click.option("--nodes", type=click.IntRange(1, MAX_NODES), default=DEFAULTS.nodes,
+              show_default=True, help="Number of nodes (n1..nN).")
+@click.option("--concurrency", type=click.IntRange(1, 1000), default=DEFAULTS.concurrency,
+              show_default=True, help="Number of client processes.")
+@click.option("--time-limit", type=click.FloatRange(0.1, 86_400), default=DEFAULTS.time_limit,
               show_default=True, help="Seconds of workload.")
-@click.option("--rate", type=click.FloatRange(0, 1_000_000), default=200.0, show_default=True,
+@click.option("--rate", type=click.FloatRange(0, 1_000_000), default=DEFAULTS.rate,
+              show_default=True,
               help="Client operations per second in total (0 = as fast as possible).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Random seed (default: a fresh one, printed and stored).")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("store"), show_default=True, help="Where runs are stored.")
+              default=DEFAULTS.store, show_default=True, help="Where runs are stored.")
 @click.option("--name", default=None, help="Test name (default: target-workload[-nemesis]).")
 @click.option("--target-opt", multiple=True, metavar="K=V", help="Target option (repeatable).")
 @click.option("--workload-opt", multiple=True, metavar="K=V",
@@ -80,10 +78,10 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--nemesis-opt", multiple=True, metavar="K=V",
               help="Nemesis option (repeatable), e.g. interval=5, kill.targets=majority, "
                    "topologies=bridge; all are listed in nemesis/options.py.")
-@click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=5.0,
+@click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=DEFAULTS.op_timeout,
               show_default=True, help="Seconds after which a client op is recorded as info.")
-@click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]), default="netns",
-              show_default=True,
+@click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]),
+              default=DEFAULTS.runtime, show_default=True,
               help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
                    "(containers on an internal network of the Docker engine at DOCKER_HOST or "
                    "the default socket); see the table below.")
@@ -99,57 +97,30 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--adopt-names", default=None, metavar="A,B,C",
               help="docker: take these running containers (by name) as the nodes.")
 @ssh_flags
-def command(
-    *,
-    target: str, workload: str, nemesis: str, nodes: int, concurrency: int, time_limit: float,
-    rate: float, seed: int | None, store: Path, name: str | None, target_opt: tuple[str, ...],
-    workload_opt: tuple[str, ...], nemesis_opt: tuple[str, ...], op_timeout: float,
-    runtime: str, runtime_opt: tuple[str, ...], docker_image: str | None, adopt: str | None,
-    adopt_names: str | None, **ssh: object,
-) -> None:
+@click.pass_context
+def command(ctx: click.Context, /, **_: object) -> None:
     """Run a test: start the target on nodes (namespaces or containers), drive the workload
     from concurrent clients while the nemesis injects faults, record the history, check it.
 
     Prints the verdict and the run directory; exits 0 valid, 1 invalid, 2 unknown (or
     interrupted), 254 bad arguments, 255 harness failure (e.g. the target would not start).
     """
-    nemeses = tuple(n.strip() for n in nemesis.split(",") if n.strip())
-    if not nemeses:
-        raise click.BadParameter("give at least one nemesis (or none)", param_hint="--nemesis")
-    chosen_seed = seed if seed is not None else secrets.randbelow(2**31)
-    faults = [n for n in nemeses if n != "none"]
-    test_name = name or "-".join([target, workload, *faults])
     try:
-        validate_test_name(test_name)
-    except StoreError as e:
+        test = run_options(**ctx.params).to_test()
+    except RunOptionError as e:
         _fail(str(e), ExitCode.BAD_INPUT)
-    runtime_options = _runtime_options(runtime_opt, docker_image, adopt, adopt_names)
-    runtime_options.update(ssh_runtime_options(ssh))
-    node_names = tuple(f"n{i}" for i in range(1, nodes + 1))
-    if runtime == RuntimeKind.SSH.value:
-        node_names = hosts_nodes(runtime_options.get("hosts")) or node_names
-    test = TestConfig(
-        name=test_name, target=target, workload=workload, nemesis=nemeses,
-        nodes=node_names, concurrency=concurrency,
-        time_limit=time_limit, rate=rate, seed=chosen_seed, store=store,
-        target_options=options(_pairs(target_opt, "--target-opt")),
-        workload_options=options(_pairs(workload_opt, "--workload-opt")),
-        nemesis_options=options(_pairs(nemesis_opt, "--nemesis-opt")),
-        op_timeout=op_timeout, runtime=RuntimeKind(runtime),
-        runtime_options=options(runtime_options),
-    )
     try:
         resolved = plan(test)
-    except _BAD_INPUT as e:
+    except BAD_INPUT as e:
         _fail(str(e), ExitCode.BAD_INPUT)
-    click.echo(f"splitbrain: seed {chosen_seed} (rerun with --seed {chosen_seed})", err=True)
+    click.echo(f"splitbrain: seed {test.seed} (rerun with --seed {test.seed})", err=True)
     progress = LiveProgress(sys.stderr)
     try:
         with interrupts_raise() as guard:
             outcome = run_test(test, observer=progress, guard=guard, resolved=resolved)
     except RuntimeUnavailableError as e:
         _fail(str(e), ExitCode.HARNESS_FAILED)
-    except _BAD_INPUT as e:
+    except BAD_INPUT as e:
         _fail(str(e), ExitCode.BAD_INPUT)
     except Interrupted as e:
         _fail(f"interrupted by {e} before the run directory existed", ExitCode.UNKNOWN)
@@ -165,13 +136,47 @@ def command(
     sys.exit(outcome.exit_code)
 
 
-def _runtime_options(pairs: tuple[str, ...], image: str | None, adopt: str | None,
+def run_options(
+    *, target: str, workload: str, nemesis: str, nodes: int, concurrency: int,
+    time_limit: float, rate: float, seed: int | None, store: Path, name: str | None,
+    target_opt: Sequence[str], workload_opt: Sequence[str], nemesis_opt: Sequence[str],
+    op_timeout: float, runtime: str = DEFAULTS.runtime, runtime_opt: Sequence[str] = (),
+    docker_image: str | None = None, adopt: str | None = None, adopt_names: str | None = None,
+    **ssh: str | bool | None,
+) -> RunOptions:
+    """The typed options from the values click parsed (the parameters are the option names;
+    ``ssh_*`` are the ssh flags); raises :class:`RunOptionError` for a malformed K=V or an empty
+    ``--nemesis``."""
+    runtime_options = _runtime_options(runtime_opt, docker_image, adopt, adopt_names)
+    runtime_options.update(ssh_runtime_options(ssh))
+    return RunOptions(
+        target=target, workload=workload,
+        nemesis=tuple(n.strip() for n in nemesis.split(",") if n.strip()),
+        nodes=nodes, concurrency=concurrency, time_limit=time_limit, rate=rate, seed=seed,
+        store=store, name=name,
+        target_options=pairs(list(target_opt), "--target-opt"),
+        workload_options=pairs(list(workload_opt), "--workload-opt"),
+        nemesis_options=pairs(list(nemesis_opt), "--nemesis-opt"),
+        op_timeout=op_timeout, runtime=runtime,
+        runtime_options=runtime_options,
+    )
+
+
+def _runtime_options(values: Sequence[str], image: str | None, adopt: str | None,
                      adopt_names: str | None) -> dict[str, str]:
-    out = _pairs(pairs, "--runtime-opt")
+    out = pairs(list(values), "--runtime-opt")
     for key, value in (("image", image), ("adopt", adopt), ("adopt-names", adopt_names)):
         if value is not None:
             out[key] = value
     return out
+
+
+def parse_args(args: Sequence[str]) -> RunOptions:
+    """The options of ``splitbrain run ARGS``, parsed by the command itself (its types, ranges and
+    defaults); raises ``click.UsageError`` or :class:`RunOptionError` for bad ones."""
+    with command.make_context("splitbrain run", list(args)) as ctx:
+        params: dict[str, Any] = dict(ctx.params)
+    return run_options(**params)
 
 
 def _breakdown(results: Mapping[str, JSON]) -> str:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import click
-
-from harness.runtime.ssh._hosts import HostsFileError, read_hosts
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -43,7 +40,7 @@ def ssh_flags(fn: F) -> F:
     return fn
 
 
-def ssh_runtime_options(values: dict[str, object]) -> dict[str, str]:
+def ssh_runtime_options(values: Mapping[str, object]) -> dict[str, str]:
     """``--runtime-opt`` pairs from the ssh flags that were given."""
     out: dict[str, str] = {}
     for _, key, _ in _FLAGS:
@@ -55,14 +52,4 @@ def ssh_runtime_options(values: dict[str, object]) -> dict[str, str]:
     return out
 
 
-def hosts_nodes(path: str | None) -> tuple[str, ...] | None:
-    """The node names of the hosts file (None without one); raises click.BadParameter."""
-    if path is None:
-        return None
-    try:
-        return tuple(e.name for e in read_hosts(Path(path)))
-    except HostsFileError as e:
-        raise click.BadParameter(str(e), param_hint="--hosts") from e
-
-
-__all__ = ["hosts_nodes", "ssh_flags", "ssh_runtime_options"]
+__all__ = ["ssh_flags", "ssh_runtime_options"]

@@ -72,7 +72,7 @@ def test_invalid_report_in_chromium(browser: object, invalid_run: Path, tmp_path
     stuck_text = first.locator(".stuck-op .stuck-text").first
     assert stuck_text.is_visible()
     assert stuck_text.text_content() == stuck["description"]
-    assert first.locator(".cx-diagram rect.bar.stuck").count() >= 1
+    assert first.locator(".lanes rect.bar.failing").count() == 1
 
     page.locator("#timeline rect.op").nth(10).hover(force=True)
     assert page.is_visible("#tip")

@@ -20,11 +20,21 @@ def test_invalid_history_shows_the_prefix_state_and_stuck_operation() -> None:
     )
     text = explain(check(h, get_model("knossos-cas-register")))
     assert text.startswith("NOT linearizable (invalid) under model knossos-cas-register")
-    assert "key 'k': INVALID" in text
-    assert "key 'ok'" not in text
-    assert "process 2 write(4) -> 4 [3..5]" in text
+    assert "key k: INVALID" in text
+    assert "key ok" not in text
+    assert "process 2 write(4) [3..5]" in text
     assert "state then: 4" in text
-    assert "process 1 read() -> 3 [2..4]: not allowed in this state" in text
+    why = ("read returned 3, but the register held 4 at that point: the last write before it "
+           "was write(4) of process 2 (index 3, completed at 0.000 s). No operation wrote 3.")
+    assert f"process 1 read() -> 3 [2..4]:\n          {why}" in text
+    assert f"    why: {why}" in text  # the key's headline: the same sentence
+
+
+def test_absent_values_print_as_nil() -> None:
+    text = explain(check(ops("0 write 1 1 0 1", "1 read _ _ 2 3"), get_model("register")))
+    assert "read() -> nil" in text
+    assert "read returned nil, but the register held 1" in text
+    assert "None" not in text
 
 
 def test_unknown_keys_show_the_reason() -> None:

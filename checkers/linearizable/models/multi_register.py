@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, freeze, model
 from harness.history import Operation
+from harness.valuetext import show, show_key
 
 State = tuple[tuple[Frozen, Frozen], ...]
 """The written keys (those not holding ``default``) and their values, sorted by ``repr(key)``."""
@@ -53,18 +54,19 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
         )
 
     def describe_state(state: State) -> str:
-        body = ", ".join(f"{k!r}: {v!r}" for k, v in state)
-        return "{" + body + "}" + (f" (others {default!r})" if state else f" (all {default!r})")
+        body = ", ".join(f"{show_key(k)}: {show(v)}" for k, v in state)
+        rest = f" (others {show(default)})" if state else f" (all {show(default)})"
+        return "{" + body + "}" + rest
 
     def describe_operation(input: Input, output: Output) -> str:
         try:
             micros = _micro_ops(input.value if output is UNKNOWN else output)
         except ValueError:
-            return f"{input.f}({input.value!r}) -> {output!r}"
+            return f"{input.f}({show(input.value)}) -> {show(output)}"
         shown = []
         for f, k, v in micros:
-            seen = "?" if output is UNKNOWN and f == "read" else repr(v)
-            shown.append(f"{'r' if f == 'read' else 'w'} {k} {seen}")
+            seen = "?" if output is UNKNOWN and f == "read" else show(v)
+            shown.append(f"{'r' if f == 'read' else 'w'} {show_key(k)} {seen}")
         return f"txn[{', '.join(shown)}]"
 
     return model(

@@ -12,6 +12,7 @@ Operations: ``read`` (output: the value read), ``write`` (value), ``cas`` (value
 from __future__ import annotations
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
+from harness.valuetext import show
 
 
 def _read(state: Frozen, output: Output, nil_read_any: bool) -> tuple[bool, Frozen]:
@@ -47,7 +48,16 @@ def register(
         known = "read, write, cas" if cas else "read, write"
         raise ValueError(f"{name}: unknown operation {f!r} (expected {known})")
 
-    return model(name, init=lambda: init, step=step)
+    return model(name, init=lambda: init, step=step, describe_operation=describe_operation)
+
+
+def describe_operation(input: Input, output: Output) -> str:
+    """``read() -> 2``, ``write(4)``, ``cas(3, 5)`` (values as users write them)."""
+    if input.f == "read":
+        return f"read() -> {show(output)}"
+    if input.f == "cas" and isinstance(input.value, tuple) and len(input.value) == 2:
+        return f"cas({show(input.value[0])}, {show(input.value[1])})"
+    return f"{input.f}({show(input.value)})"
 
 
 def cas_register(*, init: Frozen = None, nil_read_any: bool = False) -> Model[Frozen]:

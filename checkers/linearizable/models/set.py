@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
+from harness.valuetext import show
 
 State = frozenset[Frozen]
 
@@ -33,7 +34,7 @@ def set_model() -> Model[State]:
         "set",
         init=frozenset,
         step=step,
-        describe_state=lambda s: "{" + ", ".join(sorted(repr(v) for v in s)) + "}",
+        describe_state=show,
         prunable=unobserved_adds,
     )
 

@@ -139,7 +139,7 @@ def test_counterexample_names_the_stuck_operation_and_state() -> None:
     assert counterexample is not None
     longest = counterexample.prefixes[0]
     assert longest.length == 2
-    assert [op.description for op in longest.tail] == ["write(0) -> 0", "write(4) -> 4"]
+    assert [op.description for op in longest.tail] == ["write(0)", "write(4)"]
     assert longest.state == "4"
     assert [(s.operation.index, s.reason) for s in longest.stuck] == [(1, StuckReason.ILLEGAL)]
 

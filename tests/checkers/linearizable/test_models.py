@@ -153,4 +153,4 @@ def test_multi_register_describes_transactions_compactly() -> None:
     done = freeze([["read", "x", 2], ["write", "y", 3]])
     assert m.describe_operation(Input(f="txn", value=txn), done) == "txn[r x 2, w y 3]"
     assert m.describe_operation(Input(f="txn", value=txn), UNKNOWN) == "txn[r x ?, w y 3]"
-    assert m.describe_state((("x", 1),)) == "{'x': 1} (others None)"
+    assert m.describe_state((("x", 1),)) == "{x: 1} (others nil)"
