@@ -46,6 +46,12 @@ class RunOptions:
     nemesis_options: Mapping[str, str] = field(default_factory=dict)
     op_timeout: float = 5.0
     """Seconds after which a client op is recorded as ``info``."""
+    stall_timeout: float = 30.0
+    """Watchdog: seconds with nothing dispatched while clients are free."""
+    grace: float = 30.0
+    """Watchdog: seconds a run may overrun time limit + recovery."""
+    min_ok: int = 10
+    """Operations of each kind that must succeed for a ``valid`` verdict."""
     runtime: str = RuntimeKind.NETNS.value
     """Where the nodes live (a :class:`RuntimeKind` value)."""
     runtime_options: Mapping[str, str] = field(default_factory=dict)
@@ -85,6 +91,7 @@ class RunOptions:
             nemesis_options=options(self.nemesis_options),
             op_timeout=self.op_timeout, runtime=runtime,
             runtime_options=options(self.runtime_options),
+            stall_timeout=self.stall_timeout, grace=self.grace, min_ok=self.min_ok,
         )
 
 

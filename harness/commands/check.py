@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from checkers.consistency import TRANSACTIONAL
+from checkers.elle import TXN_MODELS
 from checkers.linearizable import MODEL_NAMES, Progress, check, get_model
 from checkers.verdict import ExitCode, Verdict, exit_code, merge
 from harness.errors import HistoryFormatError
@@ -23,6 +25,7 @@ Examples:
   splitbrain check runs/ --model register --json > verdicts.jsonl
   splitbrain check history.edn --model knossos-cas-register --time-limit 10
   splitbrain check jepsen.log --format jepsen-log --model mutex
+  splitbrain check elle-history.edn --model list-append --consistency-model serializable
 
 \b
 Exit codes: 0 all valid, 1 some invalid, 2 unknown (budget exhausted or undecided),
@@ -41,6 +44,7 @@ class FileOutcome:
     error: str | None = None
     bad_input: bool = False
     details: JSON = None
+    summary: dict[str, JSON] | None = None
 
     def to_json(self, model: str) -> dict[str, JSON]:
         out: dict[str, JSON] = {
@@ -53,6 +57,8 @@ class FileOutcome:
         if self.error is not None:
             out["error"] = self.error
             out["bad_input"] = self.bad_input
+        if self.summary is not None:
+            out.update(self.summary)
         if self.details is not None:
             out["result"] = self.details
         return out
@@ -73,13 +79,17 @@ def _key_progress(path: Path) -> Progress:
 
 def _check_file(
     path: Path, fmt: HistoryFormat, model_name: str, time_limit: float | None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, *, consistency_model: str = "strict-serializable",
 ) -> tuple[FileOutcome, str | None]:
     try:
         history = read_history(path, fmt)
     except HistoryFormatError as e:
         return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=0,
                            error=e.describe(), bad_input=True), None
+    if model_name in TXN_MODELS:
+        from harness.commands._check_txn import check_txn_file
+
+        return check_txn_file(path, history, model_name, consistency_model, time_limit)
     model = get_model(model_name)
     started = time.perf_counter()
     try:
@@ -116,8 +126,14 @@ def _table(outcomes: list[FileOutcome]) -> str:
 
 @click.command(name="check", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--model", "-m", "model_name", required=True, type=click.Choice(MODEL_NAMES),
-              help="The model the history must be linearizable against.")
+@click.option("--model", "-m", "model_name", required=True,
+              type=click.Choice((*MODEL_NAMES, *TXN_MODELS)),
+              help="The model the history must be linearizable against, or a transactional "
+                   "workload (list-append, rw-register) for Elle-style anomaly checking.")
+@click.option("--consistency-model", default="strict-serializable", show_default=True,
+              type=click.Choice(TRANSACTIONAL),
+              help="With list-append or rw-register: the model the history must satisfy "
+                   "(invalid only for anomalies this model forbids; all found are listed).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in HistoryFormat]),
               default=HistoryFormat.AUTO.value, show_default=True,
               help="Input format; auto looks at the suffix, then at the content.")
@@ -130,12 +146,13 @@ def command(
     *,
     paths: tuple[Path, ...],
     model_name: str,
+    consistency_model: str,
     fmt: str,
     time_limit: float,
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Check histories for linearizability against a model.
+    """Check histories for linearizability against a model, or for transactional anomalies.
 
     PATHS are history files or folders; folders are searched for *.jsonl, *.edn, history.txt
     and jepsen.log. Each file gets its own verdict; the exit code is the worst of them.
@@ -154,7 +171,7 @@ def command(
         for path in items:
             progress = _key_progress(path) if sys.stderr.isatty() and not as_json else None
             outcome, text = _check_file(path, HistoryFormat(fmt), model_name, time_limit,
-                                        progress)
+                                        progress, consistency_model=consistency_model)
             outcomes.append(outcome)
             if as_json:
                 click.echo(json.dumps(outcome.to_json(model_name), separators=(",", ":")))
