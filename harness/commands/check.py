@@ -16,6 +16,7 @@ from checkers.linearizable import MODEL_NAMES, Progress, check, get_model
 from checkers.verdict import ExitCode, Verdict, exit_code, merge
 from harness.errors import HistoryFormatError
 from harness.historyio import HistoryFormat, find_histories, read_history
+from harness.intranges import IntRangesError, plain_set_reads
 from harness.jsontypes import JSON
 from reports.linearizable_text import explain
 
@@ -82,7 +83,10 @@ def _check_file(
     progress: Progress | None = None, *, consistency_model: str = "strict-serializable",
 ) -> tuple[FileOutcome, str | None]:
     try:
-        history = read_history(path, fmt)
+        history = plain_set_reads(read_history(path, fmt))  # compact set reads as lists
+    except IntRangesError as e:
+        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=0,
+                           error=f"{path}: {e}", bad_input=True), None
     except HistoryFormatError as e:
         return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=0,
                            error=e.describe(), bad_input=True), None
