@@ -15,6 +15,7 @@ class RuntimeKind(StrEnum):
 
     NETNS = "netns"
     DOCKER = "docker"
+    SSH = "ssh"
 
 
 def _frozen_options(options: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -48,6 +49,16 @@ class TestConfig:
     nemesis_options: tuple[tuple[str, str], ...] = ()
     op_timeout: float = 5.0
     """Seconds after which a client operation is recorded as ``info``."""
+    stall_timeout: float = 30.0
+    """Seconds with nothing dispatched or completed while clients are free (and the nemesis is
+    idle) before the watchdog ends the run as a harness failure (stretched to 3 s / rate and to
+    ``op_timeout`` + 5 s when those are longer)."""
+    grace: float = 30.0
+    """Seconds beyond time limit + recovery (+ ``op_timeout``) that a workload may take before the
+    watchdog ends it as a harness failure."""
+    min_ok: int = 10
+    """Operations of each kind (``f``) that must succeed during the workload for a verdict of
+    ``valid``; fewer is ``unknown`` (too little traffic to have tested anything)."""
     extra: tuple[tuple[str, str], ...] = field(default=())
 
     def target_option(self, key: str, default: str | None = None) -> str | None:
@@ -80,6 +91,9 @@ class TestConfig:
             "workload_options": dict(self.workload_options),
             "nemesis_options": dict(self.nemesis_options),
             "op_timeout": self.op_timeout,
+            "stall_timeout": self.stall_timeout,
+            "grace": self.grace,
+            "min_ok": self.min_ok,
             "extra": dict(self.extra),
         }
 

@@ -6,16 +6,24 @@ records completions as workers report them (in the order observed, flushed per o
 A client exception or a timeout is recorded as ``info``; the process is then retired and its
 thread continues as process ``p + concurrency`` with a freshly opened client. A worker stuck past
 the timeout is abandoned (daemon thread) and replaced by a new one.
+
+A :class:`Watchdog` ends a run that stops making progress: nothing dispatched or completed for
+``stall_s`` while a client thread is free and no nemesis operation is in flight, or the whole run
+past ``deadline_s``. :meth:`Interpreter.run` then raises :class:`StallError`, with what every
+thread was doing in its ``diagnosis``; the history written so far stays a correct prefix.
 """
 
 from __future__ import annotations
 
 import queue
+import signal
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from itertools import compress
 from typing import Protocol
 
@@ -51,6 +59,34 @@ class Stats:
     @property
     def completed(self) -> int:
         return self.ok + self.fail + self.info
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Watchdog:
+    """When the interpreter gives up on a run (seconds; None = never)."""
+
+    stall_s: float | None = None
+    """Nothing dispatched or completed for this long while a client thread is free and the
+    nemesis is idle."""
+    deadline_s: float | None = None
+    """The whole run (from :meth:`Interpreter.run`) takes at most this long."""
+    check_every_s: float = 0.25
+
+
+class StallKind(StrEnum):
+    STALL = "stall"
+    DEADLINE = "deadline"
+
+
+class StallError(RuntimeError):
+    """The watchdog ended the run. ``kind``, ``at_ns`` (run clock), ``diagnosis`` (text)."""
+
+    def __init__(self, kind: StallKind, reason: str, *, at_ns: int, diagnosis: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.at_ns = at_ns
+        self.diagnosis = diagnosis
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +191,7 @@ class Interpreter:
         op_timeout_s: float = 5.0,
         on_event: Callable[[Op], None] | None = None,
         keep_history: bool = True,
+        watchdog: Watchdog | None = None,
     ) -> None:
         """``keep_history=False`` keeps only the count in memory (long runs: the sink has it)."""
         if concurrency < 1:
@@ -168,7 +205,7 @@ class Interpreter:
         self._timeout_ns = int(op_timeout_s * 1e9)
         self._on_event = on_event
         self._clock = ctx.clock
-        self._completions: queue.SimpleQueue[_Done] = queue.SimpleQueue()
+        self._completions: queue.SimpleQueue[_Done | None] = queue.SimpleQueue()  # None: wake
         self._nodes = tuple(ctx.nodes) or ("local",)
         self.stats = Stats()
         self.history: list[Op] = []
@@ -186,6 +223,10 @@ class Interpreter:
         self._abandoned: list[_Worker] = []
         self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
         self._next_timeout_check = 0
+        self._watchdog = watchdog if watchdog is not None else Watchdog()
+        self._activity_ns = 0  # last dispatch or completion (run clock)
+        self._stall: StallError | None = None  # set by the watchdog thread
+        self._finished = threading.Event()
 
     def node_of(self, thread: Thread) -> str:
         """The node a client thread talks to (round robin)."""
@@ -233,15 +274,24 @@ class Interpreter:
     def run(self) -> list[Op]:
         """Run until the generator is exhausted and every operation has completed; returns the
         history (empty when not kept)."""
+        watcher = self._start_watchdog()
         try:
             for thread in self._threads:
                 self._spawn(thread)
             self._loop()
             while self._busy or self._sleeping:
                 self._wait(None)
+        except BaseException as e:
+            stall = self._stall
+            if stall is not None and not isinstance(e, StallError):
+                raise stall from e  # the watchdog interrupted a blocked main thread
+            raise
         finally:
+            self._finished.set()
             self._sink.flush()
             self._shutdown()
+            if watcher is not None:
+                watcher.join(timeout=1.0)
         return self.history
 
     def _spawn(self, thread: Thread) -> None:
@@ -253,6 +303,8 @@ class Interpreter:
         while True:
             now = clock.now_ns()
             self._drain(now)
+            if self._stall is not None:
+                raise self._stall
             step = self._gen.op(self._context(now))
             if step is None:
                 self._release()
@@ -296,6 +348,7 @@ class Interpreter:
             self.stats.invoked += 1
         deadline = invocation.time + self._timeout_ns if not is_nemesis else 1 << 62
         self._busy[thread] = (invocation, deadline)
+        self._activity_ns = invocation.time
         self._set_free(thread, False)
         self._gen = self._gen.update(self._context(invocation.time), invocation)
         self._outbox.append((self._workers[thread], invocation))
@@ -325,13 +378,19 @@ class Interpreter:
         except queue.Empty:
             self._drain(self._clock.now_ns())
             return
+        if done is None:  # the watchdog's wake-up
+            if self._stall is not None:
+                raise self._stall
+            return
         self._complete(done)
         self._drain(self._clock.now_ns())
 
     def _drain(self, now: int) -> None:
         completions = self._completions
         while not completions.empty():  # only this thread takes from the queue
-            self._complete(completions.get_nowait())
+            done = completions.get_nowait()
+            if done is not None:
+                self._complete(done)
         if self._sleeping:
             for thread, wake in list(self._sleeping.items()):
                 if wake <= now:
@@ -373,6 +432,7 @@ class Interpreter:
 
     def _finish(self, thread: Thread, invocation: Op, completion: Op) -> None:
         recorded = self._record(completion)
+        self._activity_ns = recorded.time
         stats = self.stats
         if thread != NEMESIS:
             if recorded.type is OpType.OK:
@@ -387,6 +447,97 @@ class Interpreter:
             assert isinstance(invocation.process, int)
             self._workers_of[thread] = invocation.process + self._concurrency
 
+    # --- the watchdog (its own thread) --------------------------------------------------------
+
+    def _start_watchdog(self) -> threading.Thread | None:
+        dog = self._watchdog
+        if dog.stall_s is None and dog.deadline_s is None:
+            return None
+        main = threading.get_ident()
+        watcher = threading.Thread(target=self._watch, args=(main,), name="watchdog",
+                                   daemon=True)
+        watcher.start()
+        return watcher
+
+    def _watch(self, main: int) -> None:
+        """Fire when the run stalls or overruns; wake (and, if need be, interrupt) the loop."""
+        dog = self._watchdog
+        started = self._clock.now_ns()
+        stall_ns = None if dog.stall_s is None else int(dog.stall_s * 1e9)
+        deadline = None if dog.deadline_s is None else started + int(dog.deadline_s * 1e9)
+        while not self._finished.wait(dog.check_every_s):
+            now = self._clock.now_ns()
+            found = self._stalled(now, stall_ns, deadline, started)
+            if found is None:
+                continue
+            kind, reason = found
+            self._stall = StallError(kind, reason, at_ns=now, diagnosis=self.diagnose())
+            self._ctx.log.error("watchdog: %s; ending the run\n%s", reason,
+                                self._stall.diagnosis)
+            self._completions.put(None)
+            # a main thread blocked elsewhere than in _wait: interrupt it (main thread only)
+            if not self._finished.wait(5.0) and main == threading.main_thread().ident:
+                self._ctx.log.error("watchdog: the interpreter did not stop; interrupting it")
+                signal.pthread_kill(main, signal.SIGINT)
+            return
+
+    def _stalled(
+        self, now: int, stall_ns: int | None, deadline: int | None, started: int
+    ) -> tuple[StallKind, str] | None:
+        if deadline is not None and now >= deadline:
+            return StallKind.DEADLINE, (
+                f"the run passed its deadline of {(deadline - started) / 1e9:.1f} s "
+                f"(time limit + recovery + grace)")
+        if stall_ns is None:
+            return None
+        idle = now - max(self._activity_ns, started)
+        clients_free = any(self._free_mask[: self._concurrency])
+        if idle >= stall_ns and clients_free and NEMESIS not in self._busy:
+            return StallKind.STALL, (
+                f"nothing dispatched or completed for {idle / 1e9:.1f} s while client threads "
+                "were free (a stalled run)")
+        return None
+
+    def diagnose(self) -> str:
+        """What the interpreter and every thread are doing (for the controller log)."""
+        now = self._clock.now_ns()
+        lines = [f"at {now / 1e9:.3f} s: {self._count} ops recorded"]
+        for thread, (invocation, _) in sorted(self._busy.items(), key=lambda kv: str(kv[0])):
+            lines.append(f"  busy {thread}: {invocation.f} {invocation.value!r} since "
+                         f"{invocation.time / 1e9:.3f} s")
+        for thread, wake in self._sleeping.items():
+            lines.append(f"  sleeping {thread} until {wake / 1e9:.3f} s")
+        free = [t for t, f in zip(self._threads, self._free_mask, strict=True) if f]
+        lines.append(f"  free threads: {free}")
+        lines.append(f"  the generator says: {self._ask_generator(now)}")
+        names = {t.ident: t.name for t in threading.enumerate()}
+        for ident, frame in sys._current_frames().items():
+            stack = "".join(traceback.format_stack(frame, limit=8))
+            lines.append(f"  thread {names.get(ident, ident)}:\n{stack.rstrip()}")
+        return "\n".join(lines)
+
+    def _ask_generator(self, now: int) -> str:
+        """What the (immutable) generator would do now; asked on a helper thread, since the
+        generator may be what blocks."""
+        answer: list[str] = []
+
+        def ask() -> None:
+            try:
+                # not self._context(): that writes the main thread's cache
+                free = tuple(compress(self._threads, list(self._free_mask)))
+                ctx = Context(now, self._threads, free, dict(self._workers_of),
+                              self._concurrency)
+                step = self._gen.op(ctx)
+                answer.append(repr(step if step is None or not isinstance(step, tuple)
+                                   else step[0]))
+            except Exception as e:
+                answer.append(f"raised {_describe(e)}")
+
+        helper = threading.Thread(target=ask, name="watchdog-ask", daemon=True)
+        helper.start()
+        helper.join(1.0)
+        return answer[0] if answer else "no answer within 1 s (the generator blocks)"
+
     def _shutdown(self) -> None:
         """Stop the workers; wait a little for them (a stuck one is a daemon and is left)."""
         for worker in self._workers.values():
@@ -396,4 +547,4 @@ class Interpreter:
             worker.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
-__all__ = ["HistorySink", "Interpreter", "Stats"]
+__all__ = ["HistorySink", "Interpreter", "StallError", "StallKind", "Stats", "Watchdog"]

@@ -8,9 +8,11 @@ interrupted or killed run still leaves a readable prefix.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,15 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from checkers.verdict import ExitCode, Verdict, exit_code
+from checkers.verdict import ExitCode, Verdict, exit_code, merge
 from harness import generators as g
 from harness.clock import Clock, MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.history import History
 from harness.historylog import HistoryLog
-from harness.interpreter import Interpreter, Stats
+from harness.interpreter import Interpreter, StallError, Stats, Watchdog
 from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
+from harness.primaries import PRIMARIES, PrimaryPoller
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
 from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
@@ -39,6 +43,8 @@ from workloads.base import Workload
 from workloads.registry import get_workload
 
 PRIMARY_WAIT_S = 15.0
+INTERRUPTED_CHECK_S = 10.0
+"""How long an interrupted run may spend checking its history prefix for a proven anomaly."""
 RUNTIME_LOGGERS = ("splitbrain.netns", "splitbrain.docker", "splitbrain.ssh")
 """Loggers of the node runtimes, copied into the run's controller.log."""
 
@@ -75,6 +81,8 @@ class RunOutcome:
     exit_code: ExitCode
     results: dict[str, JSON]
     interrupted: bool = False
+    stalled: bool = False
+    """The watchdog ended the run (a harness failure, recorded in results.json)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -125,6 +133,14 @@ def build_generator(test: TestConfig, workload: Workload, package: NemesisPackag
     return g.clients(client, g.seq(*parts) if parts else None)
 
 
+def watchdog_for(test: TestConfig, package: NemesisPackage) -> Watchdog:
+    """The watchdog of a run of ``test`` (see :attr:`TestConfig.stall_timeout` and ``grace``)."""
+    stall = max(test.stall_timeout, test.op_timeout + 5.0, 3.0 / test.rate if test.rate else 0.0)
+    recovery = package.recovery_s if package.generator is not None else 0.0
+    return Watchdog(stall_s=stall,
+                    deadline_s=test.time_limit + recovery + test.op_timeout + test.grace)
+
+
 def run_test(
     test: TestConfig,
     *,
@@ -151,6 +167,7 @@ def run_test(
         logging.getLogger(name).setLevel(logging.INFO)
     log.info("test %s, seed %d, run dir %s", test.name, test.seed, run.path)
     interrupted: Interrupted | None = None
+    stalled: StallError | None = None
     try:
         with ExitStack() as stack:
             stack.callback(_detach, log, handler)
@@ -163,9 +180,12 @@ def run_test(
     except Interrupted as e:
         interrupted = e
         log.warning("interrupted by %s; torn down", e)
+    except StallError as e:
+        stalled = e
+        log.error("the watchdog ended the run: %s; torn down", e.reason)
     if guard is not None:
         guard.unshield()
-    outcome = _analyse(the_plan, run, log, obs, interrupted)
+    outcome = _analyse(the_plan, run, log, obs, interrupted, stalled=stalled)
     _write_report(run.path, obs)
     return outcome
 
@@ -219,6 +239,7 @@ def _run_stages(
         ctx=ctx, client=the_plan.client, nemesis=nemesis,
         generator=build_generator(test, the_plan.workload, the_plan.nemesis), sink=writer,
         concurrency=test.concurrency, op_timeout_s=test.op_timeout, keep_history=False,
+        watchdog=watchdog_for(test, the_plan.nemesis),
     )
 
     def faults() -> Sequence[str]:
@@ -229,6 +250,10 @@ def _run_stages(
 
     log.info("workload starts")
     clock.reset()
+    if isinstance(db, HasPrimaries):  # who led when, for the report (harness/primaries.py)
+        poller = PrimaryPoller(ctx, db, path=run.path / PRIMARIES, clock=clock, log=log)
+        poller.start()
+        stack.callback(poller.stop)
     obs.workload_started(interpreter.stats, clock, faults)
     try:
         interpreter.run()
@@ -272,23 +297,14 @@ def _wait_for_primary(ctx: RunContext, db: HasPrimaries, log: logging.Logger) ->
 
 def _analyse(
     the_plan: Plan, run: RunDir, log: logging.Logger, obs: RunObserver,
-    interrupted: Interrupted | None,
+    interrupted: Interrupted | None, *, stalled: StallError | None = None,
 ) -> RunOutcome:
-    test = the_plan.test
-    if interrupted is not None:
-        results: dict[str, JSON] = {
-            "verdict": Verdict.UNKNOWN.value,
-            "reason": f"interrupted by {interrupted}; the history is a prefix",
-        }
-        write_json(run.results, results)
-        return RunOutcome(run_dir=run.path, verdict=Verdict.UNKNOWN,
-                          exit_code=ExitCode.UNKNOWN, results=results, interrupted=True)
     obs.phase("checking the history")
     history = read_jsonl(run.history)
+    if interrupted is not None:
+        return _analyse_prefix(the_plan, run, history, interrupted, log)
     try:
-        result = the_plan.workload.checker.check(test, history)
-        verdict = result.verdict
-        results = {"verdict": verdict.value, "workload": result.to_json()}
+        verdict, results = _check(the_plan, history)
     except Interrupted as e:
         verdict = Verdict.UNKNOWN
         results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
@@ -299,9 +315,74 @@ def _analyse(
         log.exception("checker failed")
         verdict = Verdict.UNKNOWN
         results = {"verdict": verdict.value, "error": f"{type(e).__name__}: {e}"}
+    code = exit_code(verdict)
+    if stalled is not None:
+        # the run did not finish: never valid; a proven anomaly still stands (exit 1)
+        if verdict is not Verdict.INVALID:
+            verdict = Verdict.UNKNOWN
+            code = ExitCode.HARNESS_FAILED
+        results["verdict"] = verdict.value
+        results["harness_failure"] = {
+            "kind": stalled.kind.value, "reason": stalled.reason,
+            "at_s": round(stalled.at_ns / 1e9, 3),
+            "detail": "the watchdog ended the run; controller.log has what every thread was "
+                      "doing",
+        }
+    write_json(run.results, results)
+    return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=code, results=results,
+                      stalled=stalled is not None)
+
+
+def _check(the_plan: Plan, history: History) -> tuple[Verdict, dict[str, JSON]]:
+    """The workload's checker, then the coverage checks (which only turn valid into unknown)."""
+    from checkers.coverage import check_coverage  # here: run's start-up imports no checkers
+
+    test = the_plan.test
+    result = the_plan.workload.checker.check(test, history)
+    coverage = check_coverage(test, history)
+    verdict = merge([result.verdict, coverage.verdict])
+    results: dict[str, JSON] = {"verdict": verdict.value, "workload": result.to_json(),
+                                "coverage": coverage.to_json()}
+    if verdict is Verdict.UNKNOWN and result.verdict is Verdict.VALID:
+        results["reason"] = "; ".join(coverage.problems)
+    return verdict, results
+
+
+def _analyse_prefix(
+    the_plan: Plan, run: RunDir, history: History, interrupted: Interrupted,
+    log: logging.Logger,
+) -> RunOutcome:
+    """An interrupted run: check the prefix for a proven anomaly within a short budget (a second
+    Ctrl-C gives up at once). Invalid stays invalid (exit 1); anything else is unknown (exit 2)."""
+    found: list[tuple[Verdict, dict[str, JSON]]] = []
+
+    def check() -> None:
+        try:
+            result = the_plan.workload.checker.check(the_plan.test, history)
+            found.append((result.verdict, {"workload": result.to_json()}))
+        except Exception as e:
+            log.warning("checking the interrupted prefix failed: %s: %s", type(e).__name__, e)
+
+    checker = threading.Thread(target=check, name="prefix-check", daemon=True)
+    checker.start()
+    with contextlib.suppress(Interrupted):
+        checker.join(INTERRUPTED_CHECK_S)
+    reason = f"interrupted by {interrupted}; the history is a prefix"
+    results: dict[str, JSON] = {"verdict": Verdict.UNKNOWN.value}
+    verdict = Verdict.UNKNOWN
+    if found:
+        prefix_verdict, data = found[0]
+        results.update(data)
+        if prefix_verdict is Verdict.INVALID:
+            verdict = Verdict.INVALID
+            reason += ", and it already shows an anomaly"
+    else:
+        reason += f" (not checked within {INTERRUPTED_CHECK_S:g} s)"
+    results["verdict"] = verdict.value
+    results["reason"] = reason
     write_json(run.results, results)
     return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=exit_code(verdict),
-                      results=results)
+                      results=results, interrupted=True)
 
 
 __all__ = [
@@ -312,4 +393,5 @@ __all__ = [
     "build_generator",
     "plan",
     "run_test",
+    "watchdog_for",
 ]

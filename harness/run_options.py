@@ -46,6 +46,12 @@ class RunOptions:
     nemesis_options: Mapping[str, str] = field(default_factory=dict)
     op_timeout: float = 5.0
     """Seconds after which a client op is recorded as ``info``."""
+    stall_timeout: float = 30.0
+    """Watchdog: seconds with nothing dispatched while clients are free."""
+    grace: float = 30.0
+    """Watchdog: seconds a run may overrun time limit + recovery."""
+    min_ok: int = 10
+    """Operations of each kind that must succeed for a ``valid`` verdict."""
     runtime: str = RuntimeKind.NETNS.value
     """Where the nodes live (a :class:`RuntimeKind` value)."""
     runtime_options: Mapping[str, str] = field(default_factory=dict)
@@ -76,7 +82,7 @@ class RunOptions:
             raise RunOptionError(str(e)) from None
         return TestConfig(
             name=name, target=self.target, workload=self.workload, nemesis=nemeses,
-            nodes=tuple(f"n{i}" for i in range(1, self.nodes + 1)),
+            nodes=self._node_names(runtime),
             concurrency=self.concurrency, time_limit=self.time_limit, rate=self.rate,
             seed=self.seed if self.seed is not None else secrets.randbelow(2**31),
             store=self.store,
@@ -85,7 +91,21 @@ class RunOptions:
             nemesis_options=options(self.nemesis_options),
             op_timeout=self.op_timeout, runtime=runtime,
             runtime_options=options(self.runtime_options),
+            stall_timeout=self.stall_timeout, grace=self.grace, min_ok=self.min_ok,
         )
+
+
+    def _node_names(self, runtime: RuntimeKind) -> tuple[str, ...]:
+        """``n1..nN``; with ``--runtime ssh``, the names of the hosts file (``nodes`` ignored)."""
+        hosts = self.runtime_options.get("hosts")
+        if runtime is RuntimeKind.SSH and hosts:
+            from harness.runtime.ssh import HostsFileError, read_hosts
+
+            try:
+                return tuple(e.name for e in read_hosts(Path(hosts)))
+            except HostsFileError as e:
+                raise RunOptionError(str(e)) from None
+        return tuple(f"n{i}" for i in range(1, self.nodes + 1))
 
 
 DEFAULTS = RunOptions()

@@ -126,6 +126,11 @@ def read_results(value: JSON | None) -> Results:
         text = value.get(field)
         if isinstance(text, str):
             problems.append(f"{field}: {text}")
+    failure = value.get("harness_failure")
+    if isinstance(failure, dict):
+        problems.append(f"harness failure ({failure.get('kind', '?')}): "
+                        f"{failure.get('reason', 'no reason given')}; the run was ended early "
+                        "and its history is a prefix")
     return Results(verdict=stated, stated=stated_verdict, checkers=tuple(checkers),
                    problems=tuple(problems))
 

@@ -20,6 +20,8 @@ settings.register_profile(
 )
 settings.load_profile("splitbrain")
 
+pytest_plugins = ["pytester"]  # tests of the splitbrain pytest plugin run pytest inside pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 

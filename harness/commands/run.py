@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from checkers.verdict import ExitCode
+from harness.commands.ssh_options import ssh_flags, ssh_runtime_options
 from harness.config import RuntimeKind
 from harness.jsontypes import JSON
 from harness.plugins import PluginError
@@ -79,6 +80,19 @@ def _fail(message: str, code: ExitCode) -> None:
                    "topologies=bridge; all are listed in nemesis/options.py.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=DEFAULTS.op_timeout,
               show_default=True, help="Seconds after which a client op is recorded as info.")
+@click.option("--min-ok", type=click.IntRange(0, 10**9), default=DEFAULTS.min_ok,
+              show_default=True,
+              help="Operations of each kind that must succeed during the workload; fewer makes "
+                   "the verdict unknown (too little traffic), never valid.")
+@click.option("--stall-timeout", type=click.FloatRange(1, 86_400),
+              default=DEFAULTS.stall_timeout, show_default=True,
+              help="Watchdog: seconds with nothing dispatched or completed while clients are "
+                   "free before the run is ended as a harness failure (exit 255, or 1 if an "
+                   "anomaly was already found).")
+@click.option("--grace", type=click.FloatRange(0, 86_400), default=DEFAULTS.grace,
+              show_default=True,
+              help="Watchdog: seconds a run may go on past time limit + recovery + op timeout "
+                   "before it is ended as a harness failure.")
 @click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]),
               default=DEFAULTS.runtime, show_default=True,
               help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
@@ -95,6 +109,7 @@ def _fail(message: str, code: ExitCode) -> None:
                    "com.docker.compose.project=myapp); they are never removed or changed.")
 @click.option("--adopt-names", default=None, metavar="A,B,C",
               help="docker: take these running containers (by name) as the nodes.")
+@ssh_flags
 @click.pass_context
 def command(ctx: click.Context, /, **_: object) -> None:
     """Run a test: start the target on nodes (namespaces or containers), drive the workload
@@ -129,6 +144,10 @@ def command(ctx: click.Context, /, **_: object) -> None:
     if outcome.interrupted:
         click.echo(f"splitbrain: interrupted; torn down. History prefix in {outcome.run_dir}",
                    err=True)
+    failure = outcome.results.get("harness_failure")
+    if isinstance(failure, dict):
+        click.echo(f"splitbrain: harness failure: {failure.get('reason')}; torn down and "
+                   f"analysed (see controller.log)", err=True)
     click.echo(f"verdict: {outcome.verdict.value}{_breakdown(outcome.results)}")
     click.echo(f"run directory: {outcome.run_dir}")
     sys.exit(outcome.exit_code)
@@ -140,9 +159,14 @@ def run_options(
     target_opt: Sequence[str], workload_opt: Sequence[str], nemesis_opt: Sequence[str],
     op_timeout: float, runtime: str = DEFAULTS.runtime, runtime_opt: Sequence[str] = (),
     docker_image: str | None = None, adopt: str | None = None, adopt_names: str | None = None,
+    min_ok: int = DEFAULTS.min_ok, stall_timeout: float = DEFAULTS.stall_timeout,
+    grace: float = DEFAULTS.grace, **ssh: str | bool | None,
 ) -> RunOptions:
-    """The typed options from the values click parsed (the parameters are the option names);
-    raises :class:`RunOptionError` for a malformed K=V or an empty ``--nemesis``."""
+    """The typed options from the values click parsed (the parameters are the option names;
+    ``ssh_*`` are the ssh flags); raises :class:`RunOptionError` for a malformed K=V or an empty
+    ``--nemesis``."""
+    runtime_options = _runtime_options(runtime_opt, docker_image, adopt, adopt_names)
+    runtime_options.update(ssh_runtime_options(ssh))
     return RunOptions(
         target=target, workload=workload,
         nemesis=tuple(n.strip() for n in nemesis.split(",") if n.strip()),
@@ -152,7 +176,8 @@ def run_options(
         workload_options=pairs(list(workload_opt), "--workload-opt"),
         nemesis_options=pairs(list(nemesis_opt), "--nemesis-opt"),
         op_timeout=op_timeout, runtime=runtime,
-        runtime_options=_runtime_options(runtime_opt, docker_image, adopt, adopt_names),
+        runtime_options=runtime_options,
+        min_ok=min_ok, stall_timeout=stall_timeout, grace=grace,
     )
 
 

@@ -48,6 +48,9 @@ def _text(data: dict[str, JSON], key: str) -> str:
     return value
 
 
+DEFAULTS = TestConfig(name="defaults", target="-", workload="-")
+
+
 def config_from_json(data: JSON, *, store: Path | None = None) -> TestConfig:
     """The :class:`TestConfig` stored as ``{"test": {...}}`` (``store`` overrides its store)."""
     if not isinstance(data, dict) or not isinstance(data.get("test"), dict):
@@ -76,6 +79,11 @@ def config_from_json(data: JSON, *, store: Path | None = None) -> TestConfig:
         nemesis_options=_str_map(test, "nemesis_options"),
         op_timeout=_number(test, "op_timeout"),
         extra=_str_map(test, "extra"),
+        # absent from runs stored before the watchdog and the traffic check existed
+        stall_timeout=_number(test, "stall_timeout") if "stall_timeout" in test
+        else DEFAULTS.stall_timeout,
+        grace=_number(test, "grace") if "grace" in test else DEFAULTS.grace,
+        min_ok=_int(test, "min_ok") if "min_ok" in test else DEFAULTS.min_ok,
     )
 
 

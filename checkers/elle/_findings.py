@@ -1,0 +1,45 @@
+"""What the transactional checkers report: anomalies with the transactions and micro-ops that
+prove them, and cycles with their justified edges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.jsontypes import JSON
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CycleEdge:
+    """One edge of a reported cycle: ``src`` and ``dst`` are transaction ids, ``type`` is
+    ``ww``, ``wr``, ``rw``, ``process`` or ``realtime``, ``why`` names the micro-ops (or the
+    order) that justify it."""
+
+    src: int
+    dst: int
+    type: str
+    why: str
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"from": self.src, "to": self.dst, "type": self.type, "why": self.why}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Finding:
+    """One anomaly instance. ``name`` is spelled as Elle spells it (``G0``, ``G1a``,
+    ``G-single-realtime``, ``internal``...); ``txns`` are the transaction ids involved (ids index
+    :attr:`TxnCheckResult.txns`); ``cycle`` is set for cycle anomalies."""
+
+    name: str
+    txns: tuple[int, ...]
+    description: str
+    cycle: tuple[CycleEdge, ...] = ()
+
+    def to_json(self) -> dict[str, JSON]:
+        out: dict[str, JSON] = {"name": self.name, "txns": list(self.txns),
+                                "description": self.description}
+        if self.cycle:
+            out["cycle"] = [e.to_json() for e in self.cycle]
+        return out
+
+
+__all__ = ["CycleEdge", "Finding"]

@@ -1,0 +1,62 @@
+"""Hand-made rw-register histories: what the weaker inference finds, and what it says it
+cannot see."""
+
+from __future__ import annotations
+
+from checkers.elle import check_rw_register
+from checkers.verdict import Verdict
+from harness.history import History
+from tests.checkers.elle.txn_histories import Builder, concurrent, serial
+
+
+def names(h: History) -> set[str]:
+    return set(check_rw_register(h, time_limit=10).anomalies)
+
+
+def test_clean_history_is_valid() -> None:
+    h = serial((0, [["w", "x", 1]]), (1, [["r", "x", 1], ["w", "x", 2]]), (0, [["r", "x", 2]]))
+    r = check_rw_register(h, time_limit=10)
+    assert r.verdict is Verdict.VALID and r.anomalies == ()
+    assert r.cannot_infer  # always explicit about its limits
+    assert "cannot-infer" in r.to_json()
+
+
+def test_g1c() -> None:
+    h = concurrent((0, [["w", "x", 1], ["r", "y", 1]]), (1, [["w", "y", 1], ["r", "x", 1]]))
+    assert names(h) == {"G1c"}
+
+
+def test_write_skew_from_initial_reads() -> None:
+    h = concurrent((0, [["r", "x", None], ["w", "y", 1]]),
+                   (1, [["r", "y", None], ["w", "x", 1]]))
+    assert names(h) == {"G2-item"}
+
+
+def test_read_skew_through_read_then_write() -> None:
+    # T0 reads x=1 (T2's) and y=nil; T1 wrote y after reading... G-single
+    h = concurrent((0, [["w", "x", 1], ["w", "y", 1]]), (1, [["r", "x", 1], ["r", "y", None]]))
+    assert names(h) == {"G-single"}
+
+
+def test_stale_read_is_realtime() -> None:
+    h = serial((0, [["w", "x", 1]]), (1, [["r", "x", None]]))
+    assert names(h) == {"G-single-realtime"}
+
+
+def test_g1a_g1b_garbage_internal() -> None:
+    h = Builder().invoke(0, [["w", "x", 1]]).fail(0).txn(1, [["r", "x", 1]]).history()
+    assert "G1a" in names(h)
+    h = concurrent((0, [["w", "x", 1], ["w", "x", 2]]), (1, [["r", "x", 1]]))
+    assert "G1b" in names(h)
+    assert "garbage-read" in names(serial((0, [["r", "x", 7]])))
+    assert "internal" in names(serial((0, [["w", "x", 1], ["r", "x", 2]])))
+
+
+def test_lost_update_is_seen_only_as_g2_item() -> None:
+    # the documented limit: two writers both read T0's value and overwrite it; with no ww
+    # order between them, all that is visible is T1 -rw-> T2 -rw-> T1 (adjacent rw: G2-item),
+    # though under Adya's version order it is a G-single.
+    h = serial((0, [["w", "x", 1]]))
+    h = Builder(ops=list(h.ops)).invoke(1, [["r", "x", 1], ["w", "x", 2]]) \
+        .invoke(2, [["r", "x", 1], ["w", "x", 3]]).ok(1).ok(2).history()
+    assert names(h) == {"G2-item"}

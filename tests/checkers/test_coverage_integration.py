@@ -1,0 +1,45 @@
+"""End to end: runs that tested nothing are unknown, with the reason (real nodes, real faults)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checkers.verdict import ExitCode, Verdict
+from harness.config import TestConfig, options
+from harness.run import run_test
+
+NODES = ("n1", "n2", "n3")
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(120)
+def test_a_run_at_a_very_low_rate_is_unknown_for_too_little_traffic(tmp_path: Path) -> None:
+    test = TestConfig(name="it-low-rate", target="raftkv", workload="register", nodes=NODES,
+                      concurrency=3, time_limit=4.0, rate=1.0, seed=3, store=tmp_path / "store")
+    outcome = run_test(test, state_dir=tmp_path / "state")
+    assert outcome.verdict is Verdict.UNKNOWN, outcome.results
+    assert outcome.exit_code is ExitCode.UNKNOWN
+    stored = json.loads((outcome.run_dir / "results.json").read_text())
+    assert stored["verdict"] == "unknown"
+    assert "too little traffic" in stored["reason"]
+    assert stored["workload"]["verdict"] == "valid"  # what was seen was fine: just too little
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(120)
+def test_a_kill_nemesis_that_never_acts_is_unknown_for_coverage(tmp_path: Path) -> None:
+    # faults 30 s apart (at least 15 s to the first) in a 4 s run: the kill never happens
+    test = TestConfig(name="it-no-kill", target="raftkv", workload="register", nodes=NODES,
+                      concurrency=4, time_limit=4.0, rate=100, seed=4, nemesis=("kill",),
+                      nemesis_options=options({"interval": "30", "recovery": "1"}),
+                      store=tmp_path / "store")
+    outcome = run_test(test, state_dir=tmp_path / "state")
+    assert outcome.verdict is Verdict.UNKNOWN, outcome.results
+    assert outcome.exit_code is ExitCode.UNKNOWN
+    stored = json.loads((outcome.run_dir / "results.json").read_text())
+    assert "'kill' was never applied" in stored["reason"]
+    assert stored["coverage"]["faults_applied"] == {"kill": 0}
+    assert stored["workload"]["verdict"] == "valid"

@@ -1,0 +1,37 @@
+"""End to end: a run whose generator stalls is ended by the watchdog, torn down and analysed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from checkers.verdict import ExitCode, Verdict
+from harness.config import TestConfig
+from harness.run import run_test
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(120)
+def test_a_stalled_run_is_a_harness_failure_with_its_history_checked(tmp_path: Path) -> None:
+    test = TestConfig(name="it-stall", target="raftkv",
+                      workload="tests.harness.stalling_workload:workload",
+                      nodes=("n1", "n2", "n3"), concurrency=4, time_limit=30.0, rate=200,
+                      seed=8, store=tmp_path / "store", stall_timeout=2.0, op_timeout=1.0,
+                      min_ok=1)
+    started = time.monotonic()
+    outcome = run_test(test, state_dir=tmp_path / "state")
+    assert time.monotonic() - started < 25  # not the 30 s time limit: the watchdog ended it
+    assert outcome.stalled
+    assert outcome.verdict is Verdict.UNKNOWN, outcome.results
+    assert outcome.exit_code is ExitCode.HARNESS_FAILED
+    stored = json.loads((outcome.run_dir / "results.json").read_text())
+    assert stored["harness_failure"]["kind"] == "stall"
+    assert stored["workload"]["verdict"] == "valid"  # the prefix was checked
+    log = (outcome.run_dir / "controller.log").read_text()
+    assert "watchdog" in log and "thread MainThread" in log
+    report = (outcome.run_dir / "report.html").read_text()
+    assert "harness failure (stall)" in report
+    assert list((tmp_path / "state").glob("*.json")) == []  # torn down
