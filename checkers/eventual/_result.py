@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from checkers.phrases import named_json
 from checkers.verdict import Verdict
 from harness.history import Operation
 from harness.jsontypes import JSON, Scalar
+from harness.valuetext import show
 
 ADD = "add"
 READ = "read"
@@ -56,10 +58,37 @@ class SetResult:
     problems: tuple[str, ...] = ()
     """Why the verdict is unknown (e.g. no final reads)."""
 
+    @property
+    def explanation(self) -> str | None:
+        """Why it is invalid, in words (the CLI and the report print it): lost elements and the
+        add that was acknowledged, elements read but never added, final reads that disagree."""
+        parts = []
+        if self.lost:
+            nodes = ", ".join(self.final_reads)
+            text = (f"{len(self.lost)} acknowledged element(s) are missing from every final read "
+                    f"({nodes}): {_some(self.lost)}.")
+            example = next(iter(self.evidence.get("lost", [])), None)
+            if example is not None:
+                text += f" The element {show(example.get('value'))} was added by " \
+                        f"{named_json(example)}."
+            parts.append(text)
+        if self.unexpected:
+            text = (f"Reads returned {len(self.unexpected)} element(s) no operation added: "
+                    f"{_some(self.unexpected)}")
+            example = next(iter(self.evidence.get("unexpected", [])), None)
+            if example is not None:
+                text += f", e.g. {named_json(example)}"
+            parts.append(text + ".")
+        if not self.converged:
+            sizes = ", ".join(f"{n} has {len(v)}" for n, v in self.final_reads.items())
+            parts.append(f"The final reads disagree: {sizes} elements.")
+        return " ".join(parts) or None
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "set",
             "verdict": self.verdict.value,
+            "explanation": self.explanation,
             "attempted": self.attempted,
             "acknowledged": self.acknowledged,
             "lost_count": len(self.lost),
@@ -88,6 +117,11 @@ def timing_json(t: ElementTiming) -> dict[str, JSON]:
         "stale_until": t.stale_until,
         "visible_after": t.visible_after,
     }
+
+
+def _some(elements: Sequence[Scalar]) -> str:
+    shown = ", ".join(show(e) for e in elements[:5])
+    return shown + (f" and {len(elements) - 5} more" if len(elements) > 5 else "")
 
 
 def op_json(o: Operation) -> dict[str, JSON]:
