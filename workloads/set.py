@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from checkers.eventual import SetResult, check_set
+from checkers.session import SessionChecker
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import (
@@ -123,7 +124,8 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="set",
         generator=SetOps(options.read_fraction, derive_seed(test.seed, "set")),
-        checker=WithBehaviour(Compose({"set": SetChecker(), "stats": StatsChecker()})),
+        checker=WithBehaviour(Compose({"set": SetChecker(), "session": SessionChecker("set"),
+                                       "stats": StatsChecker()})),
         final_generator=final_phase(len(test.nodes), options.final_wait_s,
                                     options.final_attempts),
     )

@@ -18,7 +18,7 @@ def blocks(doc: Path) -> list[str]:
 
 @pytest.mark.parametrize(("doc", "sources", "at_least"), [
     ("own-target.md", [*sorted((EXAMPLE / "splitbrain_example_kv").glob("*.py")),
-                       EXAMPLE / "pyproject.toml"], 5),
+                       EXAMPLE / "pyproject.toml", EXAMPLE / "suite.toml"], 6),
     ("pytest.md", [ROOT / "tests" / "harness" / "test_pytest_plugin_integration.py"], 1),
 ])
 def test_every_code_block_is_an_excerpt_of_tested_code(
@@ -29,3 +29,11 @@ def test_every_code_block_is_an_excerpt_of_tested_code(
     assert len(found) >= at_least
     for block in found:
         assert any(block in text for text in texts), f"{doc}: not in the sources:\n{block}"
+
+
+def test_the_example_suite_is_a_valid_gate_suite() -> None:
+    from harness.gate import load_suite
+
+    suite = load_suite(EXAMPLE / "suite.toml")
+    assert [(c.name, c.target, c.expect.value) for c in suite.cases] == [
+        ("primary-reads", "example-kv", "valid"), ("local-reads", "example-kv", "invalid")]
