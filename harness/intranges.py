@@ -122,10 +122,11 @@ def decode_runs(value: JSON) -> tuple[IntArray, IntArray]:
     if not is_int_ranges(value):
         raise IntRangesError(f'expected {{"ranges": [...]}}, got {value!r:.80}')
     assert isinstance(value, dict)
-    return _entry_runs(value[RANGES], RANGES)
+    return entry_runs(value[RANGES], RANGES)
 
 
-def _entry_runs(entries: JSON, name: str) -> tuple[IntArray, IntArray]:
+def entry_runs(entries: JSON, name: str) -> tuple[IntArray, IntArray]:
+    """The canonical runs of a list of range entries (``name`` is used in errors)."""
     if type(entries) is not list:
         raise IntRangesError(f"{name}: expected a list, got {entries!r:.80}")
     starts: list[int] = []
@@ -171,7 +172,9 @@ def normalize_runs(starts: IntArray, ends: IntArray) -> tuple[IntArray, IntArray
 
 def runs_of_ints(values: IntArray) -> tuple[IntArray, IntArray]:
     """Canonical half-open runs of an array of ints (any order, duplicates allowed)."""
-    u = np.unique(values)
+    u = np.sort(values)
+    if u.size > 1:
+        u = u[np.concatenate(([True], u[1:] != u[:-1]))]
     if u.size == 0:
         return u, u.copy()
     brk = np.flatnonzero(np.diff(u) != 1)
@@ -253,9 +256,9 @@ def resolve_set_reads(history: History) -> dict[int, tuple[IntArray, IntArray]]:
                     f"set read (op at index {history.ops[o.call].index})")
             runs = found
             if REMOVED in value:
-                runs = difference(runs, _entry_runs(value[REMOVED], REMOVED))
+                runs = difference(runs, entry_runs(value[REMOVED], REMOVED))
             if ADDED in value:
-                runs = union(runs, _entry_runs(value[ADDED], ADDED))
+                runs = union(runs, entry_runs(value[ADDED], ADDED))
         elif type(value) is list and all(type(v) is int for v in value):
             runs = runs_of_ints(np.array(value, dtype=np.int64)) if value else _EMPTY_RUNS
         else:
@@ -307,6 +310,7 @@ __all__ = [
     "encode_delta",
     "encode_ints",
     "encode_read",
+    "entry_runs",
     "expand",
     "is_compact_set",
     "is_int_ranges",

@@ -1,8 +1,8 @@
 """Vectorised interval queries over numpy columns (the set checker's building blocks).
 
 Intervals are half-open ``[lo, hi)`` over positions ``0 .. n-1``, each carrying an integer label
-(for the set checker: the index of the read, in invocation order, whose result covers those
-elements). Both queries cost O((intervals + n) log n) in numpy, whatever the intervals' lengths.
+(for the set checker: the number of a read). The query costs O((intervals + n) log n) in numpy,
+whatever the intervals' lengths.
 """
 
 from __future__ import annotations
@@ -63,38 +63,4 @@ def stab(lo: Ints, hi: Ints, label: Ints, n: int, *, smallest: bool, empty: int)
     return out
 
 
-def count_at_least(point_label: Ints, point_x: Ints, query_label: Ints, query_x: Ints) -> Ints:
-    """For each query ``q``: how many points ``i`` have ``point_label[i] >= query_label[q]`` and
-    ``point_x[i] <= query_x[q]`` (offline dominance counting).
-
-    The points are ordered by label, largest first, so the points a query counts are those among
-    a prefix of that order whose ``x`` is small enough. The prefix is split into the power-of-two
-    blocks of its length's binary digits (a merge-sort tree); within each block a binary search
-    counts, all queries of a level at once.
-    """
-    q = query_label.size
-    out = np.zeros(q, dtype=np.int64)
-    n = point_label.size
-    if n == 0 or q == 0:
-        return out
-    order = np.argsort(-point_label, kind="stable")
-    xs = point_x[order]
-    prefix = n - np.searchsorted(np.sort(point_label), query_label, side="left")
-    low = min(int(xs.min()), int(query_x.min()))
-    xs = xs - low
-    qx = query_x - low
-    shift = max(int(xs.max()), int(qx.max())) + 1
-    position = np.arange(n, dtype=np.int64)
-    level = 0
-    while (1 << level) <= n:
-        has = ((prefix >> level) & 1).astype(bool)
-        if has.any():
-            block = (prefix[has] >> level) - 1
-            keys = np.sort((position >> level) * shift + xs)
-            found = np.searchsorted(keys, block * shift + qx[has], side="right")
-            out[has] += found - block * (1 << level)
-        level += 1
-    return out
-
-
-__all__ = ["Ints", "count_at_least", "stab"]
+__all__ = ["Ints", "stab"]

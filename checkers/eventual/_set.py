@@ -1,15 +1,16 @@
 """The set checker over numpy columns: cost grows with the history's size, not with its size times
 the set's size.
 
-Every read's result becomes a few runs of consecutive integers (a plain list is turned into runs;
-the compact encodings of :mod:`harness.intranges` are resolved into them). Acknowledged
-elements are numbered by value, so that a run is an interval of those numbers, and each finding
-is a query over the intervals of all reads at once:
+Which read returned which element is kept as rectangles, runs of elements x runs of consecutive
+reads of one chain (:mod:`checkers.eventual._chains`); acknowledged elements are numbered by
+value, so that an element run is an interval of those numbers. Each finding is then a query over
+all rectangles at once:
 
-- first read that saw an element: the smallest read index covering it (:func:`stab`);
-- last read that missed it: the largest read index among the gaps between a read's runs;
-- stale reads after the element was known: the reads since then minus those covering it, an
-  offline dominance count (:func:`count_at_least`);
+- first read that saw an element: the smallest first read of the rectangles covering it
+  (:func:`stab`);
+- last read that missed it: per chain, the read before the rectangle that lasts to the chain's
+  end, or the chain's last read if there is none;
+- stale reads after the element was known: the reads since then minus those of its rectangles;
 - lost, unexpected, recovered and convergence: unions and differences of sorted runs.
 
 The findings are those of :func:`checkers.eventual._reference.check_set_reference`, which visits
@@ -19,12 +20,14 @@ integers.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from checkers.eventual._intervals import Ints, count_at_least, stab
+from checkers.eventual._chains import NotIntsError, Presence, presence
+from checkers.eventual._intervals import Ints, stab
 from checkers.eventual._reference import check_set_reference
 from checkers.eventual._result import (
     ADD,
@@ -37,31 +40,11 @@ from checkers.eventual._result import (
 )
 from checkers.verdict import Verdict
 from harness.history import History, Operation
-from harness.intranges import expand, normalize_runs, resolve_set_reads, runs_of_ints
+from harness.intranges import expand, normalize_runs
 from harness.jsontypes import JSON, Scalar
 from harness.ops import OpType
 
 _EMPTY = np.empty(0, dtype=np.int64)
-
-
-class _NotIntsError(Exception):
-    """The history has a non-integer element: use the reference checker."""
-
-
-def _runs(out: JSON) -> tuple[Ints, Ints]:
-    """A plain read result's elements as canonical half-open runs of ints."""
-    if type(out) is list:
-        items = [v for v in out if not isinstance(v, list | dict)]
-        if not items:
-            return _EMPTY, _EMPTY
-        if set(map(type, items)) != {int}:
-            raise _NotIntsError
-        try:
-            values = np.array(items, dtype=np.int64)
-        except OverflowError:
-            raise _NotIntsError from None
-        return runs_of_ints(values)
-    return _EMPTY, _EMPTY
 
 
 def _contains(starts: Ints, ends: Ints, values: Ints) -> npt.NDArray[np.bool_]:
@@ -98,7 +81,7 @@ def _adds(ops: list[Operation]) -> _Adds:
         if isinstance(element, list | dict):
             continue
         if type(element) is not int or not -(2**63) <= element < 2**63:
-            raise _NotIntsError
+            raise NotIntsError
         attempted.setdefault(element, o)
         if o.type is OpType.OK:
             acked.setdefault(element, o)
@@ -111,26 +94,28 @@ def check_set(history: History) -> SetResult:
     """Judge a set history (shape: :mod:`checkers.eventual`): lost, unexpected and recovered
     elements, convergence of the final reads, stale reads and time to visibility.
 
-    Raises :class:`harness.intranges.IntRangesError` for a malformed ``{"ranges": ...}`` result.
+    Raises :class:`harness.intranges.IntRangesError` for a malformed compact read result.
     """
     ops = history.operations()
     reads = [o for o in ops if o.f in (READ, FINAL_READ) and o.type is OpType.OK]
-    compact = resolve_set_reads(history)
+    calls = [o.call_time for o in reads]
+    if any(b < a for a, b in itertools.pairwise(calls)):
+        return check_set_reference(history)  # times out of order: only in hand-made histories
     try:
         adds = _adds(ops)
-        runs = [compact[o.call] if o.call in compact else _runs(o.output) for o in reads]
-    except _NotIntsError:
+        found = presence(history, reads)
+    except NotIntsError:
         return check_set_reference(history)
-    return _judge(adds, reads, runs)
+    return _judge(adds, reads, found)
 
 
-def _judge(adds: _Adds, reads: list[Operation], runs: list[tuple[Ints, Ints]]) -> SetResult:
+def _judge(adds: _Adds, reads: list[Operation], found: Presence) -> SetResult:
     acked = adds.acked
     finals_at = [i for i, o in enumerate(reads) if o.f == FINAL_READ]
     final_by_node: dict[str, tuple[Ints, Ints]] = {}
     for i in finals_at:  # the last final read of each node counts
         o = reads[i]
-        final_by_node[o.node or f"process-{o.process}"] = runs[i]
+        final_by_node[o.node or f"process-{o.process}"] = found.runs_of_read(i)
     in_final = _union(list(final_by_node.values()))
 
     problems: list[str] = []
@@ -142,7 +127,7 @@ def _judge(adds: _Adds, reads: list[Operation], runs: list[tuple[Ints, Ints]]) -
     if final_by_node:
         lost = values[~_contains(*in_final, values)].tolist()
     attempted = np.array(sorted(adds.attempted), dtype=np.int64)
-    seen = _union(runs)
+    seen = normalize_runs(found.x, found.y)
     unexpected = _outside(seen, attempted)
     indeterminate = np.array(sorted(adds.indeterminate), dtype=np.int64)
     recovered = indeterminate[_contains(*in_final, indeterminate)].tolist()
@@ -155,19 +140,13 @@ def _judge(adds: _Adds, reads: list[Operation], runs: list[tuple[Ints, Ints]]) -
         if absent.size:
             missing[node] = tuple(absent.tolist())
 
-    timings, visibility = _timings(acked, values, reads, runs)
+    timings, visibility = _timings(acked, values, reads, found)
 
     evidence: dict[str, list[dict[str, JSON]]] = {}
     if lost:
         evidence["lost"] = [op_json(acked[e]) for e in lost[:EXAMPLES]]
     if unexpected.size:
-        examples: list[dict[str, JSON]] = []
-        for o, (s, e) in zip(reads, runs, strict=True):
-            if len(examples) >= EXAMPLES:
-                break
-            if s.size and np.any(np.searchsorted(unexpected, e) > np.searchsorted(unexpected, s)):
-                examples.append(op_json(o))
-        evidence["unexpected"] = examples
+        evidence["unexpected"] = [op_json(reads[j]) for j in _reads_with(found, unexpected)]
     if recovered:
         evidence["recovered"] = [op_json(adds.attempted[e]) for e in recovered[:EXAMPLES]]
     if not converged:
@@ -196,6 +175,16 @@ def _judge(adds: _Adds, reads: list[Operation], runs: list[tuple[Ints, Ints]]) -
     )
 
 
+def _reads_with(found: Presence, elements: Ints) -> list[int]:
+    """The first reads (by number) that returned any of the sorted ``elements``."""
+    hit = np.searchsorted(elements, found.y) > np.searchsorted(elements, found.x)
+    candidates: list[int] = []
+    for k, a, b in zip(found.chain[hit].tolist(), found.a[hit].tolist(),
+                       found.b[hit].tolist(), strict=True):
+        candidates.extend(found.reads_of[k][a:min(b, a + EXAMPLES)].tolist())
+    return sorted(set(candidates))[:EXAMPLES]
+
+
 def _outside(runs: tuple[Ints, Ints], values: Ints) -> Ints:
     """The integers in ``runs`` that are not in the sorted array ``values``."""
     starts, ends = runs
@@ -220,18 +209,66 @@ def _percentiles(values: Ints) -> dict[str, float]:
     return {"p50": at(0.5), "p90": at(0.9), "p99": at(0.99), "max": float(ordered[-1])}
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Rects:
+    """The rectangles over acknowledged elements: ranks ``[lo, hi)`` x chain reads ``[a, b)``."""
+
+    lo: Ints
+    hi: Ints
+    chain: Ints
+    a: Ints
+    b: Ints
+    found: Presence
+    keys: Ints
+    """Chain * (reads + 1) + read number, over every chain's reads in order (sorted)."""
+    offsets: Ints
+    """Where each chain's reads start in ``keys``."""
+    width: int
+
+    def before(self, chain: Ints, read: Ints) -> Ints:
+        """How many reads of ``chain`` come before read number ``read`` (the local index of the
+        first read of the chain at or after it)."""
+        at: Ints = np.searchsorted(self.keys, chain * self.width + read, side="left")
+        out: Ints = at - self.offsets[chain]
+        return out
+
+    def covering(self, ranks: Ints, n: int) -> tuple[Ints, Ints]:
+        """Every (rank, rectangle) pair with the rank among ``ranks`` inside the rectangle."""
+        mask = np.zeros(n, dtype=bool)
+        mask[ranks] = True
+        cs = np.concatenate(([0], np.cumsum(mask)))
+        chosen = np.flatnonzero(mask)
+        count = cs[self.hi] - cs[self.lo]
+        rect = np.repeat(np.arange(count.size, dtype=np.int64), count)
+        offs = np.arange(rect.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        return chosen[cs[self.lo][rect] + offs], rect
+
+
+def _rects(found: Presence, values: Ints, r_count: int) -> _Rects:
+    lo = np.searchsorted(values, found.x, side="left").astype(np.int64)
+    hi = np.searchsorted(values, found.y, side="left").astype(np.int64)
+    keep = lo < hi
+    width = r_count + 1
+    sizes = np.array([len(r) for r in found.reads_of], dtype=np.int64)
+    keys = (np.concatenate([np.full(len(r), k, dtype=np.int64) * width + r
+                            for k, r in enumerate(found.reads_of)])
+            if found.reads_of else _EMPTY)
+    offsets = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    return _Rects(lo=lo[keep], hi=hi[keep], chain=found.chain[keep], a=found.a[keep],
+                  b=found.b[keep], found=found, keys=keys, offsets=offsets, width=width)
+
+
 def _timings(acked: dict[int, Operation], values: Ints, reads: list[Operation],
-             runs: list[tuple[Ints, Ints]]) -> tuple[list[ElementTiming], Ints]:
+             found: Presence) -> tuple[list[ElementTiming], Ints]:
     """Per acknowledged element: stale reads after it was known, and its time to visibility.
 
-    Reads are taken in invocation-time order (index ``j``); an element is "known" at its add's
+    Reads are numbered in invocation order (``j``); an element is "known" at its add's
     completion, or earlier at the completion of the first read that returned it before that.
     """
     n = values.size
-    order = sorted(range(len(reads)), key=lambda i: reads[i].call_time)
-    r_count = len(order)
-    call = np.array([reads[i].call_time for i in order], dtype=np.int64)
-    ret = np.array([reads[i].ret_time for i in order], dtype=np.int64)
+    r_count = len(reads)
+    call = np.array([o.call_time for o in reads], dtype=np.int64)
+    ret = np.array([o.ret_time for o in reads], dtype=np.int64)
     elements = list(acked)
     rank = np.searchsorted(values, np.array(elements, dtype=np.int64))
     add_call = np.empty(n, dtype=np.int64)
@@ -239,63 +276,74 @@ def _timings(acked: dict[int, Operation], values: Ints, reads: list[Operation],
     add_call[rank] = [acked[e].call_time for e in elements]
     add_ret[rank] = [acked[e].ret_time or 0 for e in elements]  # acked: never None
 
-    # The runs of every read as intervals of element ranks, labelled by the read's index j.
-    lengths = np.array([runs[i][0].size for i in order], dtype=np.int64)
-    if lengths.sum():
-        starts = np.concatenate([runs[i][0] for i in order])
-        ends = np.concatenate([runs[i][1] for i in order])
-    else:
-        starts = ends = _EMPTY
-    label = np.repeat(np.arange(r_count, dtype=np.int64), lengths)
-    lo = np.searchsorted(values, starts, side="left").astype(np.int64)
-    hi = np.searchsorted(values, ends, side="left").astype(np.int64)
-    keep = lo < hi
-    label, lo, hi = label[keep], lo[keep], hi[keep]
+    rects = _rects(found, values, r_count)
+    sizes = np.array([len(r) for r in found.reads_of], dtype=np.int64)
+    first_read = found.global_index(rects.chain, rects.a)
+    first_seen = stab(rects.lo, rects.hi, first_read, n, smallest=True, empty=r_count)
+    last_missed = _last_missed(rects, sizes, n)
 
-    first_seen = stab(lo, hi, label, n, smallest=True, empty=r_count)
-    gap_lo, gap_hi, gap_label = _gaps(label, lo, hi, r_count, n)
-    last_missed = stab(gap_lo, gap_hi, gap_label, n, smallest=False, empty=-1)
-
-    known = _known(first_seen, call, ret, add_ret, label=label, lo=lo, hi=hi, n=n)
+    known = _known(rects, first_seen, call, ret, add_ret=add_ret, n=n)
     since = np.searchsorted(call, known, side="right")  # first read invoked after `known`
-    stale_mask = last_missed >= since
-    stale_ranks = np.flatnonzero(stale_mask)
+    stale_ranks = np.flatnonzero(last_missed >= since)
     stale_reads = np.zeros(n, dtype=np.int64)
     if stale_ranks.size:
-        s = since[stale_ranks]
-        covering = (count_at_least(label, lo, s, stale_ranks)
-                    - count_at_least(label, hi, s, stale_ranks))
-        stale_reads[stale_ranks] = (r_count - s) - covering
+        r, rect = rects.covering(stale_ranks, n)
+        k = rects.chain[rect]
+        start = np.maximum(rects.a[rect], rects.before(k, since[r]))
+        covered = np.bincount(r, weights=np.maximum(0, rects.b[rect] - start), minlength=n)
+        stale_reads[stale_ranks] = (r_count - since[stale_ranks]) - covered[stale_ranks].astype(
+            np.int64)
     stable_from = last_missed + 1
     visible = stable_from < r_count
     visible_after = np.zeros(n, dtype=np.int64)
-    visible_after[visible] = np.maximum(
-        0, call[stable_from[visible]] - add_call[visible])
+    visible_after[visible] = np.maximum(0, call[stable_from[visible]] - add_call[visible])
 
     timings: list[ElementTiming] = []
-    for e, r in zip(elements, rank.tolist(), strict=True):
-        if stale_reads[r] <= 0:
+    for e, r_ in zip(elements, rank.tolist(), strict=True):
+        if stale_reads[r_] <= 0:
             continue
         timings.append(ElementTiming(
             element=e,
-            added_at=int(add_call[r]),
-            known_at=int(known[r]),
-            stale_reads=int(stale_reads[r]),
-            stale_until=int(ret[last_missed[r]]),
-            visible_after=int(visible_after[r]) if visible[r] else None,
+            added_at=int(add_call[r_]),
+            known_at=int(known[r_]),
+            stale_reads=int(stale_reads[r_]),
+            stale_until=int(ret[last_missed[r_]]),
+            visible_after=int(visible_after[r_]) if visible[r_] else None,
         ))
     return timings, visible_after[visible]
 
 
-def _gaps(label: Ints, lo: Ints, hi: Ints, reads: int, n: int) -> tuple[Ints, Ints, Ints]:
-    """The element ranks each read did not return: the gaps between its intervals (which are
-    sorted by read, then rank), before the first and after the last."""
+def _last_missed(rects: _Rects, sizes: Ints, n: int) -> Ints:
+    """Per element, the number of the last read that did not return it (-1 if none).
+
+    In a chain, that is the read before the element's rectangle that lasts to the chain's end,
+    or, if there is no such rectangle, the chain's last read.
+    """
+    found = rects.found
+    tail = rects.b == sizes[rects.chain]
+    t_lo, t_hi, t_chain, t_a = rects.lo[tail], rects.hi[tail], rects.chain[tail], rects.a[tail]
+    before_tail = np.full(t_a.size, -1, dtype=np.int64)
+    has = t_a > 0
+    before_tail[has] = found.global_index(t_chain[has], t_a[has] - 1)
+    inside = stab(t_lo, t_hi, before_tail, n, smallest=False, empty=-1)
+    order = np.lexsort((t_lo, t_chain))
+    gap_lo, gap_hi, gap_chain = _gaps(t_chain[order], t_lo[order], t_hi[order], sizes.size, n)
+    last_of_chain = np.array([int(r[-1]) for r in found.reads_of], dtype=np.int64)
+    outside = stab(gap_lo, gap_hi, last_of_chain[gap_chain] if gap_chain.size else gap_chain,
+                   n, smallest=False, empty=-1)
+    out: Ints = np.maximum(inside, outside)
+    return out
+
+
+def _gaps(label: Ints, lo: Ints, hi: Ints, labels: int, n: int) -> tuple[Ints, Ints, Ints]:
+    """The ranks outside each label's intervals (which are sorted by label, then rank, and
+    disjoint): the gaps between them, before the first and after the last."""
     first = np.ones(label.size, dtype=bool)
     first[1:] = label[1:] != label[:-1]
     last = np.ones(label.size, dtype=bool)
     last[:-1] = label[:-1] != label[1:]
     before = np.where(first, 0, np.concatenate(([0], hi[:-1])))
-    has = np.zeros(reads, dtype=bool)
+    has = np.zeros(labels, dtype=bool)
     has[label] = True
     empty = np.flatnonzero(~has)
     gap_lo = np.concatenate((before, hi[last], np.zeros(empty.size, dtype=np.int64)))
@@ -305,8 +353,8 @@ def _gaps(label: Ints, lo: Ints, hi: Ints, reads: int, n: int) -> tuple[Ints, In
     return gap_lo, gap_hi, gap_label
 
 
-def _known(first_seen: Ints, call: Ints, ret: Ints, add_ret: Ints, *, label: Ints, lo: Ints,
-           hi: Ints, n: int) -> Ints:
+def _known(rects: _Rects, first_seen: Ints, call: Ints, ret: Ints, *, add_ret: Ints,
+           n: int) -> Ints:
     """When each element was certainly in the set: its add's completion, or the completion of
     the first read (by invocation) that returned it and completed before that."""
     known = add_ret.copy()
@@ -314,21 +362,23 @@ def _known(first_seen: Ints, call: Ints, ret: Ints, add_ret: Ints, *, label: Int
     candidates = np.flatnonzero(first_seen < before_ack)
     if candidates.size == 0:
         return known
-    # Every (element, read) pair with the read between the first sighting and the ack.
-    width = before_ack[candidates] - first_seen[candidates]
-    elem = np.repeat(candidates, width)
-    offsets = np.arange(elem.size, dtype=np.int64) - np.repeat(np.cumsum(width) - width, width)
-    read = first_seen[elem] + offsets
+    r, rect = rects.covering(candidates, n)
+    k = rects.chain[rect]
+    stop = np.minimum(rects.b[rect], rects.before(k, before_ack[r]))
+    width = np.maximum(0, stop - rects.a[rect])
+    pair = np.repeat(np.arange(r.size, dtype=np.int64), width)
+    local = rects.a[rect][pair] + (np.arange(pair.size, dtype=np.int64)
+                                   - np.repeat(np.cumsum(width) - width, width))
+    read = rects.found.global_index(k[pair], local)
+    elem = r[pair]
     early = ret[read] < add_ret[elem]
     elem, read = elem[early], read[early]
-    # Does that read return that element? Look up the read's interval at or before it.
-    key = label * (n + 1) + lo
-    at = np.searchsorted(key, read * (n + 1) + elem, side="right") - 1
-    safe = np.maximum(at, 0)
-    hit = (at >= 0) & (label[safe] == read) & (hi[safe] > elem)
-    elem, read = elem[hit], read[hit]
-    found, where = np.unique(elem, return_index=True)  # pairs are by element, then read
-    known[found] = ret[read[where]]
+    if elem.size == 0:
+        return known
+    order = np.lexsort((read, elem))
+    elem, read = elem[order], read[order]
+    found_elems, where = np.unique(elem, return_index=True)
+    known[found_elems] = ret[read[where]]
     return known
 
 

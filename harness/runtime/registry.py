@@ -77,6 +77,9 @@ class RuntimeSpec:
     wrap_db: Callable[[TestConfig, DB], DB] | None = None
     """Replaces the target's DB when the runtime runs the target itself (``--adopt``: the
     target already runs in the user's containers)."""
+    node_names: Callable[[Mapping[str, str]], tuple[str, ...] | None] | None = None
+    """The node names the runtime's options fix (ssh: the hosts file's), or None for the
+    default ``n1..nN``; raises :class:`RuntimeOptionError` for unusable options."""
 
 
 RUNTIMES: dict[RuntimeKind, RuntimeSpec] = {}
@@ -109,6 +112,19 @@ def get_spec(kind: RuntimeKind | str) -> RuntimeSpec:
         known = ", ".join(s.kind.value for s in all_specs())
         raise RuntimeOptionError(f"unknown runtime {str(kind)!r}; known: {known}")
     return spec
+
+
+def node_names(kind: RuntimeKind | str, options: Mapping[str, str], count: int
+               ) -> tuple[str, ...]:
+    """The test's node names: what the runtime's options fix (ssh: its hosts file), else
+    ``n1..n<count>``. Raises :class:`RuntimeOptionError`."""
+    _load()
+    try:
+        spec = RUNTIMES.get(RuntimeKind(kind))
+    except ValueError:
+        spec = None  # validate() names the unknown runtime
+    names = spec.node_names(options) if spec is not None and spec.node_names else None
+    return names if names is not None else tuple(f"n{i}" for i in range(1, count + 1))
 
 
 def validate(test: TestConfig) -> RuntimeSpec:
@@ -154,6 +170,7 @@ __all__ = [
     "all_specs",
     "capability_table",
     "get_spec",
+    "node_names",
     "register",
     "validate",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from harness import faketime
 from harness.config import RuntimeKind, TestConfig
 from harness.protocols import DB
@@ -93,6 +95,14 @@ def _docker_validate(test: TestConfig) -> None:
     validate(test)
 
 
+def _docker_node_names(options: Mapping[str, str]) -> tuple[str, ...] | None:
+    """--adopt-names fixes the nodes (--adopt by label: the preflight finds them)."""
+    names = options.get("adopt-names")
+    if names is None:
+        return None
+    return tuple(n.strip() for n in names.split(",") if n.strip()) or None
+
+
 def _docker_cleanup(state: RunState) -> list[str]:
     from harness.runtime.docker._cleanup import cleanup_state
 
@@ -115,6 +125,7 @@ register(RuntimeSpec(
     preflight=_docker_preflight,
     sweep=_docker_sweep,
     wrap_db=_docker_wrap_db,
+    node_names=_docker_node_names,
     options={
         "image": "the node image (--docker-image; default: built once from Debian packages)",
         "adopt": "LABEL=VALUE: take the running containers with this label as the nodes",

@@ -10,6 +10,7 @@ from harness.history import History, history_of
 from harness.intranges import encode_delta, encode_ints
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
+from tests.checkers.eventual.simulated import Shape, simulate
 from tests.reports.runs import set_history
 
 
@@ -87,3 +88,13 @@ def test_non_integer_elements_use_the_reference() -> None:
     result = check_set(history_of(ops))
     assert result.unexpected == ("b",)
     assert result == check_set_reference(history_of(ops))
+
+
+def test_same_findings_on_simulated_failovers_in_both_encodings() -> None:
+    shape = Shape(operations=1500, seed=3)
+    plain = simulate(shape, compact=False)
+    compact = simulate(shape, compact=True)
+    expected = check_set_reference(plain)
+    assert expected.lost and expected.stale  # the shape loses elements and reads stale
+    assert check_set(plain) == expected
+    assert check_set(compact) == expected
