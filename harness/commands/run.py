@@ -56,7 +56,9 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--nemesis", default=",".join(DEFAULTS.nemesis), show_default=True,
               help="Comma-separated faults: partition, kill, pause, clock, packet (or loss, "
                    "bandwidth, delay), a plugin's name or package.module:factory; "
-                   "none = no faults.")
+                   "default = partition, kill, pause and clock, as far as the target and the "
+                   "runtime can take them; none = no faults. Built-in faults are mixed with "
+                   "targeted patterns (see `splitbrain nemeses`).")
 @click.option("--nodes", type=click.IntRange(1, MAX_NODES), default=DEFAULTS.nodes,
               show_default=True, help="Number of nodes (n1..nN).")
 @click.option("--concurrency", type=click.IntRange(1, 1000), default=DEFAULTS.concurrency,
