@@ -35,8 +35,8 @@ patterns       targeted patterns mixed into the        every pattern whose nemes
 pattern-share  chance that the next fault is a pattern 0.5
 ============== ======================================= =========================================
 
-Every composition of built-in nemeses runs one schedule (:mod:`nemesis.mixing`): wait ~interval,
-then either one plain fault of a requested kind, held ~interval, or a targeted pattern
+Every composition of built-in nemeses runs one schedule (:mod:`nemesis.mixing`): a short quiet
+time, then either one plain fault of a requested kind, held ~interval, or a targeted pattern
 (:mod:`nemesis.patterns`); ``interval``, ``patterns`` and ``pattern-share`` of that schedule are
 read without a nemesis prefix.
 """

@@ -78,7 +78,8 @@ def _fail(message: str, code: ExitCode) -> None:
               help="Workload option (repeatable).")
 @click.option("--nemesis-opt", multiple=True, metavar="K=V",
               help="Nemesis option (repeatable), e.g. interval=5, kill.targets=majority, "
-                   "topologies=bridge; all are listed in nemesis/options.py.")
+                   "topologies=bridge, patterns=none; `splitbrain nemeses` lists every key "
+                   "with its meaning and default.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=DEFAULTS.op_timeout,
               show_default=True, help="Seconds after which a client op is recorded as info.")
 @click.option("--min-ok", type=click.IntRange(0, 10**9), default=DEFAULTS.min_ok,
