@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from checkers.phrases import seconds
 from checkers.verdict import Verdict
 from harness.history import History, Operation
 from harness.jsontypes import JSON
@@ -32,6 +33,15 @@ class CounterError:
     value: int
     lower: int
     upper: int
+    ret_time: int | None = None
+    """When the read completed (ns since the test started)."""
+
+    @property
+    def explanation(self) -> str:
+        when = "" if self.ret_time is None else f", completed at {seconds(self.ret_time)}"
+        return (f"read of process {self.process} (index {self.index}{when}) returned "
+                f"{self.value}, but the adds acknowledged before it and those in flight allow "
+                f"only {self.lower} to {self.upper}")
 
     def to_json(self) -> dict[str, JSON]:
         return {
@@ -41,6 +51,8 @@ class CounterError:
             "value": self.value,
             "lower": self.lower,
             "upper": self.upper,
+            "ret_time": self.ret_time,
+            "explanation": self.explanation,
         }
 
 
@@ -55,10 +67,24 @@ class CounterResult:
     converged: bool
     problems: tuple[str, ...] = ()
 
+    @property
+    def explanation(self) -> str | None:
+        """Why it is invalid, in words (the CLI and the report print it)."""
+        parts = []
+        if self.errors:
+            more = (f" ({len(self.errors) - 1} more read(s) out of bounds)"
+                    if len(self.errors) > 1 else "")
+            parts.append(f"{self.errors[0].explanation}{more}.")
+        if not self.converged:
+            values = ", ".join(f"{n} read {v}" for n, v in self.final_values.items())
+            parts.append(f"The final reads disagree: {values}.")
+        return " ".join(parts) or None
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "counter",
             "verdict": self.verdict.value,
+            "explanation": self.explanation,
             "reads": self.reads,
             "error_count": len(self.errors),
             "errors": [e.to_json() for e in self.errors[:EXAMPLES]],
@@ -127,6 +153,7 @@ def check_counter(history: History) -> CounterResult:
                     value=value,
                     lower=lower,
                     upper=upper,
+                    ret_time=r.ret_time,
                 )
             )
 

@@ -15,6 +15,7 @@ class RuntimeKind(StrEnum):
 
     NETNS = "netns"
     DOCKER = "docker"
+    SSH = "ssh"
 
 
 def _frozen_options(options: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -1,10 +1,14 @@
 """A small EDN reader, enough for Jepsen histories.
 
-Supports nil, booleans, integers (``N`` suffix), floats (``M`` suffix), ratios, strings,
-characters, keywords, symbols, lists, vectors, maps, sets, ``;`` comments, ``#_`` discard and
-tagged literals (``#inst "…"``, ``#uuid "…"``, ``#jepsen.history.Op{…}``: the tag is dropped).
-Keywords and symbols are returned as :class:`Keyword` / :class:`Symbol` (``str`` subclasses) so that
-callers can tell them from strings; :func:`to_json` turns any parsed value into plain JSON.
+Supports nil, booleans, Clojure's number literals (decimal, hex ``0x1F``, octal ``017``, radix
+``2r101``, the ``N`` (big integer) and ``M`` (big decimal) suffixes, ratios, ``##Inf``,
+``##-Inf``, ``##NaN``), strings, characters, keywords, symbols, lists, vectors, maps, sets,
+``;`` comments, ``#_`` discard and tagged literals (``#inst "…"``, ``#uuid "…"``,
+``#jepsen.history.Op{…}``: the tag is dropped). Keywords and symbols are returned as
+:class:`Keyword` / :class:`Symbol` (``str`` subclasses) so that callers can tell them from strings;
+:func:`to_json` turns any parsed value into JSON, keeping keywords as :class:`Keyword` (still a
+``str``) so that the history model can keep ``:a`` and ``"a"`` apart (``harness.values``). A
+``BigDecimal`` (``M``) becomes a float and a ratio a float, as Jepsen's JSON export does.
 Every syntax error names the line.
 """
 
@@ -72,6 +76,7 @@ _TOKEN = re.compile(
   | (?P<open>\#\{|[(\[{])
   | (?P<close>[)\]}])
   | (?P<discard>\#_)
+  | (?P<symbolic>\#\#(?:Inf|-Inf|NaN)\b)
   | (?P<tag>\#[A-Za-z][^\s,;()\[\]{}"]*)
   | (?P<char>\\(?:newline|space|tab|return|formfeed|backspace|u[0-9a-fA-F]{4}|.))
   | (?P<atom>[^\s,;()\[\]{}"\\\#][^\s,;()\[\]{}"]*)
@@ -79,9 +84,13 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_INT = re.compile(r"[+-]?\d+N?")
+_INT = re.compile(r"[+-]?(?:0|[1-9]\d*)N?")
+_HEX = re.compile(r"([+-]?)0[xX]([0-9a-fA-F]+)N?")
+_OCTAL = re.compile(r"([+-]?)0([0-7]+)N?")
+_RADIX = re.compile(r"([+-]?)(\d{1,2})[rR]([0-9a-zA-Z]+)")
 _FLOAT = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?M?")
 _RATIO = re.compile(r"[+-]?\d+/\d+")
+_SYMBOLIC = {"##Inf": float("inf"), "##-Inf": float("-inf"), "##NaN": float("nan")}
 _CHARS = {"newline": "\n", "space": " ", "tab": "\t", "return": "\r", "formfeed": "\f",
           "backspace": "\b"}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "b": "\b", "f": "\f"}
@@ -99,6 +108,33 @@ def _unescape(body: str) -> str:
         raise ValueError(f"unknown string escape \\{e}")
 
     return _STRING_ESCAPE.sub(sub, body)
+
+
+def _integer(s: str) -> int | None:
+    """A hex, octal or radix integer literal (``0x1F``, ``017``, ``36rZZ``), else None."""
+    m = _HEX.fullmatch(s)
+    if m is not None:
+        return int(m.group(1) + m.group(2), 16)
+    m = _OCTAL.fullmatch(s)
+    if m is not None:
+        return int(m.group(1) + m.group(2), 8)
+    m = _RADIX.fullmatch(s)
+    if m is not None and 2 <= int(m.group(2)) <= 36:
+        try:
+            return int(m.group(1) + m.group(3), int(m.group(2)))
+        except ValueError:
+            return None
+    return None
+
+
+class EdnList(list[object]):
+    """A parsed EDN vector or list, remembering the line it starts on."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, items: list[object], line: int) -> None:
+        super().__init__(items)
+        self.line = line
 
 
 class _Parser:
@@ -145,6 +181,8 @@ class _Parser:
             if name in _CHARS:
                 return _CHARS[name]
             return chr(int(name[1:], 16)) if len(name) == 5 and name[0] == "u" else name
+        if kind == "symbolic":
+            return _SYMBOLIC[s]
         if kind == "discard":
             self.required(pos, "a form after #_")
             return self.form(self.required(pos, "a form"))
@@ -178,6 +216,9 @@ class _Parser:
         if c.isdigit() or (c in "+-" and len(s) > 1 and s[1].isdigit()):
             if _INT.fullmatch(s):
                 return int(s.rstrip("N"))
+            number = _integer(s)
+            if number is not None:
+                return number
             if _FLOAT.fullmatch(s):
                 return float(s.rstrip("M"))
             if _RATIO.fullmatch(s):
@@ -209,7 +250,7 @@ class _Parser:
             return EdnMap(tuple(zip(items[::2], items[1::2], strict=True)), self.line_at(pos))
         if opener == "#{":
             return EdnSet(tuple(items))
-        return items
+        return EdnList(items, self.line_at(pos))
 
     def top_level(self) -> Iterator[tuple[int, object]]:
         while (tok := self.next()) is not None:
@@ -249,8 +290,9 @@ def parse_prefix(text: str) -> tuple[object, str]:
 
 
 def to_json(value: object) -> JSON:
-    """Plain JSON for any parsed EDN value: keywords and symbols become their names (a keyword
-    stays a :class:`Keyword`, a ``str``, so that it can be shown as ``:k`` again)."""
+    """JSON for any parsed EDN value: keywords stay :class:`Keyword` (a ``str``: shown as ``:k``,
+    and kept apart from strings by ``harness.values``), symbols become plain strings, sets become
+    lists (sorted when their elements can be), tags are dropped."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, Keyword):
@@ -305,6 +347,7 @@ def to_edn(value: object) -> str:
 
 
 __all__ = [
-    "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all", "parse_one",
+    "EdnList", "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all",
+    "parse_one",
     "parse_prefix", "to_edn", "to_json",
 ]

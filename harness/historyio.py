@@ -1,9 +1,17 @@
-"""Reading histories in any supported format, and finding them in folders."""
+"""Reading histories in any supported format, and finding them in folders.
+
+``--format auto`` decides from the file's content, never from its name: the first meaningful line
+says JSON (``{"``), EDN (``{:``, ``[``, ``(``, ``#``) or Jepsen text (anything else); if that
+reader fails or finds no client operation, the other readers are tried, and the first one that
+reads client operations wins. A file from which no client operation can be read is an error
+("no operations found"), never an empty, trivially valid history.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -27,49 +35,90 @@ _READERS: dict[HistoryFormat, Callable[[str | os.PathLike[str]], History]] = {
     HistoryFormat.EDN: read_edn,
     HistoryFormat.JEPSEN_LOG: read_jepsen_log,
 }
-_BY_SUFFIX = {
-    ".jsonl": HistoryFormat.JSONL,
-    ".json": HistoryFormat.JSONL,
-    ".edn": HistoryFormat.EDN,
-    ".log": HistoryFormat.JEPSEN_LOG,
-    ".txt": HistoryFormat.JEPSEN_LOG,
-}
 _FOLDER_NAMES = {"history.txt", "jepsen.log"}
 """Text-log names picked up when searching folders (other .log/.txt files are node logs)."""
+_HEAD_BYTES = 65536
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LoadedHistory:
+    """A history and the format it was read as (``detected``: chosen by ``auto``)."""
+
+    history: History
+    format: HistoryFormat
+    detected: bool
+
+
+def _head(path: str | os.PathLike[str]) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(_HEAD_BYTES)
+    except OSError as e:
+        raise HistoryFormatError(f"cannot read: {e.strerror}", file=str(path)) from e
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def detect_format(path: str | os.PathLike[str]) -> HistoryFormat:
-    """The format of a file, from its suffix or else from its first meaningful character."""
-    p = Path(path)
-    if p.suffix.lower() in _BY_SUFFIX:
-        return _BY_SUFFIX[p.suffix.lower()]
-    try:
-        with open(p, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-    except OSError as e:
-        raise HistoryFormatError(f"cannot read: {e.strerror}", file=str(p)) from e
-    if "jepsen.util" in head:
-        return HistoryFormat.JEPSEN_LOG
-    for raw in head.splitlines():
+    """The format a file's content looks like (its first meaningful line), whatever its name."""
+    for raw in _head(path).split("\n"):
         line = raw.strip()
         if not line or line.startswith(";"):
             continue
-        if line.startswith('{"'):
+        if line.startswith('{"') or line.startswith("{ \"") or line == "{":
             return HistoryFormat.JSONL
-        if line[0] in "[({":
+        if line[0] in "[({#":
             return HistoryFormat.EDN
         return HistoryFormat.JEPSEN_LOG
-    raise HistoryFormatError("empty file: no history format can be detected", file=str(p))
+    raise HistoryFormatError(
+        "no operations found: the file is empty (formats tried: "
+        + ", ".join(f.value for f in _READERS) + ")",
+        file=str(path),
+    )
+
+
+def _has_client_ops(history: History) -> bool:
+    return any(op.is_client for op in history.ops)
+
+
+def load_history(
+    path: str | os.PathLike[str], fmt: HistoryFormat = HistoryFormat.AUTO
+) -> LoadedHistory:
+    """Read one history file, saying which format it was read as.
+
+    Raises :class:`HistoryFormatError` (naming file, line and field) for anything malformed, and
+    for a file with no client operation ("no operations found in FILE; formats tried: ...").
+    """
+    name = str(path)
+    if fmt is not HistoryFormat.AUTO:
+        history = _READERS[fmt](path)
+        history.operations()  # pairing errors are format errors too: raise them here, with lines
+        if not _has_client_ops(history):
+            raise HistoryFormatError(f"no operations found in {name}; formats tried: {fmt.value}")
+        return LoadedHistory(history=history, format=fmt, detected=False)
+    first = detect_format(path)
+    order = [first, *(f for f in _READERS if f is not first)]
+    first_error: HistoryFormatError | None = None
+    for candidate in order:
+        try:
+            history = _READERS[candidate](path)
+            if _has_client_ops(history):
+                history.operations()
+                return LoadedHistory(history=history, format=candidate, detected=True)
+        except HistoryFormatError as e:
+            if first_error is None and candidate is first:
+                first_error = e
+    if first_error is not None:
+        raise first_error
+    tried = ", ".join(f.value for f in order)
+    raise HistoryFormatError(f"no operations found in {name}; formats tried: {tried}")
 
 
 def read_history(
     path: str | os.PathLike[str], fmt: HistoryFormat = HistoryFormat.AUTO
 ) -> History:
-    """Read one history file; raises :class:`HistoryFormatError` for anything malformed."""
-    chosen = detect_format(path) if fmt is HistoryFormat.AUTO else fmt
-    history = _READERS[chosen](path)
-    history.operations()  # pairing errors are format errors too: raise them here, with lines
-    return history
+    """Read one history file; raises :class:`HistoryFormatError` for anything malformed or for a
+    file with no client operation (see :func:`load_history`)."""
+    return load_history(path, fmt).history
 
 
 def find_histories(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -91,4 +140,11 @@ def find_histories(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
-__all__ = ["HistoryFormat", "detect_format", "find_histories", "read_history"]
+__all__ = [
+    "HistoryFormat",
+    "LoadedHistory",
+    "detect_format",
+    "find_histories",
+    "load_history",
+    "read_history",
+]

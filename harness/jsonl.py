@@ -76,7 +76,7 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Op]]:
     last_index = -1
     last_time = 0
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115
+        handle = open(path, encoding="utf-8-sig")  # noqa: SIM115  (a BOM is not data)
     except OSError as e:
         raise HistoryFormatError(f"cannot read: {e.strerror}", file=name) from e
     with handle:

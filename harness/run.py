@@ -31,6 +31,7 @@ from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter, StallError, Stats, Watchdog
 from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
+from harness.primaries import PRIMARIES, PrimaryPoller
 from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
 from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
@@ -256,6 +257,10 @@ def _run_stages(
     obs.phase(f"faults: {', '.join(faults_named) if faults_named else 'none (--nemesis none)'}")
     log.info("workload starts")
     clock.reset()
+    if isinstance(db, HasPrimaries):  # who led when, for the report (harness/primaries.py)
+        poller = PrimaryPoller(ctx, db, path=run.path / PRIMARIES, clock=clock, log=log)
+        poller.start()
+        stack.callback(poller.stop)
     obs.workload_started(interpreter.stats, clock, faults)
     try:
         interpreter.run()

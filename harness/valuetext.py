@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from enum import Enum
 
 from harness.edn import Keyword, Symbol
+from harness.values import FrozenBool, FrozenKeyword, FrozenMap
 
 ELLIPSIS = "…"
 
@@ -31,8 +32,12 @@ def show(value: object) -> str:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, Keyword):
+    if isinstance(value, Keyword | FrozenKeyword):
         return ":" + value
+    if isinstance(value, FrozenBool):
+        return "true" if value else "false"
+    if isinstance(value, FrozenMap):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value) + "}"
     if isinstance(value, Symbol):
         return str(value)
     if isinstance(value, str):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.history import History
 from harness.jsontypes import JSON
 from harness.valuetext import show_short
 from reports._html import duration, esc, seconds, table
+from reports._lanes import Bar, Role, lanes_html
 from reports._results import CheckerResult
 
 _TITLES = {
@@ -97,13 +99,83 @@ def _counter(c: CheckerResult) -> str:
     return "".join(parts)
 
 
-def findings_section(checkers: Sequence[CheckerResult]) -> str:
+MAX_LANE_OPS = 40
+"""Operations drawn in a finding's lane diagram."""
+
+
+def _int(value: JSON) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _op_bar(op: dict[str, JSON], role: Role, what: str) -> Bar | None:
+    start, end, process = op.get("call_time"), op.get("ret_time"), op.get("process")
+    if not isinstance(start, int):
+        return None
+    value = op.get("value")
+    text = f"{op.get('f')}({'' if value is None else show_short(value, 60)})"
+    return Bar(lane=f"process {process}", start=start, end=end if isinstance(end, int) else None,
+               label=text, role=role, title=f"{what}: {text}", index=_int(op.get("index")))
+
+
+def _set_lanes(c: CheckerResult) -> str:
+    evidence = c.data.get("evidence")
+    if not isinstance(evidence, dict):
+        return ""
+    bars: list[Bar] = []
+    for name, role, what in (("lost", Role.CONFLICT, "acknowledged, then lost"),
+                             ("unexpected", Role.FAILING, "read an element never added"),
+                             ("final_reads", Role.CANDIDATE, "final read")):
+        ops = evidence.get(name)
+        for op in ops if isinstance(ops, list) else []:
+            bar = _op_bar(op, role, what) if isinstance(op, dict) else None
+            if bar is not None and len(bars) < MAX_LANE_OPS:
+                bars.append(bar)
+    return lanes_html(bars, legend=((Role.FAILING, "read with an element never added"),
+                                    (Role.CONFLICT, "acknowledged add of a lost element"),
+                                    (Role.CANDIDATE, "final read")))
+
+
+def _counter_lanes(c: CheckerResult, history: History | None) -> str:
+    errors = c.data.get("errors")
+    first_error = errors[0] if isinstance(errors, list) and errors else None
+    if not isinstance(first_error, dict) or history is None:
+        return ""
+    first = _int(first_error.get("index"))
+    operations = history.operations()
+    read = next((o for o in operations if o.call == first), None)
+    if read is None:
+        return ""
+    end = read.ret_time if read.ret_time is not None else read.call_time
+    why = first_error.get("explanation")
+    bars = [Bar(lane=f"process {read.process}", start=read.call_time, end=read.ret_time,
+                label=f"read() -> {show_short(read.output, 40)}", role=Role.FAILING,
+                title=f"read outside its bounds: {why if isinstance(why, str) else ''}",
+                index=read.call)]
+    adds = [o for o in operations if o.f == "add" and o.call_time <= end
+            and (o.ret_time is None or o.ret_time >= read.call_time)]
+    for o in adds[: MAX_LANE_OPS - 1]:
+        bars.append(Bar(lane=f"process {o.process}", start=o.call_time, end=o.ret_time,
+                        label=f"add({show_short(o.value, 20)})", role=Role.CONFLICT,
+                        title=f"add in flight during the read ({o.type.value})", index=o.call))
+    return lanes_html(bars, legend=((Role.FAILING, "read outside its bounds"),
+                                    (Role.CONFLICT, "add in flight during it")),
+                      caption="The first read outside its bounds and the adds concurrent "
+                              "with it.")
+
+
+def findings_section(checkers: Sequence[CheckerResult], history: History | None = None) -> str:
     """HTML for the set and counter results ('' if there is none)."""
     blocks = []
     for c in checkers:
-        body = _set(c) if c.kind == "set" else _counter(c) if c.kind == "counter" else None
-        if body is None:
+        if c.kind == "set":
+            body = _set(c) + _set_lanes(c)
+        elif c.kind == "counter":
+            body = _counter(c) + _counter_lanes(c, history)
+        else:
             continue
+        why = c.data.get("explanation")
+        if isinstance(why, str) and why:
+            body = f'<p class="explanation">{esc(why)}</p>{body}'
         blocks.append(f'<div class="finding" data-checker="{esc(c.name)}"><h3>{esc(c.name)}</h3>'
                       f"{body or '<p>No findings.</p>'}</div>")
     return "".join(blocks)

@@ -139,6 +139,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         series=series(operations, start=0, end=end, buckets=buckets) if operations else None,
         focus=focus, end=end,
         concurrency=concurrency if isinstance(concurrency, int) else None,
+        primaries=run.primaries,
     )
     name = setting(run.config, "name")
     title = f"{name if isinstance(name, str) else run.path.name}"
@@ -149,6 +150,8 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         sections.insert(0, section("problems", "Problems reading the run",
                                    f'<ul class="problems">{problems}</ul>'))
     sections.append(section("config", "Test configuration", _config_section(run.config)))
+    leader_key = ('<span><i class="swatch" style="background:#5d6d7e"></i>primary (leader), '
+                  "as polled during the run</span>" if run.primaries else "")
     sections.append(section("timeline-section", "Timeline of operations", (
         '<div class="controls"><button id="zoom-in">zoom in</button>'
         '<button id="zoom-out">zoom out</button><button id="zoom-reset">reset</button>'
@@ -158,7 +161,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
         '<span><i class="swatch" style="background:var(--fail)"></i>fail</span>'
         '<span><i class="swatch" style="background:var(--info)"></i>info (indeterminate)</span>'
         '<span><i class="swatch" style="background:#999;opacity:.4"></i>fault window</span>'
-        '<span>black outline: named by a checker</span></div>'
+        f'<span>black outline: named by a checker</span>{leader_key}</div>'
         f'<p class="note" id="elided">{esc(selection.describe())}</p>'
         '<noscript><p class="noscript">The timeline and plots need JavaScript.</p></noscript>'
         f'<div id="timeline" class="plot" data-total="{selection.total}" '
@@ -175,7 +178,7 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
     cx = counterexamples_section(results.checkers, history)
     if cx:
         sections.append(section("counterexamples", "Linearizability counterexamples", cx))
-    findings = findings_section(results.checkers)
+    findings = findings_section(results.checkers, history)
     if findings:
         sections.append(section("findings", "Eventual-consistency findings", findings))
     sections.append(section("availability", "Availability per fault window",

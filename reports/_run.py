@@ -11,6 +11,7 @@ from harness.history import History
 from harness.jepsen_files import read_edn
 from harness.jsonl import iter_jsonl
 from harness.jsontypes import JSON
+from harness.primaries import PRIMARIES, PrimaryChange, read_primaries
 
 TEST_JSON = "test.json"
 HISTORY = "history.jsonl"
@@ -50,6 +51,9 @@ class Run:
     """Top-level files present (for links)."""
     problems: tuple[str, ...] = field(default=())
     """What could not be read, in words."""
+    primaries: tuple[PrimaryChange, ...] = ()
+    """Who was primary when (``primaries.jsonl``, see ``harness/primaries.py``); empty if the
+    target cannot say or the file is missing."""
 
 
 def _read_json(path: Path, problems: list[str]) -> JSON | None:
@@ -136,11 +140,13 @@ def load_run(path: str | Path) -> Run:
         config = None
     results = _read_json(run_dir / RESULTS, problems)
     history = _read_history(run_dir, problems)
+    primaries, bad = read_primaries(run_dir / PRIMARIES)
+    problems.extend(bad)
     logs, elided = _node_logs(run_dir)
     files = tuple(sorted(p.name for p in run_dir.iterdir() if p.is_file() and p.name != REPORT))
     return Run(path=run_dir, config=config, history=history, results=results,
                node_logs=tuple(logs), node_logs_elided=elided, files=files,
-               problems=tuple(problems))
+               problems=tuple(problems), primaries=tuple(primaries))
 
 
 __all__ = [

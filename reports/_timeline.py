@@ -15,6 +15,7 @@ from checkers.fault_windows import FaultWindow, NemesisAction
 from harness.history import History, Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.primaries import PrimaryChange
 from harness.valuetext import show, show_key, show_short
 from reports._sample import Selection
 from reports._series import Series
@@ -68,6 +69,22 @@ def us(ns: int) -> float:
     return round(ns / 1000, 3)
 
 
+MAX_PRIMARY_SPANS = 2000
+"""Primary intervals drawn at most (the rest of the run's changes are counted)."""
+
+
+def primary_spans(changes: Sequence[PrimaryChange], end: int) -> tuple[list[JSON], int]:
+    """The primary band: one span per answer, from its poll to the next change (or ``end``);
+    ``p`` is the primaries' names joined by ``+`` ('' when none). Returns the spans and how many
+    were left out."""
+    spans: list[JSON] = []
+    for i, c in enumerate(changes[:MAX_PRIMARY_SPANS]):
+        stop = changes[i + 1].time if i + 1 < len(changes) else max(end, c.end)
+        spans.append({"s": us(c.time), "e": us(max(stop, c.time)), "p": "+".join(c.primaries),
+                      "n": len(c.primaries), "seen": us(c.end)})
+    return spans, max(0, len(changes) - MAX_PRIMARY_SPANS)
+
+
 def timeline_data(
     history: History,
     operations: Sequence[Operation],
@@ -79,6 +96,7 @@ def timeline_data(
     focus: Iterable[int],
     end: int,
     concurrency: int | None,
+    primaries: Sequence[PrimaryChange] = (),
 ) -> dict[str, JSON]:
     """The page script's input (see ``assets/report.js``)."""
     rows, row_of = rows_of(operations, concurrency)
@@ -131,7 +149,10 @@ def timeline_data(
                         for k, vals in series.latency.items()},
         }
     ops_json: dict[str, JSON] = dict(cols.items())
+    spans, spans_elided = primary_spans(primaries, end)
     return {
+        "leaders": spans,
+        "leaders_elided": spans_elided,
         "t1": us(end),
         "rows": list(rows),
         "ops": ops_json,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from checkers.session import SessionChecker
 from harness.config import TestConfig
 from harness.generators import (
     PENDING,
@@ -151,6 +152,7 @@ def workload(test: TestConfig) -> Workload:
         generator=RegisterOps(options, derive_seed(test.seed, "register")),
         checker=WithBehaviour(Compose({
             "linearizable": LinearizableRegister(options.check_time_limit_s),
+            "session": SessionChecker("register"),
             "stats": StatsChecker(),
         })),
     )

@@ -9,7 +9,9 @@ node, default 10). Needs ``--concurrency`` >= the number of nodes (client ``t`` 
 stale reads and time to visibility.
 
 A target supports this workload with a :class:`SetStore` per node; :class:`SetClient` turns it into
-a harness client.
+a harness client. A read's result is recorded compactly (:mod:`harness.intranges`): as sorted
+ranges, or as the difference from the same client's previous successful read, so that the
+history grows with the number of operations, not with operations times the set's size.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from checkers.eventual import SetResult, check_set
+from checkers.session import SessionChecker
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import (
@@ -34,6 +37,7 @@ from harness.generators import (
     sleep,
 )
 from harness.history import History
+from harness.intranges import encode_read
 from harness.ops import Op, OpType
 from harness.protocols import complete
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
@@ -120,7 +124,8 @@ def workload(test: TestConfig) -> Workload:
     return Workload(
         name="set",
         generator=SetOps(options.read_fraction, derive_seed(test.seed, "set")),
-        checker=WithBehaviour(Compose({"set": SetChecker(), "stats": StatsChecker()})),
+        checker=WithBehaviour(Compose({"set": SetChecker(), "session": SessionChecker("set"),
+                                       "stats": StatsChecker()})),
         final_generator=final_phase(len(test.nodes), options.final_wait_s,
                                     options.final_attempts),
     )
@@ -138,6 +143,9 @@ class SetClient:
         self._errors = errors
         self._store = store
         self._node = node
+        self._last: tuple[int, frozenset[int]] | None = None
+        """The invocation index and elements of this client's last successful read: the next
+        read is recorded relative to it (:func:`harness.intranges.encode_read`)."""
 
     def open(self, ctx: RunContext, node: str) -> SetClient:
         return SetClient(self._connect, self._errors, store=self._connect(ctx, node), node=node)
@@ -155,8 +163,10 @@ class SetClient:
                 store.add(op.value)
                 return complete(op, OpType.OK, op.value, node=self._node)
             if op.f in (READ, FINAL_READ):
-                elements = sorted(store.read(final=op.f == FINAL_READ))
-                return complete(op, OpType.OK, list(elements), node=self._node)
+                elements = frozenset(store.read(final=op.f == FINAL_READ))
+                value = encode_read(elements, self._last)
+                self._last = (op.index, elements)
+                return complete(op, OpType.OK, value, node=self._node)
             raise ValueError(f"the set workload has no operation {op.f!r}")
         except Exception as e:
             completion = self._errors.completion(op, e, self._node)

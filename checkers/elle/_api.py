@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checkers.elle import _list_append
+from checkers.elle import _list_append, _rw_register
 from checkers.elle._check import check_txns
 from checkers.elle._result import TxnCheckResult
 from checkers.elle._txn import read_txns
@@ -27,8 +27,6 @@ def check_list_append(history: History, *, model: str = "strict-serializable",
 def check_rw_register(history: History, *, model: str = "strict-serializable",
                       time_limit: float | None = None) -> TxnCheckResult:
     """Check an rw-register history (``[w k v]``, ``[r k v]``) against ``model``."""
-    from checkers.elle import _rw_register
-
     txns = read_txns(history, writes=frozenset({"w"}), read_kind="register")
     return check_txns(txns, lambda ts: _rw_register.infer(ts, history.source),
                       workload="rw-register", model=model, time_limit=time_limit,

@@ -3,6 +3,7 @@ verdict. The search itself is in :mod:`checkers.elle._graph`; inference per work
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -134,7 +135,25 @@ def check_txns(
     when it runs out during the cheap pass, the verdict is unknown unless an anomaly forbidden
     by ``model`` was already found.
     """
-    deadline = Deadline(time_limit)
+    paused = gc.isenabled()
+    gc.disable()  # millions of small acyclic objects: collections would dominate the run time
+    try:
+        return _check_txns(txns, inference, workload=workload, model=model,
+                           deadline=Deadline(time_limit), cannot_infer=cannot_infer)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check_txns(
+    txns: Sequence[Txn],
+    inference: Callable[[Sequence[Txn]], Inference],
+    *,
+    workload: str,
+    model: str,
+    deadline: Deadline,
+    cannot_infer: tuple[str, ...],
+) -> TxnCheckResult:
     inf = inference(txns)
     add_process_edges(txns, inf.edges)
     add_realtime_edges(txns, inf.edges)

@@ -81,25 +81,34 @@ class LevelComponents:
     components: tuple[tuple[int, ...], ...]
 
 
+def _components(edges: Edges, mask: EdgeType) -> tuple[tuple[int, ...], ...]:
+    g: rx.PyDiGraph[None, None] = rx.PyDiGraph(multigraph=False)
+    g.add_nodes_from([None] * edges.n)
+    for t in ALL_TYPES:
+        if t & mask:
+            g.extend_from_edge_list(list(zip(edges.src[t], edges.dst[t], strict=True)))
+    return tuple(tuple(sorted(c)) for c in rx.strongly_connected_components(g) if len(c) > 1)
+
+
 def components_by_level(edges: Edges, deadline: Deadline) -> tuple[list[LevelComponents], bool]:
     """The cheap pass: for each of :data:`LEVELS`, the components of size > 1.
 
-    Returns the levels done and whether all were done before the deadline.
+    The level with every edge kind is computed first: when it has no cycle, no level has one.
+    Returns the levels done (in :data:`LEVELS` order) and whether all were done before the
+    deadline.
     """
-    g: rx.PyDiGraph[None, None] = rx.PyDiGraph(multigraph=False)
-    g.add_nodes_from([None] * edges.n)
-    added = EdgeType(0)
+    if deadline.passed():
+        return [], False
+    top_mask, top_name = LEVELS[-1]
+    top = _components(edges, top_mask)
+    if not top:
+        return [LevelComponents(mask=m, anomaly=a, components=()) for m, a in LEVELS], True
     out: list[LevelComponents] = []
-    for mask, name in LEVELS:
+    for mask, name in LEVELS[:-1]:
         if deadline.passed():
             return out, False
-        for t in ALL_TYPES:
-            if t & mask and not t & added:
-                g.extend_from_edge_list(list(zip(edges.src[t], edges.dst[t], strict=True)))
-        added = mask
-        comps = tuple(tuple(sorted(c)) for c in rx.strongly_connected_components(g)
-                      if len(c) > 1)
-        out.append(LevelComponents(mask=mask, anomaly=name, components=comps))
+        out.append(LevelComponents(mask=mask, anomaly=name, components=_components(edges, mask)))
+    out.append(LevelComponents(mask=top_mask, anomaly=top_name, components=top))
     return out, True
 
 

@@ -36,15 +36,21 @@ def _v(value: JSON) -> Value:
 
 @dataclass(slots=True)
 class ListAppendInference:
-    """Everything inferred from a list-append history."""
+    """Everything inferred from a list-append history. Per key: ``writer[k][v]`` is the
+    transaction that appended ``v``; ``versions[k]`` the version order (longest read) and
+    ``writers[k]`` the writer of each of its elements (-1 if nobody appended it)."""
 
     txns: Sequence[Txn]
     edges: Edges
     findings: list[Finding] = field(default_factory=list)
-    writer: dict[tuple[Key, Value], int] = field(default_factory=dict)
+    writer: dict[Key, dict[Value, int]] = field(default_factory=dict)
     versions: dict[Key, list[Value]] = field(default_factory=dict)
-    position: dict[tuple[Key, Value], int] = field(default_factory=dict)
+    writers: dict[Key, list[int]] = field(default_factory=dict)
+    position: dict[Key, dict[Value, int]] = field(default_factory=dict)
     unusable_keys: set[Key] = field(default_factory=set)
+
+    def _writer(self, k: Key, v: JSON) -> int | None:
+        return self.writer.get(k, {}).get(_v(v))
 
     def why(self, a: int, b: int, t: EdgeType) -> str:
         """The micro-ops that justify the dependency edge ``a -t-> b``."""
@@ -53,16 +59,16 @@ class ListAppendInference:
             for m in ta.mops:
                 if m.f != "append":
                     continue
-                p = self.position.get((m.key, _v(m.value)))
+                p = self.position.get(m.key, {}).get(_v(m.value))
                 vs = self.versions.get(m.key)
                 if p is not None and vs is not None and p + 1 < len(vs) \
-                        and self.writer.get((m.key, vs[p + 1])) == b:
+                        and self._writer(m.key, vs[p + 1]) == b:
                     return (f"T{a} appended {m.value!r} to key {m.key!r}, T{b} appended "
                             f"{vs[p + 1]!r} right after it")
         if t is EdgeType.WR:
             for m in tb.mops:
                 if m.f == "r" and isinstance(m.value, list) and m.value \
-                        and self.writer.get((m.key, _v(m.value[-1]))) == a:
+                        and self._writer(m.key, m.value[-1]) == a:
                     return (f"T{b} read key {m.key!r} = {m.value!r}, whose last element "
                             f"T{a} appended")
         if t is EdgeType.RW:
@@ -70,11 +76,11 @@ class ListAppendInference:
                 if m.f == "r" and isinstance(m.value, list):
                     vs = self.versions.get(m.key, [])
                     n = len(m.value)
-                    if n < len(vs) and self.writer.get((m.key, vs[n])) == b:
+                    if n < len(vs) and self._writer(m.key, vs[n]) == b:
                         return (f"T{a} read key {m.key!r} = {m.value!r}, which misses "
                                 f"{vs[n]!r} appended by T{b}")
         for m in tb.mops:
-            if m.f == "append" and (m.key, _v(m.value)) not in self.position:
+            if m.f == "append" and _v(m.value) not in self.position.get(m.key, {}):
                 if t is EdgeType.WW:
                     return (f"T{b} appended {m.value!r} to key {m.key!r}, never read, so after "
                             f"the last element read (appended by T{a})")
@@ -93,6 +99,9 @@ def _bad_unique(txns: Sequence[Txn], pair: tuple[int, int], key: Key,
         file=source, field="value")
 
 
+External = list[tuple[int, Key, list[Value]]]
+
+
 def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference:
     """Infer dependency edges and non-cycle anomalies.
 
@@ -103,44 +112,50 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
     writer = inf.writer
     final_append: dict[tuple[int, Key], Value] = {}
     reads: dict[Key, list[tuple[int, list[Value]]]] = {}
-    external: list[tuple[int, Key, list[Value]]] = []
+    external: External = []
+    ok = Status.OK
     for t in txns:
         own: dict[Key, list[Value]] = {}
         known: dict[Key, list[Value]] = {}
-        for m in t.mops:
-            k = m.key
-            if m.f == "append":
-                v: Value = m.value  # type: ignore[assignment]
-                prev = writer.get((k, v))
+        tid = t.id
+        for f, k, value in t.mops:
+            if f == "append":
+                v: Value = value  # type: ignore[assignment]
+                wk = writer.get(k)
+                if wk is None:
+                    wk = writer[k] = {}
+                prev = wk.get(v)
                 if prev is not None:
-                    raise _bad_unique(txns, (prev, t.id), k, v, source)
-                writer[(k, v)] = t.id
-                final_append[(t.id, k)] = v
+                    raise _bad_unique(txns, (prev, tid), k, v, source)
+                wk[v] = tid
+                final_append[(tid, k)] = v
                 own.setdefault(k, []).append(v)
                 if k in known:
                     known[k].append(v)
                 continue
-            if t.status is not Status.OK:
+            if t.status is not ok:
                 continue
-            value = m.value
-            if not isinstance(value, list):
-                value = [] if value is None else [value]
-            lst: list[Value] = value  # type: ignore[assignment]
+            lst: list[Value] = value if isinstance(value, list) else []  # type: ignore[assignment]
             if k in known:
                 if lst != known[k]:
                     inf.findings.append(Finding(
-                        name="internal", txns=(t.id,),
-                        description=f"T{t.id} read key {k!r} = {lst!r} after its own reads "
+                        name="internal", txns=(tid,),
+                        description=f"T{tid} read key {k!r} = {lst!r} after its own reads "
                                     f"and appends implied {known[k]!r}"))
-            elif k in own and lst[-len(own[k]):] != own[k]:
-                inf.findings.append(Finding(
-                    name="internal", txns=(t.id,),
-                    description=f"T{t.id} read key {k!r} = {lst!r} after appending "
-                                f"{own[k]!r} to it"))
-            elif k not in own:
-                external.append((t.id, k, lst))
+            elif k in own:
+                if lst[-len(own[k]):] != own[k]:
+                    inf.findings.append(Finding(
+                        name="internal", txns=(tid,),
+                        description=f"T{tid} read key {k!r} = {lst!r} after appending "
+                                    f"{own[k]!r} to it"))
+            else:
+                external.append((tid, k, lst))
             known[k] = list(lst)
-            reads.setdefault(k, []).append((t.id, lst))
+            rk = reads.get(k)
+            if rk is None:
+                reads[k] = [(tid, lst)]
+            else:
+                rk.append((tid, lst))
     _versions(inf, reads)
     _read_anomalies(inf, external, final_append)
     _ww(inf)
@@ -170,41 +185,71 @@ def _versions(inf: ListAppendInference, reads: dict[Key, list[tuple[int, list[Va
         if bad:
             inf.unusable_keys.add(k)
             continue
+        wk = inf.writer.get(k, {})
         inf.versions[k] = longest
-        for i, v in enumerate(longest):
-            inf.position[(k, v)] = i
+        inf.writers[k] = [wk.get(v, -1) for v in longest]
+        inf.position[k] = {v: i for i, v in enumerate(longest)}
 
 
-def _read_anomalies(inf: ListAppendInference, external: list[tuple[int, Key, list[Value]]],
+def _bad_element(inf: ListAppendInference, read: tuple[int, Key, list[Value]],
+                 v: Value, w: int) -> None:
+    tid, k, lst = read
+    if w < 0:
+        inf.findings.append(Finding(
+            name="garbage-read", txns=(tid,),
+            description=f"T{tid} read key {k!r} = {lst!r}: nobody appended {v!r}"))
+    else:
+        inf.findings.append(Finding(
+            name="G1a", txns=(w, tid),
+            description=f"T{tid} read key {k!r} = {lst!r}, including {v!r} appended "
+                        f"by T{w}, which failed"))
+
+
+def _read_anomalies(inf: ListAppendInference, external: External,
                     final_append: dict[tuple[int, Key], Value]) -> None:
-    txns, writer = inf.txns, inf.writer
+    txns = inf.txns
+    fail = Status.FAIL
+    first_bad: dict[Key, int] = {}
+    for k, ws in inf.writers.items():
+        for i, w in enumerate(ws):
+            if w < 0 or txns[w].status is fail:
+                first_bad[k] = i
+                break
     for tid, k, lst in external:
-        for v in lst:
-            w = writer.get((k, v))
-            if w is None:
-                inf.findings.append(Finding(
-                    name="garbage-read", txns=(tid,),
-                    description=f"T{tid} read key {k!r} = {lst!r}: nobody appended {v!r}"))
-            elif txns[w].status is Status.FAIL:
-                inf.findings.append(Finding(
-                    name="G1a", txns=(w, tid),
-                    description=f"T{tid} read key {k!r} = {lst!r}, including {v!r} appended "
-                                f"by T{w}, which failed"))
-        if lst:
-            w = writer.get((k, lst[-1]))
-            if w is not None and w != tid and final_append.get((w, k)) != lst[-1]:
-                inf.findings.append(Finding(
-                    name="G1b", txns=(w, tid),
-                    description=f"T{tid} read key {k!r} = {lst!r}, ending in {lst[-1]!r}, "
-                                f"an intermediate append of T{w} (its last was "
-                                f"{final_append.get((w, k))!r})"))
-    for k, vs in inf.versions.items():
+        key_writers = inf.writers.get(k)
+        if key_writers is None:  # unusable key: check element by element
+            wk = inf.writer.get(k, {})
+            for v in lst:
+                w = wk.get(v, -1)
+                if w < 0 or txns[w].status is fail:
+                    _bad_element(inf, (tid, k, lst), v, w)
+            continue
+        ws = key_writers
+        n = len(lst)
+        if n == 0:
+            continue
+        bad = first_bad.get(k)
+        if bad is not None and bad < n:
+            for i in range(bad, n):
+                w = ws[i]
+                if w < 0 or txns[w].status is fail:
+                    _bad_element(inf, (tid, k, lst), lst[i], w)
+        w = ws[n - 1]
+        if w >= 0 and w != tid and final_append.get((w, k)) != lst[-1]:
+            inf.findings.append(Finding(
+                name="G1b", txns=(w, tid),
+                description=f"T{tid} read key {k!r} = {lst!r}, ending in {lst[-1]!r}, "
+                            f"an intermediate append of T{w} (its last was "
+                            f"{final_append.get((w, k))!r})"))
+    for k, ws in inf.writers.items():
+        if k not in first_bad:
+            continue
+        vs = inf.versions[k]
         aborted: tuple[Value, int] | None = None
-        for v in vs:
-            w = writer.get((k, v))
-            if w is None:
+        for v, w in zip(vs, ws, strict=True):
+            if w < 0:
                 continue
-            if txns[w].status is Status.FAIL:
+            if txns[w].status is fail:
                 aborted = aborted or (v, w)
             elif aborted is not None:
                 inf.findings.append(Finding(
@@ -215,47 +260,60 @@ def _read_anomalies(inf: ListAppendInference, external: list[tuple[int, Key, lis
 
 
 def _ww(inf: ListAppendInference) -> None:
-    txns, writer, edges = inf.txns, inf.writer, inf.edges
-    for k, vs in inf.versions.items():
+    txns, edges = inf.txns, inf.edges
+    src, dst = edges.src[EdgeType.WW], edges.dst[EdgeType.WW]
+    fail = Status.FAIL
+    for ws in inf.writers.values():
         prev = -1
-        for v in vs:
-            w = writer.get((k, v))
-            if w is None or txns[w].status is Status.FAIL:
+        for w in ws:
+            if w < 0 or txns[w].status is fail:
                 continue
             if prev >= 0 and prev != w:
-                edges.add(EdgeType.WW, prev, w)
+                src.append(prev)
+                dst.append(w)
             prev = w
 
 
-def _wr_rw(inf: ListAppendInference, external: list[tuple[int, Key, list[Value]]]) -> None:
-    txns, writer, edges = inf.txns, inf.writer, inf.edges
+def _wr_rw(inf: ListAppendInference, external: External) -> None:
+    txns, edges = inf.txns, inf.edges
+    fail = Status.FAIL
+    wr_src, wr_dst = edges.src[EdgeType.WR], edges.dst[EdgeType.WR]
+    rw_src, rw_dst = edges.src[EdgeType.RW], edges.dst[EdgeType.RW]
+    writers = inf.writers
     for tid, k, lst in external:
-        vs = inf.versions.get(k)
-        if vs is None:
+        ws = writers.get(k)
+        if ws is None:
             continue
-        if lst:
-            w = writer.get((k, lst[-1]))
-            if w is not None and txns[w].status is not Status.FAIL:
-                edges.add(EdgeType.WR, w, tid)
         n = len(lst)
-        if n < len(vs):
-            w = writer.get((k, vs[n]))
-            if w is not None and txns[w].status is not Status.FAIL:
-                edges.add(EdgeType.RW, tid, w)
+        if n:
+            w = ws[n - 1]
+            if w >= 0 and w != tid and txns[w].status is not fail:
+                wr_src.append(w)
+                wr_dst.append(tid)
+        if n < len(ws):
+            w = ws[n]
+            if w >= 0 and w != tid and txns[w].status is not fail:
+                rw_src.append(tid)
+                rw_dst.append(w)
 
 
-def _unobserved(inf: ListAppendInference, external: list[tuple[int, Key, list[Value]]]) -> None:
-    txns, writer, edges = inf.txns, inf.writer, inf.edges
+def _unobserved(inf: ListAppendInference, external: External) -> None:
+    txns, edges = inf.txns, inf.edges
     late: dict[Key, set[int]] = {}
-    for (k, v), w in writer.items():
-        if txns[w].status is Status.OK and (k, v) not in inf.position \
-                and k not in inf.unusable_keys:
-            late.setdefault(k, set()).add(w)
+    for k, wk in inf.writer.items():
+        if k in inf.unusable_keys:
+            continue
+        pos = inf.position.get(k, {})
+        if len(pos) == len(wk):
+            continue
+        for v, w in wk.items():
+            if v not in pos and txns[w].status is Status.OK:
+                late.setdefault(k, set()).add(w)
     for k, ws in late.items():
-        vs = inf.versions.get(k, [])
-        if vs:
-            last = writer.get((k, vs[-1]))
-            if last is not None and txns[last].status is not Status.FAIL:
+        writers = inf.writers.get(k, [])
+        if writers:
+            last = writers[-1]
+            if last >= 0 and txns[last].status is not Status.FAIL:
                 for w in ws:
                     edges.add(EdgeType.WW, last, w)
     for tid, k, lst in external:

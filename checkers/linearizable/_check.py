@@ -17,8 +17,8 @@ from checkers.linearizable._result import KeyResult, LinearizabilityResult, Unkn
 from checkers.linearizable._subhistory import SubHistory
 from checkers.verdict import Verdict, merge
 from harness.history import History, Operation
-from harness.jsontypes import Scalar
 from harness.ops import OpType
+from harness.values import Frozen, freeze
 
 DEFAULT_MAX_CONFIGURATIONS = 10_000_000
 """Per sub-history cap on stored search configurations."""
@@ -64,6 +64,8 @@ def check(
     remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
     after each key. ``clock`` is injectable for tests.
 
+    A history with no client operation is ``unknown``, never ``valid``: nothing was checked.
+
     Raises only for bad input: ``HistoryFormatError`` when a ``History`` cannot be paired into
     operations, ``TypeError`` for a list that holds something other than ``Operation``. Model
     errors, budgets and dying workers become ``unknown`` keys with a reason.
@@ -95,8 +97,10 @@ def check(
     finally:
         if collecting:
             gc.enable()
+    # valid needs evidence (DESIGN.md): with no client operation at all there is none.
+    verdict = merge(r.verdict for r in results) if operations else Verdict.UNKNOWN
     return LinearizabilityResult(
-        verdict=merge(r.verdict for r in results),
+        verdict=verdict,
         model=model.name,
         operations=len(operations),
         keys=tuple(results),
@@ -117,13 +121,15 @@ def _operations(history: History | Sequence[Operation]) -> list[Operation]:
 def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHistory]:
     """Independent sub-histories: by the op ``key`` field, then by the model's partition.
     ``fail`` operations are dropped; each operation keeps its index in ``operations``."""
-    by_key: dict[Scalar, list[int]] = {}
+    # Keys follow the value rule of harness.values: the keys 1, true and 1.0 are three keys.
+    by_key: dict[Frozen, list[int]] = {}
     for index, op in enumerate(operations):
         if op.type is not OpType.FAIL:
-            by_key.setdefault(op.key, []).append(index)
+            by_key.setdefault(freeze(op.key), []).append(index)
     subs = []
-    for key, indices in by_key.items():
+    for indices in by_key.values():
         ops = [operations[i] for i in indices]
+        key = ops[0].key
         if model.partition is None:
             subs.append(
                 SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops))

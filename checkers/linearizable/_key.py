@@ -10,6 +10,7 @@ from checkers.linearizable._model import (
     UNKNOWN,
     Frozen,
     Input,
+    InputError,
     Model,
     Output,
     freeze,
@@ -17,6 +18,7 @@ from checkers.linearizable._model import (
 from checkers.linearizable._prune import droppable
 from checkers.linearizable._result import (
     Counterexample,
+    InputProblem,
     KeyResult,
     UnknownReason,
 )
@@ -60,6 +62,7 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         reason: UnknownReason | None = None,
         detail: str | None = None,
         counterexample: Counterexample | None = None,
+        problem: InputProblem | None = None,
     ) -> KeyResult:
         return KeyResult(
             key=sub.key,
@@ -72,6 +75,7 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
             reason=reason,
             detail=detail,
             counterexample=counterexample,
+            problem=problem,
         )
 
     if budget.deadline is not None and started > budget.deadline:
@@ -98,6 +102,10 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         cls[position] = c
     try:
         table = Transitions(model, classes)
+        # Every operation is offered to the model once up front, so that an operation it cannot
+        # interpret is reported as bad input whatever the search would have reached.
+        for c in range(len(classes)):
+            table.compute(0, c)
         outcome, enc, impossible = _decide(sub, table, cls, base, budget)
     except ModelError as e:
         return result(
@@ -106,6 +114,7 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
             configurations=0,
             reason=UnknownReason.MODEL_ERROR,
             detail=f"model {model.name!r} rejected {e}",
+            problem=_problem(sub, cls, e),
         )
     pruned = n - len(enc.members)
     if outcome.outcome is Outcome.LINEARIZABLE:
@@ -141,6 +150,22 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         reason=reason,
         detail=f"{outcome.outcome.value} after {outcome.configurations} configurations; "
         f"longest partial linearization at a dead end: {longest} of {len(enc.members)} operations",
+    )
+
+
+def _problem(sub: SubHistory, cls: list[int], error: ModelError) -> InputProblem:
+    """The first operation of the class the model rejected, and the field at fault."""
+    position = cls.index(error.cls) if error.cls in cls else 0
+    cause = error.cause
+    field = cause.field if isinstance(cause, InputError) else "value"
+    completion = cause.completion if isinstance(cause, InputError) else False
+    if sub.operations and sub.operations[position].ret is None:
+        completion = False  # an indeterminate operation has no completion value to blame
+    return InputProblem(
+        operation=sub.indices[position] if sub.indices else 0,
+        field=field,
+        completion=completion,
+        message=str(cause) or type(cause).__name__,
     )
 
 

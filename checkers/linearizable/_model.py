@@ -2,8 +2,10 @@
 
 A model sees each operation as an :class:`Input` (the op's ``f``, its invocation value and its
 ``key``) and an output: the completion value, or :data:`UNKNOWN` when the operation is
-indeterminate (``info``). Values arrive *frozen* (JSON lists become tuples, objects become sorted
-tuples of pairs) so that models can keep them in hashable states.
+indeterminate (``info``). Values arrive *frozen* (:func:`harness.values.freeze`: lists become
+tuples, and values of different types never compare equal, as in Jepsen: ``1`` is not ``true``,
+``42`` is not ``42.0``, ``:a`` is not ``"a"``) so that models can keep them in hashable states and
+compare them with ``==`` without ever confusing types.
 
 ``step(state, input, output) -> (legal, next_state)`` must be pure and deterministic. For an
 indeterminate operation it answers "what if it took effect now": the search itself covers the
@@ -20,10 +22,9 @@ from typing import Generic, TypeAlias, TypeVar
 
 from harness.history import Operation
 from harness.jsontypes import JSON, Scalar
+from harness.values import Frozen, freeze
+from harness.values import thaw as thaw_value
 from harness.valuetext import show
-
-Frozen: TypeAlias = bool | int | float | str | tuple["Frozen", ...] | None
-"""A JSON value made hashable: lists are tuples, objects are sorted tuples of (key, value)."""
 
 
 class Unknown(Enum):
@@ -59,27 +60,23 @@ indeterminate ones), which may be dropped without changing whether it is lineari
 vouches for the soundness of its rule (the generic rules of ``_prune.py`` need no such help)."""
 
 
-_SCALARS = (str, int, float, bool, type(None))
+class InputError(ValueError):
+    """Raised by a model's ``step`` for an operation it cannot interpret (a bad history, not a
+    non-linearizable one). ``field`` names the op field at fault (``"f"`` or ``"value"``);
+    ``completion`` is True when the completion's value is at fault rather than the invocation's.
+    ``splitbrain check`` reports it as bad input (exit 254) with the file, line and field."""
 
-
-def freeze(value: JSON) -> Frozen:
-    """The hashable form of a JSON value."""
-    if type(value) in _SCALARS:
-        return value  # type: ignore[return-value]
-    if isinstance(value, list):
-        return tuple(freeze(v) for v in value)
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in sorted(value.items()))
-    return value
+    def __init__(self, message: str, *, field: str = "value", completion: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.completion = completion
 
 
 def thaw(value: Frozen | Unknown) -> JSON:
-    """The JSON form of a frozen value (``UNKNOWN`` becomes ``"?"``)."""
+    """The history value of a frozen one (``UNKNOWN`` becomes ``"?"``)."""
     if isinstance(value, Unknown):
         return "?"
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
+    return thaw_value(value)
 
 
 def default_describe_operation(input: Input, output: Output) -> str:
@@ -149,6 +146,7 @@ __all__ = [
     "UNKNOWN",
     "Frozen",
     "Input",
+    "InputError",
     "Model",
     "Output",
     "Partition",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, freeze
 from checkers.linearizable._subhistory import class_of
+from checkers.phrases import call_text, interval, named, short
 from harness.history import Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
@@ -64,51 +65,6 @@ class Scene:
 
     def io(self, position: int) -> tuple[Input, Output]:
         return class_of(self.operations[position])
-
-
-def seconds(ns: int | None) -> str:
-    """``0.932 s``."""
-    return "?" if ns is None else f"{ns / 1e9:.3f} s"
-
-
-def interval(ns: int) -> str:
-    """A duration: ``850 µs``, ``2 ms``, ``1.25 s``."""
-    if ns < 1_000_000:
-        return f"{ns / 1e3:.0f} µs"
-    if ns < 1_000_000_000:
-        return f"{ns / 1e6:.0f} ms"
-    return f"{ns / 1e9:.2f} s"
-
-
-def call_text(op: Operation) -> str:
-    """The invocation as written: ``write(4)``, ``cas(3, 5)``, ``read()``, ``txn[w x 1]``."""
-    value = op.value
-    if isinstance(value, list) and op.f == "cas" and len(value) == 2:
-        args = f"{show(value[0])}, {show(value[1])}"
-    elif isinstance(value, list) and op.f == "txn":
-        micros = [m for m in value if isinstance(m, list) and len(m) == 3]
-        return "txn[" + ", ".join(
-            f"{'r' if m[0] == 'read' else 'w'} {show_key(m[1])}"
-            + ("" if m[0] == "read" else f" {show(m[2])}") for m in micros) + "]"
-    else:
-        args = "" if value is None else show(value)
-    return f"{op.f}({args})"
-
-
-def named(op: Operation) -> str:
-    """``write(4) of process 0 (index 31, completed at 0.932 s)``; indeterminate ops say so."""
-    if op.type is OpType.INFO or op.ret_time is None:
-        when = f"invoked at {seconds(op.call_time)}, indeterminate"
-    elif op.type is OpType.FAIL:
-        when = f"failed at {seconds(op.ret_time)}"
-    else:
-        when = f"completed at {seconds(op.ret_time)}"
-    return f"{call_text(op)} of process {op.process} (index {op.call}, {when})"
-
-
-def short(op: Operation) -> str:
-    """``write(4) (index 31)``, for an operation already named in the sentence."""
-    return f"{call_text(op)} (index {op.call})"
 
 
 def _ok(op: Operation) -> bool:
@@ -442,4 +398,4 @@ def narrate(scene: Scene) -> Story:
     return _generic(scene)
 
 
-__all__ = ["NARRATORS", "Scene", "Story", "call_text", "dead_end", "named", "narrate"]
+__all__ = ["NARRATORS", "Scene", "Story", "dead_end", "narrate"]

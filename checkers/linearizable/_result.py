@@ -112,6 +112,36 @@ class Counterexample:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class InputProblem:
+    """An operation the model could not interpret (bad input, not a verdict).
+
+    ``operation`` is its index in the checked operation list; ``field`` the op field at fault;
+    ``completion`` True when the completion's value (not the invocation's) is at fault."""
+
+    operation: int
+    field: str
+    completion: bool
+    message: str
+
+    def to_json(self) -> dict[str, JSON]:
+        return {
+            "operation": self.operation,
+            "field": self.field,
+            "completion": self.completion,
+            "message": self.message,
+        }
+
+
+class KeyStatus(StrEnum):
+    """Where a key's check got to: decided either way, undecided, or never searched."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"  # searched, but the budget ran out (or the check stopped) first
+    NOT_REACHED = "not-reached"  # never searched: budget spent or another key already invalid
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class KeyResult:
     """The verdict for one independent sub-history: a key, or a model partition of a key."""
 
@@ -125,10 +155,26 @@ class KeyResult:
     reason: UnknownReason | None = None
     detail: str | None = None
     counterexample: Counterexample | None = None
+    problem: InputProblem | None = None
+    """Set (with reason ``MODEL_ERROR``) when the model could not interpret an operation."""
+
+    @property
+    def status(self) -> KeyStatus:
+        """valid / invalid / unknown / not-reached."""
+        if self.verdict is Verdict.VALID:
+            return KeyStatus.VALID
+        if self.verdict is Verdict.INVALID:
+            return KeyStatus.INVALID
+        if self.reason is UnknownReason.NOT_STARTED or (
+            self.reason is UnknownReason.STOPPED and self.configurations == 0
+        ):
+            return KeyStatus.NOT_REACHED
+        return KeyStatus.UNKNOWN
 
     def to_json(self) -> dict[str, JSON]:
         return {
             "key": self.key,
+            "status": self.status.value,
             "group": self.group,
             "verdict": self.verdict.value,
             "operations": self.operations,
@@ -140,6 +186,7 @@ class KeyResult:
             "counterexample": (
                 None if self.counterexample is None else self.counterexample.to_json()
             ),
+            "problem": None if self.problem is None else self.problem.to_json(),
         }
 
 
@@ -165,6 +212,18 @@ class LinearizabilityResult:
     def unknown_keys(self) -> tuple[KeyResult, ...]:
         return tuple(k for k in self.keys if k.verdict is Verdict.UNKNOWN)
 
+    @property
+    def problems(self) -> tuple[InputProblem, ...]:
+        """Operations the model could not interpret (bad input), by key order."""
+        return tuple(k.problem for k in self.keys if k.problem is not None)
+
+    def status_counts(self) -> dict[KeyStatus, int]:
+        """How many keys have each status (only statuses that occur)."""
+        counts: dict[KeyStatus, int] = {}
+        for k in self.keys:
+            counts[k.status] = counts.get(k.status, 0) + 1
+        return counts
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "linearizable",
@@ -177,13 +236,16 @@ class LinearizabilityResult:
                 "invalid": len(self.invalid_keys),
                 "unknown": len(self.unknown_keys),
             },
+            "key_status": {s.value: n for s, n in self.status_counts().items()},
             "keys": [k.to_json() for k in self.keys],
         }
 
 
 __all__ = [
     "Counterexample",
+    "InputProblem",
     "KeyResult",
+    "KeyStatus",
     "LinearizabilityResult",
     "OperationRef",
     "PartialLinearization",

@@ -31,10 +31,12 @@ class SparseRow(dict[int, int]):
 class ModelError(Exception):
     """The model raised on an operation: the input does not fit the model."""
 
-    def __init__(self, input: Input, output: Output, cause: Exception) -> None:
+    def __init__(self, input: Input, output: Output, cause: Exception, cls: int = -1) -> None:
         self.input = input
         self.output = output
         self.cause = cause
+        self.cls = cls
+        """The operation class the model rejected (-1 for ``init``)."""
         super().__init__(f"{input.f} {input.value!r} -> {output!r}: {cause}")
 
 
@@ -62,7 +64,7 @@ class Transitions:
         try:
             legal, after = self.model.step(self.states[state], input, output)
         except Exception as e:  # a user model's bug must not crash the check
-            raise ModelError(input, output, e) from e
+            raise ModelError(input, output, e, cls) from e
         if not legal:
             target = ILLEGAL
         else:

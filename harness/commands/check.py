@@ -5,17 +5,26 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
 
 from checkers.consistency import TRANSACTIONAL
 from checkers.elle import TXN_MODELS
-from checkers.linearizable import MODEL_NAMES, Progress, check, get_model
+from checkers.linearizable import (
+    MODEL_NAMES,
+    LinearizabilityResult,
+    Progress,
+    check,
+    get_model,
+)
 from checkers.verdict import ExitCode, Verdict, exit_code, merge
 from harness.errors import HistoryFormatError
-from harness.historyio import HistoryFormat, find_histories, read_history
+from harness.history import History
+from harness.historyio import HistoryFormat, LoadedHistory, find_histories, load_history
+from harness.independent import Independence, split_independent
+from harness.intranges import IntRangesError, plain_set_reads
 from harness.jsontypes import JSON
 from reports.linearizable_text import explain
 
@@ -28,8 +37,14 @@ Examples:
   splitbrain check elle-history.edn --model list-append --consistency-model serializable
 
 \b
-Exit codes: 0 all valid, 1 some invalid, 2 unknown (budget exhausted or undecided),
-254 unreadable or malformed input (the message names file, line and field).
+Formats (--format auto decides from the content, never the file name): history.jsonl;
+Jepsen history.edn (op maps, #jepsen.history.Op records or Knossos [process type f value]
+vectors); Jepsen text histories and jepsen.log files in every layout (2015, 0.1, logback 0.2/0.3).
+
+\b
+Exit codes: 0 all valid, 1 some invalid, 2 unknown (could not decide within the budget),
+254 unreadable, malformed or uninterpretable input, or no operations in a file (the message
+names file, line and field).
 """
 
 
@@ -44,6 +59,10 @@ class FileOutcome:
     error: str | None = None
     bad_input: bool = False
     details: JSON = None
+    format: str | None = None
+    """The format the file was read as (``None`` when it could not be read)."""
+    independent_keys: int | None = None
+    """Keys found in jepsen.independent ``[key value]`` values (``None``: not split)."""
     summary: dict[str, JSON] | None = None
 
     def to_json(self, model: str) -> dict[str, JSON]:
@@ -53,6 +72,8 @@ class FileOutcome:
             "seconds": round(self.seconds, 6),
             "ops": self.ops,
             "model": model,
+            "format": self.format,
+            "independent_keys": self.independent_keys,
         }
         if self.error is not None:
             out["error"] = self.error
@@ -77,43 +98,91 @@ def _key_progress(path: Path) -> Progress:
     return show
 
 
+def _shown(loaded: LoadedHistory) -> str:
+    return loaded.format.value + (" (detected)" if loaded.detected else "")
+
+
+def _bad(path: Path, error: str, *, ops: int = 0, fmt: str | None = None) -> FileOutcome:
+    return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=ops,
+                       error=error, bad_input=True, format=fmt)
+
+
+def _problem_error(history: History, result: LinearizabilityResult) -> HistoryFormatError | None:
+    """The first operation the model could not interpret, as an error naming its line."""
+    problems = result.problems
+    if not problems:
+        return None
+    problem = min(problems, key=lambda p: p.operation)
+    operations = history.operations()
+    line = None
+    if 0 <= problem.operation < len(operations):
+        op = operations[problem.operation]
+        position = op.ret if problem.completion and op.ret is not None else op.call
+        line = history.line_of(position)
+    return HistoryFormatError(
+        f"the model cannot interpret this operation: {problem.message}",
+        file=history.source, line=line, field=problem.field,
+    )
+
+
 def _check_file(
     path: Path, fmt: HistoryFormat, model_name: str, time_limit: float | None,
-    progress: Progress | None = None, *, consistency_model: str = "strict-serializable",
+    progress: Progress | None = None, *, independence: Independence = Independence.AUTO,
+    all_keys: bool = False, consistency_model: str = "strict-serializable",
 ) -> tuple[FileOutcome, str | None]:
     try:
-        history = read_history(path, fmt)
-    except HistoryFormatError as e:
-        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=0,
-                           error=e.describe(), bad_input=True), None
-    if model_name in TXN_MODELS:
-        from harness.commands._check_txn import check_txn_file
+        loaded = load_history(path, fmt)
+        loaded = replace(loaded, history=plain_set_reads(loaded.history))  # compact set reads
+        if model_name in TXN_MODELS:
+            from harness.commands._check_txn import check_txn_file
 
-        return check_txn_file(path, history, model_name, consistency_model, time_limit)
+            outcome, text = check_txn_file(path, loaded.history, model_name, consistency_model,
+                                           time_limit)
+            return replace(outcome, format=_shown(loaded)), text
+        split = split_independent(loaded.history, independence)
+    except IntRangesError as e:
+        return _bad(path, f"{path}: {e}"), None
+    except HistoryFormatError as e:
+        return _bad(path, e.describe()), None
+    history = split.history
+    shown_format = _shown(loaded)
     model = get_model(model_name)
     started = time.perf_counter()
     try:
-        result = check(history, model, time_limit=time_limit, progress=progress)
+        result = check(history, model, time_limit=time_limit, progress=progress,
+                       stop_on_invalid=not all_keys)
     except HistoryFormatError as e:
-        return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=len(history),
-                           error=e.describe(), bad_input=True), None
+        return _bad(path, e.describe(), ops=len(history), fmt=shown_format), None
     except Exception as e:  # a checker that raises is unknown, never a lost run (DESIGN.md)
         return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN,
                            seconds=time.perf_counter() - started, ops=len(history),
-                           error=f"checker failed: {type(e).__name__}: {e}"), None
+                           error=f"checker failed: {type(e).__name__}: {e}",
+                           format=shown_format), None
     seconds = time.perf_counter() - started
+    problem = _problem_error(history, result)
+    if problem is not None:
+        return _bad(path, problem.describe(), ops=len(history), fmt=shown_format), None
     text = explain(result) if result.verdict is not Verdict.VALID else None
+    counts = result.status_counts()
+    if len(result.keys) > 1:
+        statuses = ", ".join(f"{n} {s.value}" for s, n in sorted(counts.items()))
+        note = f"keys: {statuses}"
+        text = note if text is None else f"{note}\n{text}"
     return FileOutcome(file=str(path), verdict=result.verdict, seconds=seconds,
-                       ops=len(history), details=result.to_json()), text
+                       ops=len(history), details=result.to_json(), format=shown_format,
+                       independent_keys=split.keys if split.split else None), text
 
 
 def _table(outcomes: list[FileOutcome]) -> str:
     width = min(max((len(o.file) for o in outcomes), default=4), 70)
-    rows = [f"{'verdict':<9} {'ops':>8} {'seconds':>9}  file"]
+    rows = [f"{'verdict':<9} {'ops':>8} {'seconds':>9}  {'format':<21} file"]
     for o in outcomes:
         name = o.file if len(o.file) <= width else "…" + o.file[-(width - 1):]
         label = "bad-input" if o.bad_input else o.verdict.value
-        rows.append(f"{label:<9} {o.ops:>8} {o.seconds:>9.3f}  {name}")
+        fmt = o.format or "-"
+        if o.independent_keys is not None:
+            fmt += f" [{o.independent_keys} keys]"
+        rows.append(f"{label:<9} {o.ops:>8} {o.seconds:>9.3f}  {fmt:<21} {name}")
     counts: dict[str, int] = {}
     for o in outcomes:
         key = "bad input" if o.bad_input else o.verdict.value
@@ -136,7 +205,17 @@ def _table(outcomes: list[FileOutcome]) -> str:
                    "(invalid only for anomalies this model forbids; all found are listed).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in HistoryFormat]),
               default=HistoryFormat.AUTO.value, show_default=True,
-              help="Input format; auto looks at the suffix, then at the content.")
+              help="Input format; auto decides from the content (not the file name) and the "
+                   "table says which format was used.")
+@click.option("--independent/--no-independent", "independent", default=None,
+              help="Split jepsen.independent values ([key value], cas [key [old new]]) by key "
+                   "(--independent: every op must be such a pair) or never (--no-independent). "
+                   "Default: split when every client op has such a value; refuse (exit 254) "
+                   "when that is ambiguous.")
+@click.option("--all-keys", is_flag=True,
+              help="Keep checking every key after one is found invalid (default: stop at the "
+                   "first invalid key, since the verdict is then known; the others are reported "
+                   "as not decided).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
               show_default=True, help="Seconds of search per file before the verdict is unknown.")
 @click.option("--json", "as_json", is_flag=True,
@@ -149,6 +228,8 @@ def command(
     consistency_model: str,
     fmt: str,
     time_limit: float,
+    independent: bool | None,
+    all_keys: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -170,8 +251,13 @@ def command(
             if show_bar else _NoBar(files) as items:
         for path in items:
             progress = _key_progress(path) if sys.stderr.isatty() and not as_json else None
+            independence = (
+                Independence.AUTO if independent is None
+                else Independence.ON if independent else Independence.OFF
+            )
             outcome, text = _check_file(path, HistoryFormat(fmt), model_name, time_limit,
-                                        progress, consistency_model=consistency_model)
+                                        progress, independence=independence, all_keys=all_keys,
+                                        consistency_model=consistency_model)
             outcomes.append(outcome)
             if as_json:
                 click.echo(json.dumps(outcome.to_json(model_name), separators=(",", ":")))

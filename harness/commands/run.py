@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from checkers.verdict import ExitCode
+from harness.commands.ssh_options import ssh_flags, ssh_runtime_options
 from harness.config import RuntimeKind
 from harness.jsontypes import JSON
 from harness.plugins import PluginError
@@ -111,6 +112,7 @@ def _fail(message: str, code: ExitCode) -> None:
                    "com.docker.compose.project=myapp); they are never removed or changed.")
 @click.option("--adopt-names", default=None, metavar="A,B,C",
               help="docker: take these running containers (by name) as the nodes.")
+@ssh_flags
 @click.pass_context
 def command(ctx: click.Context, /, **_: object) -> None:
     """Run a test: start the target on nodes (namespaces or containers), drive the workload
@@ -161,10 +163,13 @@ def run_options(
     op_timeout: float, runtime: str = DEFAULTS.runtime, runtime_opt: Sequence[str] = (),
     docker_image: str | None = None, adopt: str | None = None, adopt_names: str | None = None,
     min_ok: int = DEFAULTS.min_ok, stall_timeout: float = DEFAULTS.stall_timeout,
-    grace: float = DEFAULTS.grace,
+    grace: float = DEFAULTS.grace, **ssh: str | bool | None,
 ) -> RunOptions:
-    """The typed options from the values click parsed (the parameters are the option names);
-    raises :class:`RunOptionError` for a malformed K=V or an empty ``--nemesis``."""
+    """The typed options from the values click parsed (the parameters are the option names;
+    ``ssh_*`` are the ssh flags); raises :class:`RunOptionError` for a malformed K=V or an empty
+    ``--nemesis``."""
+    runtime_options = _runtime_options(runtime_opt, docker_image, adopt, adopt_names)
+    runtime_options.update(ssh_runtime_options(ssh))
     return RunOptions(
         target=target, workload=workload,
         nemesis=tuple(n.strip() for n in nemesis.split(",") if n.strip()),
@@ -174,7 +179,7 @@ def run_options(
         workload_options=pairs(list(workload_opt), "--workload-opt"),
         nemesis_options=pairs(list(nemesis_opt), "--nemesis-opt"),
         op_timeout=op_timeout, runtime=runtime,
-        runtime_options=_runtime_options(runtime_opt, docker_image, adopt, adopt_names),
+        runtime_options=runtime_options,
         min_ok=min_ok, stall_timeout=stall_timeout, grace=grace,
     )
 

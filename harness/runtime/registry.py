@@ -69,7 +69,7 @@ class RuntimeSpec:
 
 RUNTIMES: dict[RuntimeKind, RuntimeSpec] = {}
 
-BUILTIN_MODULES: tuple[str, ...] = ("harness.runtime.specs",)
+BUILTIN_MODULES: tuple[str, ...] = ("harness.runtime.specs", "harness.runtime.ssh.spec")
 
 
 def register(spec: RuntimeSpec) -> None:

@@ -49,7 +49,28 @@
     return `<g class="axis">${out.join("")}</g>`;
   }
   const KINDS = [...new Set(D.windows.map((w) => w.kind))];
-  const LANE = 12, TOP = 4 + LANE * Math.max(1, KINDS.length);
+  const LEADERS = D.leaders || [];
+  const LANE = 12, TOP = 4 + LANE * Math.max(1, KINDS.length + (LEADERS.length ? 1 : 0));
+  const NODE_COLOURS = ["#5d6d7e", "#1a5276", "#6c3483", "#117864", "#9a7d0a", "#7b241c", "#2e4053"];
+  const leaderNodes = [...new Set(LEADERS.flatMap((l) => (l.p ? l.p.split("+") : [])))].sort();
+  // The primary band: who the target said was primary, from one poll to the next change.
+  function leaders(x) {
+    if (!LEADERS.length) return "";
+    const y = 2 + LANE * KINDS.length, out = [];
+    out.push(`<text class="rowlabel" x="4" y="${y + LANE - 3}">primary</text>`);
+    for (const l of LEADERS) {
+      if (l.e < view.v0 || l.s > view.v1) continue;
+      const a = Math.max(x(l.s), LEFT), b = Math.min(x(l.e), x(view.v1)), wd = Math.max(1, b - a);
+      const cls = l.n === 0 ? "leader none" : l.n > 1 ? "leader many" : "leader";
+      const fill = l.n === 1 ? NODE_COLOURS[leaderNodes.indexOf(l.p) % NODE_COLOURS.length] : "";
+      const what = l.n === 0 ? "no primary" : l.n > 1 ? `${l.n} primaries: ${l.p.split("+").join(", ")}` : `primary ${l.p}`;
+      const title = `<title>${esc(what)}: from ${esc(fmtTime(l.s))} (polled until ${esc(fmtTime(l.seen))}) to ${esc(fmtTime(l.e))}</title>`;
+      out.push(`<rect class="${cls}" data-primary="${esc(l.p)}" x="${a.toFixed(1)}" y="${y}" width="${wd.toFixed(1)}" height="${LANE - 2}"${fill ? ` fill="${fill}"` : ""}>${title}</rect>`);
+      const text = l.n === 0 ? "none" : l.p;
+      if (wd > text.length * 6 + 6) out.push(`<text class="leader-label" x="${(a + 3).toFixed(1)}" y="${y + LANE - 4}">${esc(text)}</text>`);
+    }
+    return out.join("");
+  }
   // Fault windows shaded over a plot; with lanes, each kind also gets a labelled bar on top.
   function faults(x, h, lanes) {
     const out = [];
@@ -83,6 +104,7 @@
     const w = width(el), rows = D.rows.length, h = rows * (ROW + GAP) + TOP;
     const x = xScale(w), out = [];
     out.push(faults(x, h, true));
+    out.push(leaders(x));
     for (let r = 0; r < rows; r++) {
       out.push(`<text class="rowlabel" x="4" y="${TOP + r * (ROW + GAP) + ROW - 3}">${esc(D.rows[r])}</text>`);
     }

@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from checkers.counter import check_counter
 from checkers.eventual import check_set
 from checkers.linearizable import check, get_model
 from checkers.verdict import Verdict, merge
@@ -21,6 +22,7 @@ from harness.history import History, history_of
 from harness.jsonl import write_jsonl
 from harness.jsontypes import JSON, Scalar
 from harness.ops import NEMESIS, Op, OpType
+from harness.primaries import PRIMARIES, PrimaryChange
 
 
 def register_history(
@@ -145,6 +147,67 @@ def set_history(n_adds: int, *, seed: int = 2, lose: int = 0) -> History:
     return history_of(ops)
 
 
+def counter_history(n_adds: int, *, seed: int = 4, drift: int = 0) -> History:
+    """A counter run: adds of 1 by three processes, reads, a partition, final reads of three
+    nodes; from the middle on, reads are ``drift`` lower than possible (an invalid run)."""
+    rng = random.Random(seed)
+    ops: list[Op] = []
+    t = 0
+    total = 0
+
+    def emit(type_: OpType, process: int | str, f: str, value: JSON, node: str | None = None
+             ) -> None:
+        ops.append(Op(index=len(ops), time=t, type=type_, process=process, f=f, value=value,
+                      node=node))
+
+    for i in range(n_adds):
+        t += rng.randint(10_000, 50_000)
+        if i == n_adds // 3:
+            emit(OpType.INFO, NEMESIS, "partition", "n1 | n2 n3")
+            emit(OpType.INFO, NEMESIS, "partition", "done")
+        if i == 2 * n_adds // 3:
+            emit(OpType.INFO, NEMESIS, "heal", None)
+            emit(OpType.INFO, NEMESIS, "heal", "done")
+        p = i % 3
+        emit(OpType.INVOKE, p, "add", 1, f"n{p + 1}")
+        t += rng.randint(1_000, 9_000)
+        total += 1
+        emit(OpType.OK, p, "add", 1, f"n{p + 1}")
+        if i % 5 == 4:
+            emit(OpType.INVOKE, 3, "read", None, "n1")
+            t += rng.randint(1_000, 9_000)
+            emit(OpType.OK, 3, "read", total - (drift if i > n_adds // 2 else 0), "n1")
+    for n in range(3):
+        t += 10_000
+        emit(OpType.INVOKE, n, "final-read", None, f"n{n + 1}")
+        t += 10_000
+        emit(OpType.OK, n, "final-read", total, f"n{n + 1}")
+    return history_of(ops)
+
+
+def primary_changes(history: History) -> list[PrimaryChange]:
+    """What a poller would have seen: n1 leads until the first fault, then no primary for a
+    while, then two (a deposed leader that does not know it yet), then the next node alone;
+    likewise after each later fault. Delays are fractions of the run's length."""
+    faults = [op.time for op in history.ops if not op.is_client and op.value != "done"]
+    unit = max(1, history.ops[-1].time // 100)
+    changes = [PrimaryChange(time=0, end=unit // 10, primaries=("n1",))]
+    leader = 1
+    for t in faults:
+        nxt = leader % 3 + 1
+        changes.append(PrimaryChange(time=t + unit // 5, end=t + unit // 4, primaries=()))
+        changes.append(PrimaryChange(time=t + 2 * unit, end=t + 2 * unit + unit // 10,
+                                     primaries=tuple(sorted((f"n{leader}", f"n{nxt}")))))
+        changes.append(PrimaryChange(time=t + 3 * unit, end=t + 3 * unit + unit // 10,
+                                     primaries=(f"n{nxt}",)))
+        leader = nxt
+    return changes
+
+
+def counter_checker(history: History) -> dict[str, JSON]:
+    return check_counter(history).to_json()
+
+
 Checker = Callable[[History], dict[str, JSON]]
 
 
@@ -165,11 +228,14 @@ def write_run(
     seed: int = 1,
     concurrency: int = 5,
     node_logs: bool = True,
+    target: str = "raftkv",
+    workload: str = "register",
+    primaries: list[PrimaryChange] | None = None,
 ) -> Path:
     """A run directory as the controller lays it out (DESIGN.md), results by real checkers."""
     run_dir.mkdir(parents=True, exist_ok=True)
     write_jsonl(run_dir / "history.jsonl", history.ops)
-    test: dict[str, JSON] = {"name": name, "target": "raftkv", "workload": "register",
+    test: dict[str, JSON] = {"name": name, "target": target, "workload": workload,
                              "nemesis": ["partition"], "nodes": ["n1", "n2", "n3"],
                              "concurrency": concurrency, "seed": seed, "time_limit": 10.0}
     config: dict[str, JSON] = {"test": test, "seed": seed,
@@ -182,6 +248,9 @@ def write_run(
     (run_dir / "results.json").write_text(
         json.dumps({"verdict": overall.value, "checkers": results}), encoding="utf-8")
     (run_dir / "controller.log").write_text("controller started\n", encoding="utf-8")
+    if primaries is not None:
+        (run_dir / PRIMARIES).write_text(
+            "".join(json.dumps(c.to_json()) + "\n" for c in primaries), encoding="utf-8")
     if node_logs:
         for n in ("n1", "n2", "n3"):
             (run_dir / "nodes" / n).mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.config import TestConfig
+from harness.primaries import PRIMARIES, read_primaries
 from harness.run import run_test
 
 
@@ -31,3 +33,10 @@ def test_real_run_writes_report(tmp_path: Path) -> None:
     assert len(data["ops"]["s"]) > 50
     assert [w["kind"] for w in data["windows"]][:1] == ["partition"]
     assert "linearizable" in page
+    # The run polled the leader: primaries.jsonl has the first answer (one leader, elected
+    # before the workload started), and the timeline draws the band.
+    changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
+    assert problems == [] and changes, "no primary recorded"
+    assert len(changes[0].primaries) == 1 and changes[0].time < 1_000_000_000
+    assert all(a.time <= b.time for a, b in itertools.pairwise(changes))
+    assert len(data["leaders"]) == len(changes)

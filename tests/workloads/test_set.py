@@ -82,9 +82,11 @@ def test_client_records_adds_reads_and_final_reads(tmp_path: Path) -> None:
     assert client.invoke(ctx, invoke("add", 3)).type is OpType.OK
     assert client.invoke(ctx, invoke("add", 1)).type is OpType.OK
     read = client.invoke(ctx, invoke("read"))
-    assert (read.type, read.value, read.node) == (OpType.OK, [1, 3], "n2")
+    assert (read.type, read.value, read.node) == (OpType.OK, {"ranges": [1, 3]}, "n2")
+    assert client.invoke(ctx, invoke("add", 10)).type is OpType.OK
     final = client.invoke(ctx, invoke("final-read"))
-    assert final.value == [1, 3] and store.final_reads == 1
+    # relative to the client's previous read, as that is shorter
+    assert final.value == {"base": read.index, "added": [10]} and store.final_reads == 1
     client.close(ctx)
     assert store.closed
 

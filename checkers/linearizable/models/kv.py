@@ -7,12 +7,12 @@ argument to the end. Values are strings.
 
 from __future__ import annotations
 
-from checkers.linearizable._model import UNKNOWN, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Input, InputError, Model, Output, model
 
 
 def _string(input: Input) -> str:
-    if not isinstance(input.value, str):
-        raise ValueError(f"kv: {input.f} value must be a string, got {input.value!r}")
+    if type(input.value) is not str:
+        raise InputError(f"kv: {input.f} value must be a string, got {input.value!r}")
     return input.value
 
 
@@ -29,7 +29,7 @@ def kv() -> Model[str]:
             return True, _string(input)
         if f == "append":
             return True, state + _string(input)
-        raise ValueError(f"kv: unknown operation {f!r} (expected get, put, append)")
+        raise InputError(f"kv: unknown operation {f!r} (expected get, put, append)", field="f")
 
     return model("kv", init=lambda: "", step=step)
 

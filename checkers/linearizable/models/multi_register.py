@@ -1,7 +1,10 @@
 """Multi-register: a map of registers, accessed by ``txn`` operations of micro-ops.
 
-A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``; the
-completion value repeats them with the values read. Unwritten keys hold ``default`` (``None`` =
+A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``, also
+spelled ``r`` and ``w`` (Elle's and many Jepsen suites' ``[:w k v]`` / ``[:r k v]``), as a keyword
+or a string; the completion value repeats them with the values read. A micro-op that is not of
+this shape is an :class:`~checkers.linearizable.InputError` naming the value (bad input).
+Unwritten keys hold ``default`` (``None`` =
 absent). With ``nil_read_any`` a ``nil`` read matches any value (Knossos's semantics; its corpus
 also starts every key at 0: the ``knossos-multi-register`` model).
 
@@ -14,24 +17,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, freeze, model
+from checkers.linearizable._model import (
+    UNKNOWN,
+    Frozen,
+    Input,
+    InputError,
+    Model,
+    Output,
+    freeze,
+    model,
+)
 from harness.history import Operation
+from harness.values import name_of
 from harness.valuetext import show, show_key
 
 State = tuple[tuple[Frozen, Frozen], ...]
 """The written keys (those not holding ``default``) and their values, sorted by ``repr(key)``."""
 
 
-def _micro_ops(value: Frozen | object) -> tuple[tuple[str, Frozen, Frozen], ...]:
-    if not isinstance(value, tuple):
-        raise ValueError(f"txn value must be a list of [f, key, value] micro-ops, got {value!r}")
+MICRO_OP_NAMES = {"read": "read", "r": "read", "write": "write", "w": "write"}
+"""Micro-op spellings, as keywords or strings, and the operation each one means."""
+
+
+def _micro_ops(
+    value: Frozen | object, completion: bool = False
+) -> tuple[tuple[str, Frozen, Frozen], ...]:
+    if type(value) is not tuple:
+        raise InputError(
+            f"txn value must be a list of [f, key, value] micro-ops, got {value!r}",
+            completion=completion,
+        )
     out = []
     for micro in value:
-        if not isinstance(micro, tuple) or len(micro) != 3 or micro[0] not in ("read", "write"):
-            raise ValueError(f"txn micro-op must be [read|write, key, value], got {micro!r}")
-        f, key, val = micro
-        assert isinstance(f, str)
-        out.append((f, key, val))
+        f = name_of(micro[0]) if type(micro) is tuple and len(micro) == 3 else None
+        if f not in MICRO_OP_NAMES:
+            raise InputError(
+                f"txn micro-op must be [read|write|r|w, key, value], got {micro!r}",
+                completion=completion,
+            )
+        assert type(micro) is tuple and f is not None
+        out.append((MICRO_OP_NAMES[f], micro[1], micro[2]))
     return tuple(out)
 
 
@@ -40,9 +65,20 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
 
     def step(state: State, input: Input, output: Output) -> tuple[bool, State]:
         if input.f != "txn":
-            raise ValueError(f"multi-register: unknown operation {input.f!r} (expected txn)")
+            raise InputError(
+                f"multi-register: unknown operation {input.f!r} (expected txn)", field="f"
+            )
         known = output is not UNKNOWN
-        micros = _micro_ops(output if known else input.value)
+        requested = _micro_ops(input.value)
+        micros = _micro_ops(output, completion=True) if known else requested
+        if len(micros) != len(requested) or any(
+            a[:2] != b[:2] for a, b in zip(micros, requested, strict=True)
+        ):
+            raise InputError(
+                "the completion's micro-ops must repeat the invocation's (same functions and "
+                f"keys, in order): invoked {input.value!r}, completed with {output!r}",
+                completion=True,
+            )
         values = dict(state)
         for f, key, val in micros:
             if f == "write":
@@ -81,9 +117,9 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
 
 def _keys_of(operation: Operation) -> list[Frozen]:
     value = freeze(operation.value)
-    if not isinstance(value, tuple):
+    if type(value) is not tuple:
         return []
-    return [m[1] for m in value if isinstance(m, tuple) and len(m) == 3]
+    return [m[1] for m in value if type(m) is tuple and len(m) == 3]
 
 
 def partition_by_keys(operations: Sequence[Operation]) -> Mapping[str, Sequence[Operation]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checkers.linearizable._model import Input, Model, Output, model
+from checkers.linearizable._model import Input, InputError, Model, Output, model
 
 
 def mutex() -> Model[bool]:
@@ -13,7 +13,9 @@ def mutex() -> Model[bool]:
             return (not state), True
         if input.f == "release":
             return state, False
-        raise ValueError(f"mutex: unknown operation {input.f!r} (expected acquire, release)")
+        raise InputError(
+            f"mutex: unknown operation {input.f!r} (expected acquire, release)", field="f"
+        )
 
     return model(
         "mutex",

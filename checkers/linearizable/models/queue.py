@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
 
 State = tuple[Frozen, ...]
 
@@ -32,7 +32,9 @@ def fifo_queue() -> Model[State]:
             if output is None:
                 return not state, state
             return bool(state) and state[0] == output, state[1:]
-        raise ValueError(f"fifo-queue: unknown operation {input.f!r} (expected enqueue, dequeue)")
+        raise InputError(
+            f"fifo-queue: unknown operation {input.f!r} (expected enqueue, dequeue)", field="f"
+        )
 
     return model("fifo-queue", init=lambda: (), step=step, prunable=unobserved_enqueues)
 

@@ -3,7 +3,8 @@
 Semantics for the harness (HELPERS-CONTRACTS): the initial value defaults to ``None`` (absent), and
 a read of ``None`` means "absent". Knossos's histories instead assume a register that starts at 0
 and a ``nil`` read that matches any value: ask for that with ``init=0, nil_read_any=True`` (the
-``knossos-cas-register`` model).
+``knossos-cas-register`` model). Values are compared by :mod:`harness.values`'s rule: a register
+written with ``1`` and read as ``true`` (or ``1.0``, or ``"1"``) was not read back.
 
 Operations: ``read`` (output: the value read), ``write`` (value), ``cas`` (value
 ``[expected, new]``; an ``ok`` cas swapped, a ``fail`` cas did not happen).
@@ -11,7 +12,7 @@ Operations: ``read`` (output: the value read), ``write`` (value), ``cas`` (value
 
 from __future__ import annotations
 
-from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
 from harness.valuetext import show
 
 
@@ -23,8 +24,8 @@ def _read(state: Frozen, output: Output, nil_read_any: bool) -> tuple[bool, Froz
 
 def _cas_args(input: Input) -> tuple[Frozen, Frozen]:
     value = input.value
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise ValueError(f"cas value must be [expected, new], got {value!r}")
+    if type(value) is not tuple or len(value) != 2:
+        raise InputError(f"cas value must be [expected, new], got {value!r}")
     return value[0], value[1]
 
 
@@ -46,7 +47,7 @@ def register(
                 return True, new
             return False, state
         known = "read, write, cas" if cas else "read, write"
-        raise ValueError(f"{name}: unknown operation {f!r} (expected {known})")
+        raise InputError(f"{name}: unknown operation {f!r} (expected {known})", field="f")
 
     return model(name, init=lambda: init, step=step, describe_operation=describe_operation)
 

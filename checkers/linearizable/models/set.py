@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, model
+from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
 from harness.valuetext import show
 
 State = frozenset[Frozen]
@@ -25,10 +25,10 @@ def set_model() -> Model[State]:
         if input.f == "read":
             if output is UNKNOWN:
                 return True, state
-            if not isinstance(output, tuple):
-                raise ValueError(f"set: read must return a list, got {output!r}")
+            if type(output) is not tuple:
+                raise InputError(f"set: read must return a list, got {output!r}", completion=True)
             return frozenset(output) == state, state
-        raise ValueError(f"set: unknown operation {input.f!r} (expected add, read)")
+        raise InputError(f"set: unknown operation {input.f!r} (expected add, read)", field="f")
 
     return model(
         "set",
@@ -43,7 +43,7 @@ def unobserved_adds(operations: Sequence[tuple[Input, Output]]) -> list[bool]:
     """Crashed adds of values no successful read returned (see the module's docstring)."""
     seen: set[Frozen] = set()
     for input, out in operations:
-        if input.f == "read" and isinstance(out, tuple):
+        if input.f == "read" and type(out) is tuple:
             seen.update(out)
     return [
         input.f == "add" and out is UNKNOWN and input.value not in seen for input, out in operations

@@ -57,6 +57,10 @@ def test_corpus_is_there() -> None:
 def test_corpus_verdict(file: str, model_name: str, expected: Verdict) -> None:
     history = read_edn(KNOSSOS / file)
     result = check(history, get_model(model_name), time_limit=60.0)
+    if not history.operations():
+        # A few corpus files hold nemesis events only: never valid on nothing (DESIGN.md).
+        assert result.verdict is Verdict.UNKNOWN
+        return
     assert result.verdict is expected
     if expected is Verdict.INVALID:
         invalid = result.invalid_keys

@@ -49,5 +49,5 @@ def test_a_fault_the_runtime_cannot_inject_is_refused_with_the_reason(
         validate(_test(runtime=RuntimeKind.DOCKER, nemesis=("partition", "clock")))
     assert validate(_test(runtime=RuntimeKind.DOCKER, nemesis=("partition",))) is limited
     table = capability_table().splitlines()
-    assert table[0].split() == ["fault", "netns", "docker"]
-    assert "clock      yes     no" in table
+    assert table[0].split() == ["fault", "netns", "docker", "ssh"]
+    assert "clock      yes     no      yes" in table

@@ -1,0 +1,78 @@
+"""How the checkers name operations, times and durations in their explanations.
+
+One wording for every checker's sentences (``checkers/linearizable/_narrate.py``, the set and
+counter checkers), printed alike by ``splitbrain check`` and the report: an operation is its call
+as written (``write(4)``, ``cas(3, 5)``), its process, its history index and when it completed;
+values are shown as users write them (:mod:`harness.valuetext`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from harness.history import Operation
+from harness.jsontypes import JSON
+from harness.ops import OpType
+from harness.valuetext import show, show_key
+
+
+def seconds(ns: int | None) -> str:
+    """``0.932 s``."""
+    return "?" if ns is None else f"{ns / 1e9:.3f} s"
+
+
+def interval(ns: int) -> str:
+    """A duration: ``850 µs``, ``2 ms``, ``1.25 s``."""
+    if ns < 1_000_000:
+        return f"{ns / 1e3:.0f} µs"
+    if ns < 1_000_000_000:
+        return f"{ns / 1e6:.0f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def call_text(op: Operation) -> str:
+    """The invocation as written: ``write(4)``, ``cas(3, 5)``, ``read()``, ``txn[w x 1]``."""
+    value = op.value
+    if isinstance(value, list) and op.f == "cas" and len(value) == 2:
+        args = f"{show(value[0])}, {show(value[1])}"
+    elif isinstance(value, list) and op.f == "txn":
+        micros = [m for m in value if isinstance(m, list) and len(m) == 3]
+        return "txn[" + ", ".join(
+            f"{'r' if m[0] == 'read' else 'w'} {show_key(m[1])}"
+            + ("" if m[0] == "read" else f" {show(m[2])}") for m in micros) + "]"
+    else:
+        args = "" if value is None else show(value)
+    return f"{op.f}({args})"
+
+
+def named(op: Operation) -> str:
+    """``write(4) of process 0 (index 31, completed at 0.932 s)``; indeterminate ops say so."""
+    if op.type is OpType.INFO or op.ret_time is None:
+        when = f"invoked at {seconds(op.call_time)}, indeterminate"
+    elif op.type is OpType.FAIL:
+        when = f"failed at {seconds(op.ret_time)}"
+    else:
+        when = f"completed at {seconds(op.ret_time)}"
+    return f"{call_text(op)} of process {op.process} (index {op.call}, {when})"
+
+
+def named_json(op: Mapping[str, JSON]) -> str:
+    """:func:`named` for an example op as the checkers store it (``index``, ``process``, ``f``,
+    ``type``, ``value``, ``call_time``, ``ret_time``)."""
+    index, process, call, ret = (op.get(k) for k in ("index", "process", "call_time", "ret_time"))
+    type_ = op.get("type")
+    return named(Operation(
+        process=process if isinstance(process, int) else -1, f=str(op.get("f")),
+        value=op.get("value"), output=None,
+        type=OpType(type_) if type_ in ("ok", "fail", "info") else OpType.INFO,
+        call=index if isinstance(index, int) else -1, ret=None,
+        call_time=call if isinstance(call, int) else 0,
+        ret_time=ret if isinstance(ret, int) else None))
+
+
+def short(op: Operation) -> str:
+    """``write(4) (index 31)``, for an operation already named in the sentence."""
+    return f"{call_text(op)} (index {op.call})"
+
+
+__all__ = ["call_text", "interval", "named", "named_json", "seconds", "short"]
