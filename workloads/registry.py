@@ -10,7 +10,7 @@ from collections.abc import Callable
 from harness import plugins
 from harness.config import TestConfig
 from harness.plugins import PluginKind
-from workloads import counter, register
+from workloads import counter, list_append, register, rw_register
 from workloads import set as set_workload
 from workloads.base import Workload, WorkloadOptionError
 
@@ -18,6 +18,8 @@ WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
     "register": register.workload,
     "set": set_workload.workload,
     "counter": counter.workload,
+    "list-append": list_append.workload,
+    "rw-register": rw_register.workload,
 }
 
 

@@ -11,7 +11,8 @@ class TargetOptionError(ValueError):
     """A ``--target-opt`` is unknown or has a bad value."""
 
 
-BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit")
+BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit",
+        "txn-reads-outside-log")
 """The server's deliberate bug modes (``--bug``)."""
 
 
