@@ -98,9 +98,10 @@ def _fail(message: str, code: ExitCode) -> None:
                    "before it is ended as a harness failure.")
 @click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]),
               default=DEFAULTS.runtime, show_default=True,
-              help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
+              help="Where the nodes live: netns (namespaces on this host, needs root), docker "
                    "(containers on an internal network of the Docker engine at DOCKER_HOST or "
-                   "the default socket); see the table below.")
+                   "the default socket) or ssh (real hosts: --hosts FILE and the ssh flags "
+                   "below; docs/ssh.md); see the table below.")
 @click.option("--runtime-opt", multiple=True, metavar="K=V",
               help="Runtime option (repeatable); the docker runtime's are image, adopt, "
                    "adopt-names and port (the flags below set them).")
