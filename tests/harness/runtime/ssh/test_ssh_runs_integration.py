@@ -105,7 +105,9 @@ def _no_leftovers(cluster: SshdCluster, timeout: float = 10.0) -> list[str]:
 @pytest.mark.timeout(180)
 def test_raftkv_valid_under_partition_kill_and_pause(cluster: SshdCluster, tmp_path: Path) -> None:
     proc = _run(cluster, tmp_path, "--time-limit", "12", "--nemesis", "partition,kill,pause",
-                "--nemesis-opt", "interval=2", "--nemesis-opt", "recovery=3")
+                "--nemesis-opt", "interval=2", "--nemesis-opt", "recovery=3",
+                "--nemesis-opt", "targets=one,minority,majority")  # never an empty 'primaries'
+
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verdict: valid" in proc.stdout
     assert "node  host" in proc.stderr and "python3" in proc.stderr  # the preflight table
@@ -223,7 +225,7 @@ def test_a_sudo_login_runs_the_raft_kv_with_clock_faults(
 ) -> None:
     proc = _run(cluster, tmp_path, "--ssh-user", SUDO_USER, "--time-limit", "6", "--nemesis",
                 "partition,clock", "--nemesis-opt", "interval=1.5", "--nemesis-opt",
-                "recovery=2")
+                "recovery=2", "--nemesis-opt", "targets=one,minority")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     table = [line.split() for line in proc.stderr.splitlines() if line.startswith("h")]
     assert table and all(row[2] == "sudo" for row in table)  # the login column
