@@ -34,7 +34,13 @@ from docker.models.containers import Container
 
 from harness import faketime
 from harness.context import RunContext
-from harness.protocols import DB, HasPrimaries, ServesClients
+from harness.protocols import (
+    DB,
+    HasPrimaries,
+    ProcessState,
+    ReportsClock,
+    ServesClients,
+)
 from harness.runtime import runstate
 from harness.runtime.base import ExecResult, RuntimeOptionError, RuntimeUnavailableError
 from harness.runtime.docker import _namespaces as ns
@@ -305,14 +311,21 @@ class AdoptedRuntime:
                                     tail="all" if tail is None else tail)
         return raw if isinstance(raw, bytes) else b""
 
+    def container_status(self, node: str) -> str:
+        """The engine's status of the container: running, paused, exited, ..."""
+        assert self._client is not None
+        info = self._client.api.inspect_container(self._adopted[node].container_id)
+        return str(info["State"].get("Status", "unknown"))
+
     def faketime_file(self, node: str) -> Path | None:
         path = self._adopted[node].faketime_file
         return None if path is None else Path(path)
 
 
 class AdoptedDB:
-    """The target as it already runs in adopted containers: DB, Killable, Pausable, and the
-    target's HasPrimaries and clock control file when it has them."""
+    """The target as it already runs in adopted containers: DB, Killable, Pausable,
+    ReportsProcessState, and the target's HasPrimaries, ReportsClock and clock control file when
+    it has them."""
 
     def __init__(self, inner: DB) -> None:
         self.inner = inner
@@ -359,6 +372,22 @@ class AdoptedDB:
 
     def faketime_file(self, ctx: RunContext, node: str) -> Path | None:
         return self._runtime(ctx).faketime_file(node)
+
+    def process_state(self, ctx: RunContext, node: str) -> ProcessState:
+        """ReportsProcessState, from the container's state and the target's port."""
+        status = self._runtime(ctx).container_status(node)
+        if status == "paused":
+            return ProcessState.UNRESPONSIVE
+        if status != "running":
+            return ProcessState.DOWN
+        try:
+            with socket.create_connection((ctx.runtime.address(node), self._port()), 0.5):
+                return ProcessState.RUNNING
+        except OSError:
+            return ProcessState.UNRESPONSIVE
+
+    def wall_clock(self, ctx: RunContext, node: str) -> float | None:
+        return self.inner.wall_clock(ctx, node) if isinstance(self.inner, ReportsClock) else None
 
     def _wait_port(self, ctx: RunContext, node: str) -> None:
         from targets.supervision import TargetStartError
