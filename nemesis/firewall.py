@@ -109,7 +109,7 @@ class Firewall:
     def sources(self, node: str) -> frozenset[str]:
         """The source addresses the chain drops on ``node``, read back from iptables."""
         try:
-            listing = self._runtime.exec(node, ["iptables", "-w", "-S", self.name]).stdout
+            listing = self._runtime.net_exec(node, ["iptables", "-w", "-S", self.name]).stdout
         except ExecError as e:
             raise FaultError(f"reading back {self.name} on {node} failed: {e}") from e
         out: set[str] = set()

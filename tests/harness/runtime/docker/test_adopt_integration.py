@@ -119,7 +119,8 @@ def test_adopted_containers_are_tested_partitioned_healed_and_left_running(
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize(("args", "words"), [
     (["--adopt", "com.docker.compose.project=no-such-project"], "no container has this label"),
-    (["--adopt-names", "no-such-container-x"], "no container named"),
+    (["--adopt-names", "no-such-x,no-such-y,no-such-z", "--nemesis", "partition"],
+     "no container named"),
     (["--adopt", LABEL, "--nemesis", "clock"], "splitbrain.faketime-file"),
     (["--docker-image", "no-such-image:1"], "no such image"),
 ])
