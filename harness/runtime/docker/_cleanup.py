@@ -6,6 +6,7 @@ import docker
 import docker.errors
 
 from harness.runtime import runstate
+from harness.runtime.base import RuntimeUnavailableError
 from harness.runtime.docker._engine import LABEL_CONTROLLER, LABEL_RUN, connect
 from harness.runtime.docker._runtime import remove_run
 from harness.runtime.netns import kill_recorded
@@ -41,8 +42,12 @@ def controller_dead(label: str | None) -> bool:
 
 
 def sweep() -> list[SweepResult]:
-    """Runs whose containers or networks carry our label and whose controller is dead."""
-    client = connect()
+    """Runs whose containers or networks carry our label and whose controller is dead (none
+    when no engine answers: then there is nothing of ours to sweep)."""
+    try:
+        client = connect()
+    except RuntimeUnavailableError:
+        return []
     try:
         dead: set[str] = set()
         for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):

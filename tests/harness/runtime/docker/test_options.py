@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -44,7 +46,7 @@ def test_every_fault_is_possible_on_created_containers() -> None:
 
 
 def test_no_engine_is_exit_255_saying_how_to_get_one(
-    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
     with pytest.raises(RuntimeUnavailableError, match="scripts/setup"):
@@ -56,3 +58,13 @@ def test_no_engine_is_exit_255_saying_how_to_get_one(
     monkeypatch.setenv("DOCKER_HOST", "tcp://10.0.0.1:2375")
     with pytest.raises(RuntimeUnavailableError, match="engine on this machine"):
         connect()
+
+
+def test_cleanup_without_an_engine_sweeps_nothing_and_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.runtime.cleanup import cleanup
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    summary = cleanup(state_dir=tmp_path, sweep=True)
+    assert summary.errors == () and summary.runs == ()
