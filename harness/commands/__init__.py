@@ -11,6 +11,7 @@ VERBS: tuple[str, ...] = (
     "cleanup",
     "gate",
     "list",
+    "nemeses",
     "report",
     "run",
     "serve",
