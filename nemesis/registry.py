@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from harness import plugins
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.errors import BadInputError
 from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
 from harness.plugins import PluginKind
 from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
 
 
-class NemesisOptionError(ValueError):
+class NemesisOptionError(BadInputError):
     """An unknown nemesis name or a bad ``--nemesis-opt``."""
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from harness import plugins
 from harness.config import TestConfig
+from harness.errors import BadInputError
 from harness.plugins import PluginKind
 from workloads import counter, register
 from workloads import set as set_workload
@@ -21,7 +22,7 @@ WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
 }
 
 
-class UnknownWorkloadError(ValueError):
+class UnknownWorkloadError(BadInputError):
     pass
 
 

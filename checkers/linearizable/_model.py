@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeAlias, TypeVar
 
+from harness.errors import BadInputError
 from harness.history import Operation
 from harness.jsontypes import JSON, Scalar
 from harness.values import Frozen, freeze
@@ -60,7 +61,7 @@ indeterminate ones), which may be dropped without changing whether it is lineari
 vouches for the soundness of its rule (the generic rules of ``_prune.py`` need no such help)."""
 
 
-class InputError(ValueError):
+class InputError(BadInputError):
     """Raised by a model's ``step`` for an operation it cannot interpret (a bad history, not a
     non-linearizable one). ``field`` names the op field at fault (``"f"`` or ``"value"``);
     ``completion`` is True when the completion's value is at fault rather than the invocation's.
