@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig, options
 from harness.errors import BadInputError
+from harness.runtime.registry import node_names
 from harness.store import validate_test_name
 
 
@@ -79,11 +80,13 @@ class RunOptions:
             raise RunOptionError(f"unknown runtime {self.runtime!r}; known: {known}") from None
         try:
             validate_test_name(name)
+            # ssh: the nodes are the hosts file's (``nodes`` is ignored)
+            nodes = node_names(runtime, self.runtime_options, self.nodes)
         except ValueError as e:
             raise RunOptionError(str(e)) from None
         return TestConfig(
             name=name, target=self.target, workload=self.workload, nemesis=nemeses,
-            nodes=self._node_names(runtime),
+            nodes=nodes,
             concurrency=self.concurrency, time_limit=self.time_limit, rate=self.rate,
             seed=self.seed if self.seed is not None else secrets.randbelow(2**31),
             store=self.store,
@@ -94,19 +97,6 @@ class RunOptions:
             runtime_options=options(self.runtime_options),
             stall_timeout=self.stall_timeout, grace=self.grace, min_ok=self.min_ok,
         )
-
-
-    def _node_names(self, runtime: RuntimeKind) -> tuple[str, ...]:
-        """``n1..nN``; with ``--runtime ssh``, the names of the hosts file (``nodes`` ignored)."""
-        hosts = self.runtime_options.get("hosts")
-        if runtime is RuntimeKind.SSH and hosts:
-            from harness.runtime.ssh import HostsFileError, read_hosts
-
-            try:
-                return tuple(e.name for e in read_hosts(Path(hosts)))
-            except HostsFileError as e:
-                raise RunOptionError(str(e)) from None
-        return tuple(f"n{i}" for i in range(1, self.nodes + 1))
 
 
 DEFAULTS = RunOptions()

@@ -11,7 +11,7 @@ from harness import plugins
 from harness.config import TestConfig
 from harness.errors import BadInputError
 from harness.plugins import PluginKind
-from workloads import counter, register
+from workloads import counter, list_append, register, rw_register
 from workloads import set as set_workload
 from workloads.base import Workload, WorkloadOptionError
 
@@ -19,6 +19,8 @@ WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
     "register": register.workload,
     "set": set_workload.workload,
     "counter": counter.workload,
+    "list-append": list_append.workload,
+    "rw-register": rw_register.workload,
 }
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from enum import StrEnum
 from multiprocessing import get_context
 from typing import TypeVar, cast
 
-from checkers.linearizable._key import Budget, check_sub
+from checkers.linearizable._key import Budget, KeySteps, check_sub, check_sub_steps
 from checkers.linearizable._model import Model
 from checkers.linearizable._result import KeyResult, LinearizabilityResult, UnknownReason
 from checkers.linearizable._subhistory import SubHistory
@@ -34,6 +36,27 @@ Progress = Callable[[int, int], None]
 """Called with (sub-histories done, sub-histories in all)."""
 
 
+class Schedule(StrEnum):
+    """How one process shares the time budget between sub-histories (keys).
+
+    Each key's search is paused and resumed, never restarted, so no schedule loses work; they
+    differ in how long a key runs before the next one gets its turn (``bench/kv_bench.py``
+    measures them)."""
+
+    ROUND_ROBIN = "round-robin"
+    """Equal slices (``SLICE_STEPS`` search steps) in turn: an easy key finishes within a few
+    rounds whatever the hard keys do."""
+    DEEPENING = "deepening"
+    """Slices double after every round: the easy keys first, then ever longer runs of the hard
+    ones (fewer switches)."""
+    SEQUENTIAL = "sequential"
+    """One key after another: a hard key can spend the whole budget and starve the rest."""
+
+
+SLICE_STEPS = 2
+"""Search steps (each ``CHECK_EVERY`` iterations, a few milliseconds) in one slice."""
+
+
 def check(
     history: History | Sequence[Operation],
     model: Model[S],
@@ -46,6 +69,7 @@ def check(
     stop_on_invalid: bool = False,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
+    schedule: Schedule = Schedule.ROUND_ROBIN,
 ) -> LinearizabilityResult:
     """Is ``history`` linearizable with respect to ``model``?
 
@@ -60,9 +84,12 @@ def check(
     ``workers``: processes to use (``None`` = every core when the history is big enough to pay for
     forking; 1 = in this process). ``prune``: drop operations that cannot change the verdict
     (``None`` = when the model's transition table is cheap to enumerate, or when a quick search
-    does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: leave the
-    remaining keys ``unknown`` after the first invalid one. ``progress(done, total)`` is called
-    after each key. ``clock`` is injectable for tests.
+    does not decide; ``True`` = always try; ``False`` = never). ``stop_on_invalid``: stop at
+    the first invalid key (the verdict is then known); keys not decided by then are ``unknown``
+    (reason ``interrupted``, or ``stopped`` if never started: status not-reached).
+    ``progress(done, total)`` is called after each key. ``clock`` is injectable for tests.
+    ``schedule``: how keys share the budget in one process (:class:`Schedule`); by default in
+    round-robin slices, so that one hard key cannot starve the others.
 
     A history with no client operation is ``unknown``, never ``valid``: nothing was checked.
 
@@ -93,7 +120,7 @@ def check(
                 subs, erased, budget, count, stop_on_invalid=stop_on_invalid, progress=progress
             )
         else:
-            results = _sequential(subs, erased, budget, stop_on_invalid, progress)
+            results = _scheduled(subs, erased, budget, stop_on_invalid, progress, schedule)
     finally:
         if collecting:
             gc.enable()
@@ -210,6 +237,67 @@ def _sequential(
     return results
 
 
+def _interrupted(sub: SubHistory, seconds: float) -> KeyResult:
+    return KeyResult(
+        key=sub.key,
+        group=sub.group,
+        verdict=Verdict.UNKNOWN,
+        operations=len(sub.operations),
+        pruned=0,
+        configurations=0,
+        seconds=seconds,
+        reason=UnknownReason.INTERRUPTED,
+        detail="another key was found invalid first; this one was not decided",
+    )
+
+
+def _scheduled(  # noqa: PLR0917
+    subs: Sequence[SubHistory],
+    model: Model[Hashable],
+    budget: Budget,
+    stop_on_invalid: bool,
+    progress: Progress | None,
+    schedule: Schedule,
+) -> list[KeyResult]:
+    """Every key's check as a paused search, run in turns (see :class:`Schedule`)."""
+    if schedule is Schedule.SEQUENTIAL or len(subs) <= 1:
+        return _sequential(subs, model, budget, stop_on_invalid, progress)
+    results: list[KeyResult | None] = [None] * len(subs)
+    running: dict[int, tuple[KeySteps, float]] = {}
+    turns: deque[int] = deque(range(len(subs)))
+    length = SLICE_STEPS
+    round_left = len(turns)
+    done = 0
+    while turns:
+        i = turns.popleft()
+        entry = running.get(i)
+        if entry is None:
+            entry = running[i] = (check_sub_steps(subs[i], model, budget), budget.clock())
+        steps = entry[0]
+        try:
+            for _ in range(length):
+                next(steps)
+            turns.append(i)
+        except StopIteration as stop:
+            del running[i]
+            results[i] = stop.value
+            done += 1
+            if progress is not None:
+                progress(done, len(subs))
+            if stop_on_invalid and stop.value.verdict is Verdict.INVALID:
+                break
+        round_left -= 1
+        if round_left == 0:
+            round_left = len(turns)
+            if schedule is Schedule.DEEPENING:
+                length *= 2
+    now = budget.clock()
+    for i, (steps, began) in running.items():
+        steps.close()
+        results[i] = _interrupted(subs[i], now - began)
+    return [r if r is not None else _stopped(subs[i]) for i, r in enumerate(results)]
+
+
 # Worker processes are forked, so they inherit the work (models may be closures, which do not
 # pickle); only chunk numbers go to the workers and only KeyResults come back.
 _WORK: dict[int, tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = {}
@@ -220,7 +308,7 @@ per-task overhead stays small and one big key does not hold back the rest."""
 
 def _work_on(token: int, number: int) -> list[KeyResult]:
     chunks, model, budget = _WORK[token]
-    return [check_sub(sub, model, budget) for sub in chunks[number]]
+    return _scheduled(chunks[number], model, budget, False, None, Schedule.ROUND_ROBIN)
 
 
 def _chunks(subs: Sequence[SubHistory], count: int) -> list[list[int]]:
@@ -281,4 +369,12 @@ def _parallel(
     return [results[i] if i in results else _stopped(subs[i]) for i in range(len(subs))]
 
 
-__all__ = ["DEFAULT_MAX_CONFIGURATIONS", "DEFAULT_MAX_MEMORY", "Progress", "check", "split"]
+__all__ = [
+    "DEFAULT_MAX_CONFIGURATIONS",
+    "DEFAULT_MAX_MEMORY",
+    "SLICE_STEPS",
+    "Progress",
+    "Schedule",
+    "check",
+    "split",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Generator, Hashable
 from dataclasses import dataclass
 
 from checkers.linearizable._explain import explain_failure, impossible_counterexample
@@ -22,7 +22,7 @@ from checkers.linearizable._result import (
     KeyResult,
     UnknownReason,
 )
-from checkers.linearizable._search import Outcome, SearchResult, search
+from checkers.linearizable._search import Outcome, SearchResult, Steps, search_steps
 from checkers.linearizable._subhistory import Encoded, SubHistory, encode
 from checkers.linearizable._table import ILLEGAL, ModelError, Transitions
 from checkers.verdict import Verdict
@@ -51,6 +51,22 @@ class Budget:
 
 def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyResult:
     """The verdict for one sub-history; never raises for a model's or a budget's sake."""
+    steps = check_sub_steps(sub, model, budget)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as stop:
+        result: KeyResult = stop.value
+        return result
+
+
+KeySteps = Generator[None, None, KeyResult]
+"""A key's check that can be paused between search steps (see :func:`check_sub_steps`)."""
+
+
+def check_sub_steps(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeySteps:
+    """:func:`check_sub`, yielding every few thousand search iterations so that a scheduler can
+    share the time budget between keys; returns the :class:`KeyResult`."""
     started = budget.clock()
     n = len(sub.operations)
 
@@ -106,7 +122,7 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         # interpret is reported as bad input whatever the search would have reached.
         for c in range(len(classes)):
             table.compute(0, c)
-        outcome, enc, impossible = _decide(sub, table, cls, base, budget)
+        outcome, enc, impossible = yield from _decide(sub, table, cls, base, budget)
     except ModelError as e:
         return result(
             Verdict.UNKNOWN,
@@ -199,7 +215,7 @@ def _model_pruning(
 
 def _decide(
     sub: SubHistory, table: Transitions, cls: list[int], base: list[int], budget: Budget
-) -> tuple[SearchResult, Encoded, int | None]:
+) -> Generator[None, None, tuple[SearchResult, Encoded, int | None]]:
     """Prune if the model's table is small enough to enumerate, then search.
 
     ``base``: the positions left after the model's own pruning. In automatic mode the up-front
@@ -210,8 +226,8 @@ def _decide(
     full = encode(sub.operations, cls, base)
     size = len(base)
 
-    def run(enc: Encoded, max_configurations: int) -> SearchResult:
-        return search(
+    def run(enc: Encoded, max_configurations: int) -> Steps:
+        return search_steps(
             enc,
             table,
             max_configurations=max_configurations,
@@ -227,13 +243,13 @@ def _decide(
 
     quick = min(budget.max_configurations, 10 * size + 10_000)
 
-    def enumerated() -> tuple[SearchResult, Encoded, int | None]:
+    def enumerated() -> Generator[None, None, tuple[SearchResult, Encoded, int | None]]:
         enc = pruned()
         impossible = _impossible(table, enc)
         if impossible is None:
-            return run(enc, budget.max_configurations), enc, None
+            return (yield from run(enc, budget.max_configurations)), enc, None
         # Not linearizable whatever the search says; it only looks for a better explanation.
-        first = run(enc, quick)
+        first = yield from run(enc, quick)
         if first.outcome is Outcome.NOT_LINEARIZABLE:
             return first, enc, None
         verdict = SearchResult(
@@ -242,17 +258,17 @@ def _decide(
         return verdict, enc, impossible
 
     if budget.prune is False or (budget.prune is None and all(full.det)):
-        return run(full, budget.max_configurations), full, None
+        return (yield from run(full, budget.max_configurations)), full, None
     cheap = ENUMERATE_STEPS if budget.prune else min(ENUMERATE_STEPS, 20 * size + 1000)
     if table.enumerate(cheap, ENUMERATE_STATES):
-        return enumerated()
+        return (yield from enumerated())
     if budget.prune is None:
-        first = run(full, quick)
+        first = yield from run(full, quick)
         if first.outcome is not Outcome.MEMORY_LIMIT or quick == budget.max_configurations:
             return first, full, None
         if table.enumerate(ENUMERATE_STEPS, ENUMERATE_STATES):
-            return enumerated()
-    return run(full, budget.max_configurations), full, None
+            return (yield from enumerated())
+    return (yield from run(full, budget.max_configurations)), full, None
 
 
-__all__ = ["Budget", "check_sub"]
+__all__ = ["Budget", "KeySteps", "check_sub", "check_sub_steps"]

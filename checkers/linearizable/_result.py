@@ -16,7 +16,8 @@ class UnknownReason(StrEnum):
     TIME_LIMIT = "time-limit"  # the time budget ran out during this key's search
     MEMORY_LIMIT = "memory-limit"  # the search stored the maximum number of configurations
     NOT_STARTED = "not-started"  # the time budget ran out before this key was searched
-    STOPPED = "stopped"  # another key was invalid and the check stopped early
+    STOPPED = "stopped"  # another key was invalid and the check stopped before this key began
+    INTERRUPTED = "interrupted"  # another key was invalid; this key's search stopped undecided
     MODEL_ERROR = "model-error"  # the model rejected an operation's input (bad history)
     WORKER_FAILED = "worker-failed"  # the worker process checking this key died
 
@@ -165,9 +166,7 @@ class KeyResult:
             return KeyStatus.VALID
         if self.verdict is Verdict.INVALID:
             return KeyStatus.INVALID
-        if self.reason is UnknownReason.NOT_STARTED or (
-            self.reason is UnknownReason.STOPPED and self.configurations == 0
-        ):
+        if self.reason in (UnknownReason.NOT_STARTED, UnknownReason.STOPPED):
             return KeyStatus.NOT_REACHED
         return KeyStatus.UNKNOWN
 

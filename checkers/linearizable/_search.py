@@ -14,7 +14,7 @@ number of configurations it stored, and the longest partial linearizations it re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -63,6 +63,11 @@ class SearchResult:
     longest: tuple[Prefix, ...]
 
 
+Steps = Generator[None, None, SearchResult]
+"""A search that can be paused: each ``next()`` runs about ``CHECK_EVERY`` iterations; the
+generator's return value (``StopIteration.value``) is the result."""
+
+
 def search(
     enc: Encoded,
     table: Transitions,
@@ -72,7 +77,41 @@ def search(
     deadline: float | None,
     clock: Callable[[], float],
 ) -> SearchResult:
-    """Decide whether the encoded sub-history is linearizable (or run out of budget).
+    """Decide whether the encoded sub-history is linearizable (or run out of budget), in one go
+    (see :func:`search_steps`)."""
+    return finish(
+        search_steps(
+            enc,
+            table,
+            max_configurations=max_configurations,
+            max_memory=max_memory,
+            deadline=deadline,
+            clock=clock,
+        )
+    )
+
+
+def finish(steps: Generator[None, None, SearchResult]) -> SearchResult:
+    """Run a paused search (or anything that yields and returns a result) to its end."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as stop:
+        result: SearchResult = stop.value
+        return result
+
+
+def search_steps(
+    enc: Encoded,
+    table: Transitions,
+    *,
+    max_configurations: int,
+    max_memory: int,
+    deadline: float | None,
+    clock: Callable[[], float],
+) -> Steps:
+    """Decide whether the encoded sub-history is linearizable (or run out of budget), yielding
+    every ``CHECK_EVERY`` iterations so that a scheduler can share time between sub-histories.
 
     A configuration is stored as one integer built from: the model state (``STATE_BITS`` bits);
     ``low``, the first determinate operation (in invocation order) not yet linearized
@@ -142,6 +181,7 @@ def search(
                 return _stopped(Outcome.MEMORY_LIMIT, seen, longest)
             if deadline is not None and clock() > deadline:
                 return _stopped(Outcome.TIME_LIMIT, seen, longest)
+            yield
         if entry & 1 or entry == tail:
             # A completion (or the end): nothing before it can be linearized here. Backtrack.
             longest.dead_end(stack_nodes, state, (det_rel, low, info_part))
@@ -280,4 +320,4 @@ class _Longest:
         return (first, *(p for _, p in self.others))
 
 
-__all__ = ["Outcome", "Prefix", "SearchResult", "search"]
+__all__ = ["Outcome", "Prefix", "SearchResult", "Steps", "finish", "search", "search_steps"]

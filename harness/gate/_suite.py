@@ -33,6 +33,7 @@ from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig, options
 from harness.errors import BadInputError
+from harness.runtime.registry import node_names
 from harness.store import StoreError, validate_test_name
 
 MAX_NODES = 9
@@ -106,7 +107,8 @@ class Case:
     def config(self, *, suite: str, seed: int, store: Path) -> TestConfig:
         return TestConfig(
             name=self.test_name(suite), target=self.target, workload=self.workload,
-            nemesis=self.nemesis, nodes=tuple(f"n{i}" for i in range(1, self.nodes + 1)),
+            nemesis=self.nemesis,
+            nodes=node_names(self.runtime, dict(self.runtime_options), self.nodes),
             concurrency=self.concurrency, time_limit=self.time_limit, rate=self.rate,
             seed=seed, store=store, target_options=self.target_options,
             workload_options=self.workload_options, nemesis_options=self.nemesis_options,

@@ -65,6 +65,9 @@ class RuntimeSpec:
     validate: Callable[[TestConfig], None] = _nothing
     preflight: Callable[[TestConfig], None] = _nothing
     sweep: Callable[[], list[SweepResult]] | None = None
+    node_names: Callable[[Mapping[str, str]], tuple[str, ...] | None] | None = None
+    """The node names the runtime's options fix (ssh: the hosts file's), or None for the
+    default ``n1..nN``; raises :class:`RuntimeOptionError` for unusable options."""
 
 
 RUNTIMES: dict[RuntimeKind, RuntimeSpec] = {}
@@ -97,6 +100,19 @@ def get_spec(kind: RuntimeKind | str) -> RuntimeSpec:
         known = ", ".join(s.kind.value for s in all_specs())
         raise RuntimeOptionError(f"unknown runtime {str(kind)!r}; known: {known}")
     return spec
+
+
+def node_names(kind: RuntimeKind | str, options: Mapping[str, str], count: int
+               ) -> tuple[str, ...]:
+    """The test's node names: what the runtime's options fix (ssh: its hosts file), else
+    ``n1..n<count>``. Raises :class:`RuntimeOptionError`."""
+    _load()
+    try:
+        spec = RUNTIMES.get(RuntimeKind(kind))
+    except ValueError:
+        spec = None  # validate() names the unknown runtime
+    names = spec.node_names(options) if spec is not None and spec.node_names else None
+    return names if names is not None else tuple(f"n{i}" for i in range(1, count + 1))
 
 
 def validate(test: TestConfig) -> RuntimeSpec:
@@ -142,6 +158,7 @@ __all__ = [
     "all_specs",
     "capability_table",
     "get_spec",
+    "node_names",
     "register",
     "validate",
 ]

@@ -19,7 +19,15 @@ from targets.raftkv._codec import Forward, ForwardReply
 from targets.raftkv._config import BugMode, NodeConfig
 from targets.raftkv._core import RaftCore, Role
 from targets.raftkv._http import Request, Response
-from targets.raftkv._kv import KVStore, Op, encode_cas, encode_delete, encode_put
+from targets.raftkv._kv import (
+    KVStore,
+    Op,
+    encode_cas,
+    encode_delete,
+    encode_put,
+    encode_txn,
+    run_txn,
+)
 from targets.raftkv._requests import Outcome, Proposal, ProposalResult, ReadAsk, resolve
 from targets.raftkv._transport import PeerTransport
 
@@ -90,6 +98,17 @@ class ClientApi:
             if request.method != "GET":
                 return _definite(405, "use GET /status")
             return Response(status=200, body=self.status())
+        if path == "/txn":
+            if request.method != "POST":
+                return _definite(405, "use POST /txn")
+            try:
+                parsed_txn = json.loads(request.body or b"null")
+            except ValueError:
+                return _definite(400, "body is not JSON")
+            problem = _check_txn(parsed_txn)
+            if problem:
+                return _definite(400, problem)
+            return await self._route("txn", "", parsed_txn)
         if not path.startswith("/kv/"):
             return _definite(404, f"no such resource {path}")
         rest = path[len("/kv/") :]
@@ -154,7 +173,16 @@ class ClientApi:
             if not ok:
                 return _definite(503, "not leader")
             return Response(status=200, body={"value": self.node.kv.get(key)})
-        if kind == "put":
+        local: list[list[object]] | None = None
+        if kind == "txn":
+            ops: list[list[object]] = body["ops"]  # type: ignore[assignment]
+            if self.node.config.bug is BugMode.TXN_READS_OUTSIDE_LOG:
+                # Bug: reads come from this leader's applied state now, not from the log
+                # entry; only the writes go through the log (documented in README.md).
+                local = run_txn(dict(self.node.kv.data), ops)
+                ops = [m for m in ops if m[0] != "r"]
+            data, op = encode_txn(ops), Op.TXN
+        elif kind == "put":
             data, op = encode_put(key, str(body["value"])), Op.PUT
         elif kind == "delete":
             data, op = encode_delete(key), Op.DELETE
@@ -172,6 +200,13 @@ class ClientApi:
             return _definite(503, "not leader")
         if result.outcome is Outcome.LOST:
             return _definite(503, "entry replaced by a new leader's log")
+        if op is Op.TXN:
+            if local is not None:
+                return Response(status=200, body={"ok": True, "value": local})  # type: ignore[dict-item]
+            results = result.applied.results if result.applied is not None else None
+            if results is None:
+                return _unknown("transaction outcome not known")
+            return Response(status=200, body={"ok": True, "value": results})  # type: ignore[dict-item]
         if op is Op.CAS and result.applied is not None and not result.applied.ok:
             return Response(
                 status=409,
@@ -207,6 +242,17 @@ class ClientApi:
         self.node.transport.send(
             frame.src, ForwardReply(id=frame.id, status=response.status, body=response.body)
         )
+
+
+def _check_txn(body: JSON) -> str | None:
+    usage = 'POST /txn needs {"ops": [["append"|"r"|"w", key, value], ...]}'
+    if not isinstance(body, dict) or not isinstance(body.get("ops"), list):
+        return usage
+    for m in body["ops"]:  # type: ignore[union-attr]
+        if not (isinstance(m, list) and len(m) == 3 and m[0] in ("append", "r", "w")
+                and not isinstance(m[1], list | dict)):
+            return usage
+    return None
 
 
 def _check_body(kind: str, body: dict[str, JSON]) -> str | None:

@@ -17,6 +17,7 @@ class BugMode(StrEnum):
     LEASE_READS = "lease-reads"
     UNSYNCED_WRITES = "unsynced-writes"
     ACK_BEFORE_COMMIT = "ack-before-commit"
+    TXN_READS_OUTSIDE_LOG = "txn-reads-outside-log"
 
 
 class ConfigError(ValueError):

@@ -1,8 +1,10 @@
 """The replicated state machine: a map of string keys to string values.
 
 Commands are JSON objects encoded once, when proposed: ``{"op": "put", "k", "v"}``,
-``{"op": "cas", "k", "e", "n"}`` (expected may be null = absent) and ``{"op": "del", "k"}``;
-the empty string is the leader's no-op.
+``{"op": "cas", "k", "e", "n"}`` (expected may be null = absent), ``{"op": "del", "k"}`` and
+``{"op": "txn", "ops": [[f, k, v], ...]}`` (micro-ops ``append``, ``r``, ``w`` applied together,
+in one log entry, on keys of their own namespace ``txn/<k as JSON>``); the empty string is the
+leader's no-op.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ class Op(StrEnum):
     PUT = "put"
     CAS = "cas"
     DELETE = "del"
+    TXN = "txn"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -25,6 +28,8 @@ class Applied:
 
     ok: bool
     current: str | None
+    results: list[list[object]] | None = None
+    """For a txn: its micro-ops with reads filled in."""
 
 
 def encode_put(key: str, value: str) -> str:
@@ -37,6 +42,36 @@ def encode_cas(key: str, expected: str | None, new: str) -> str:
 
 def encode_delete(key: str) -> str:
     return json.dumps({"op": Op.DELETE.value, "k": key})
+
+
+def encode_txn(ops: list[list[object]]) -> str:
+    return json.dumps({"op": Op.TXN.value, "ops": ops})
+
+
+def txn_key(key: object) -> str:
+    """The store key of a transaction's key (its own namespace)."""
+    return "txn/" + json.dumps(key)
+
+
+def run_txn(data: dict[str, str], ops: list[list[object]]) -> list[list[object]]:
+    """Apply micro-ops to ``data`` in order; returns them with reads filled in. ``append``
+    extends the JSON list at the key, ``w`` stores the JSON value, ``r`` reads it (nil when
+    absent)."""
+    out: list[list[object]] = []
+    for f, k, v in ops:
+        key = txn_key(k)
+        current = data.get(key)
+        if f == "append":
+            items = json.loads(current) if current is not None else []
+            items.append(v)
+            data[key] = json.dumps(items)
+            out.append([f, k, v])
+        elif f == "w":
+            data[key] = json.dumps(v)
+            out.append([f, k, v])
+        else:
+            out.append([f, k, None if current is None else json.loads(current)])
+    return out
 
 
 def command_op(data: str) -> Op | None:
@@ -58,6 +93,8 @@ class KVStore:
         if not command:
             return Applied(ok=True, current=None)
         cmd = json.loads(command)
+        if cmd["op"] == Op.TXN:
+            return Applied(ok=True, current=None, results=run_txn(self.data, cmd["ops"]))
         key = cmd["k"]
         current = self.data.get(key)
         op = cmd["op"]

@@ -341,7 +341,7 @@ class RaftNode:
     def _ack_early(self, persisted: int) -> None:
         """Bug ``ack-before-commit``: acknowledge puts and deletes once on the leader's disk."""
         for index, (_term, proposal) in list(self._pending.items()):
-            if index <= persisted and proposal.op is not Op.CAS:
+            if index <= persisted and proposal.op in (Op.PUT, Op.DELETE):
                 del self._pending[index]
                 resolve(proposal.future, ProposalResult(outcome=Outcome.PERSISTED))
 

@@ -63,6 +63,15 @@ class RaftKVClient:
     def delete(self, key: str) -> None:
         self._call("DELETE", key)
 
+    def txn(self, ops: list[list[JSON]]) -> list[list[JSON]]:
+        """One transaction of micro-ops (``append``/``r``/``w``), applied atomically; returns
+        them with reads filled in."""
+        body = self._request("POST", "/txn", {"ops": ops})  # type: ignore[dict-item]
+        value = body.get("value")
+        if not isinstance(value, list) or len(value) != len(ops):
+            raise Indeterminate(f"txn answer has no matching micro-ops: {str(value)[:80]}")
+        return value  # type: ignore[return-value]
+
     def status(self) -> dict[str, JSON]:
         return self._request("GET", "/status", None)
 

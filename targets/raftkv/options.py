@@ -13,7 +13,8 @@ class TargetOptionError(BadInputError):
     """A ``--target-opt`` is unknown or has a bad value."""
 
 
-BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit")
+BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit",
+        "txn-reads-outside-log")
 """The server's deliberate bug modes (``--bug``)."""
 
 

@@ -25,6 +25,8 @@ def target(test: TestConfig) -> Target:
             ),
             "set": connect.set_client,
             "counter": connect.counter_client,
+            "list-append": connect.txn_client,
+            "rw-register": connect.txn_client,
         },
     )
 

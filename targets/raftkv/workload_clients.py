@@ -18,6 +18,7 @@ from targets.raftkv.client import Indeterminate, RaftKVClient, Unavailable
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors
 from workloads.set import SetClient
+from workloads.txn import TxnClient
 
 SHARDS = 8
 COUNTER_KEY = "counter"
@@ -124,6 +125,9 @@ class RaftKVConnect:
     def set_client(self) -> SetClient:
         return SetClient(lambda ctx, node: RaftKVSet(self._client(ctx, node), self.timeout),
                          ERRORS)
+
+    def txn_client(self) -> TxnClient:
+        return TxnClient(self._client, ERRORS)
 
     def counter_client(self) -> CounterClient:
         return CounterClient(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig
@@ -59,6 +60,16 @@ def hosts_of(test: TestConfig) -> tuple[HostEntry, ...]:
         raise RuntimeOptionError("the ssh runtime needs --hosts FILE ('NAME HOST[:PORT]' lines)")
     try:
         return read_hosts(Path(path))
+    except HostsFileError as e:
+        raise RuntimeOptionError(str(e)) from e
+
+
+def _node_names(options: Mapping[str, str]) -> tuple[str, ...] | None:
+    path = options.get("hosts")
+    if not path:
+        return None
+    try:
+        return tuple(e.name for e in read_hosts(Path(path)))
     except HostsFileError as e:
         raise RuntimeOptionError(str(e)) from e
 
@@ -176,6 +187,7 @@ register(RuntimeSpec(
     validate=_validate,
     preflight=_preflight,
     options=OPTIONS,
+    node_names=_node_names,
     faults={
         Fault.PARTITION: "iptables DROP rules in a chain of the run's own on each host",
         Fault.KILL: "SIGKILL by PID (checked by start time), then a restart",

@@ -33,6 +33,10 @@ SSHD = Path("/usr/sbin/sshd")
 ALT_PORT = 2222
 """Every sshd also listens on this port (to test ``HOST:PORT`` and the SSH config's Port)."""
 PRIVATE_DIR = "/var/tmp"
+SUDO_USER = "sbsudo"
+"""A login on every host that may run anything with ``sudo -n`` (when sudo is installed)."""
+PLAIN_USER = "sbuser"
+"""A login on every host with neither root nor sudo."""
 """Each host sees its own empty tmpfs here (the runtime's default remote base is below it)."""
 
 _CONFIG = """\
@@ -90,6 +94,7 @@ class SshdCluster:
         self.bridge = f"sbh{self.id}br"
         self._veths = [f"sbh{self.id}-{i}" for i in range(1, n + 1)]
         self.dir = Path(tempfile.mkdtemp(prefix=f"sbh-{self.id}-"))
+        self.dir.chmod(0o755)  # the test users' sshd reads authorized_keys here (keys stay 0600)
         self.hosts: dict[str, SshdHost] = {}
         self.controller_address = ""
         self._sshd: dict[str, subprocess.Popen[bytes]] = {}
@@ -106,8 +111,10 @@ class SshdCluster:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation dir
         client_pub = _keygen(self.client_key, "splitbrain-test-client")
         (self.dir / "authorized_keys").write_text(client_pub + "\n")
+        (self.dir / "authorized_keys").chmod(0o644)
         empty = self.dir / "empty_bashrc"
         empty.write_text("")
+        users = self._user_files()
         lines = [f"link add {self.bridge} type bridge",
                  f"addr add {self.controller_address}/24 dev {self.bridge}",
                  f"link set {self.bridge} up"]
@@ -133,7 +140,8 @@ class SshdCluster:
                 f"hostname {name} && "
                 f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {PRIVATE_DIR} && "
                 f"{{ [ ! -f /root/.bashrc ] || mount --bind {empty} /root/.bashrc; }} && "
-                + "".join(f"mount -t tmpfs tmpfs {d} && " for d in self._hide.get(name, [])) +
+                + "".join(f"mount -t tmpfs tmpfs {d} && " for d in self._hide.get(name, []))
+                + "".join(f"mount --bind {copy} {orig} && " for orig, copy in users.items()) +
                 f"exec {SSHD} -D -e -f {config}"
             )
             log = open(host_dir / "sshd.log", "wb")  # noqa: SIM115 (kept open by the child)
@@ -151,6 +159,26 @@ class SshdCluster:
         for name, host in self.hosts.items():
             self._wait_listening(name, host.address)
         return self
+
+    def _user_files(self) -> dict[str, Path]:
+        """Copies of /etc/passwd, /etc/group (and /etc/sudoers) with the test users added, to be
+        bind-mounted in the hosts' mount namespaces (the machine's own files are not touched)."""
+        out: dict[str, Path] = {}
+        for orig, extra in (
+            ("/etc/passwd", f"{SUDO_USER}:x:4242:4242::{PRIVATE_DIR}:/bin/sh\n"
+                            f"{PLAIN_USER}:x:4243:4243::{PRIVATE_DIR}:/bin/sh\n"),
+            ("/etc/group", f"{SUDO_USER}:x:4242:\n{PLAIN_USER}:x:4243:\n"),
+            ("/etc/shadow", f"{SUDO_USER}:*:19000:0:99999:7:::\n"
+                            f"{PLAIN_USER}:*:19000:0:99999:7:::\n"),
+            ("/etc/sudoers", f"{SUDO_USER} ALL=(ALL:ALL) NOPASSWD: ALL\n"),
+        ):
+            if not Path(orig).exists():
+                continue
+            copy = self.dir / Path(orig).name
+            copy.write_text(Path(orig).read_text() + extra)
+            copy.chmod(Path(orig).stat().st_mode & 0o777)
+            out[orig] = copy
+        return out
 
     def _wait_listening(self, name: str, address: str, timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
@@ -203,4 +231,4 @@ class SshdCluster:
         self.close()
 
 
-__all__ = ["ALT_PORT", "PRIVATE_DIR", "SshdCluster", "SshdHost"]
+__all__ = ["ALT_PORT", "PLAIN_USER", "PRIVATE_DIR", "SUDO_USER", "SshdCluster", "SshdHost"]

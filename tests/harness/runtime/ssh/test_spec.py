@@ -105,3 +105,19 @@ def test_a_bad_hosts_file_exits_254_naming_the_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["run", "--runtime", "ssh", "--hosts", str(hosts)])
     assert result.exit_code == 254
     assert f"{hosts}:2: expected 'NAME HOST[:PORT]'" in result.output
+
+
+def test_node_names_come_from_the_hosts_file_for_ssh_only(tmp_path: Path) -> None:
+    from harness.gate._suite import Case
+    from harness.runtime.registry import node_names
+
+    hosts = tmp_path / "hosts"
+    hosts.write_text("db1 10.0.0.1\ndb2 10.0.0.2\n")
+    assert node_names(RuntimeKind.SSH, {"hosts": str(hosts)}, 5) == ("db1", "db2")
+    assert node_names(RuntimeKind.NETNS, {"hosts": str(hosts)}, 2) == ("n1", "n2")
+    assert node_names(RuntimeKind.SSH, {}, 1) == ("n1",)  # validate() then asks for --hosts
+    case = Case(name="c", runtime=RuntimeKind.SSH, runtime_options=(("hosts", str(hosts)),))
+    assert case.config(suite="s", seed=1, store=tmp_path).nodes == ("db1", "db2")
+    hosts.write_text("db1\n")
+    with pytest.raises(RuntimeOptionError, match="hosts:1: expected"):
+        node_names(RuntimeKind.SSH, {"hosts": str(hosts)}, 5)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness.runtime.ssh.sshd_cluster import SshdCluster
+from tests.harness.runtime.ssh.sshd_cluster import PLAIN_USER, SUDO_USER, SshdCluster
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -215,3 +215,27 @@ def test_cleanup_after_a_sigkilled_controller_leaves_nothing_on_the_hosts(
     assert not list(state_dir.glob("*.json"))
     for node in cluster.hosts:  # logs fetched from the hosts after the crash
         assert "raftkv" in (run_dir / "nodes" / node / "raftkv.log").read_text()
+
+
+@pytest.mark.timeout(180)
+def test_a_sudo_login_runs_the_raft_kv_with_clock_faults(
+    cluster: SshdCluster, tmp_path: Path
+) -> None:
+    proc = _run(cluster, tmp_path, "--ssh-user", SUDO_USER, "--time-limit", "6", "--nemesis",
+                "partition,clock", "--nemesis-opt", "interval=1.5", "--nemesis-opt",
+                "recovery=2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    table = [line.split() for line in proc.stderr.splitlines() if line.startswith("h")]
+    assert table and all(row[2] == "sudo" for row in table)  # the login column
+    history = _history(_run_dir(tmp_path))
+    assert _applied(history, "start-partition") >= 1
+    assert sum(_applied(history, f) for f in ("bump-clock", "strobe-clock", "rate-clock")) >= 1
+    assert _no_leftovers(cluster) == []
+
+
+@pytest.mark.timeout(60)
+def test_a_login_without_root_or_sudo_is_refused(cluster: SshdCluster, tmp_path: Path) -> None:
+    proc = _run(cluster, tmp_path, "--ssh-user", PLAIN_USER, "--time-limit", "5")
+    assert proc.returncode == 254, proc.stdout + proc.stderr
+    assert "the login is not root and 'sudo -n' needs a password" in proc.stderr
+    assert "NO ROOT" in proc.stderr and not (tmp_path / "store").exists()

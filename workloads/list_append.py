@@ -1,0 +1,28 @@
+"""The ``list-append`` workload: Elle-style transactions of ``[append k v]`` and ``[r k nil]``
+micro-ops (see :mod:`workloads.txn` for options), checked by :mod:`checkers.elle` for the
+anomalies the chosen consistency model forbids. Targets provide a client named ``list-append``."""
+
+from __future__ import annotations
+
+from harness.config import TestConfig
+from harness.generators import derive_seed
+from workloads.base import Compose, StatsChecker, Workload
+from workloads.behaviour_check import WithBehaviour
+from workloads.txn import TxnChecker, TxnOps, TxnOptions
+
+
+def workload(test: TestConfig) -> Workload:
+    """Transactions over rotating keys, checked for transactional anomalies."""
+    options = TxnOptions.parse("list-append", dict(test.workload_options))
+    return Workload(
+        name="list-append",
+        generator=TxnOps(options, "append", derive_seed(test.seed, "list-append")),
+        checker=WithBehaviour(Compose({
+            "list-append": TxnChecker("list-append", options.consistency_model,
+                                        options.check_time_limit_s),
+            "stats": StatsChecker(),
+        })),
+    )
+
+
+__all__ = ["workload"]
