@@ -17,6 +17,7 @@ from harness.ops import NEMESIS, Op, OpType
 
 _TYPES = {t.value: t for t in OpType}
 _decode = json.JSONDecoder().decode
+_BOM = b"\xef\xbb\xbf"
 
 
 def _loads(raw: bytes) -> JSON:
@@ -104,7 +105,8 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Op]]:
     except OSError as e:
         raise HistoryFormatError(f"cannot read: {e.strerror}", file=name) from e
     with handle:
-        for lineno, raw in enumerate(handle, start=1):
+        for lineno, line in enumerate(handle, start=1):
+            raw = line[3:] if lineno == 1 and line.startswith(_BOM) else line  # not data
             if not raw.strip():
                 continue
             try:
