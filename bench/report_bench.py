@@ -1,12 +1,16 @@
 """Report size and build time for generated histories of 10k, 100k and 1M operations.
 
     .venv/bin/python bench/report_bench.py [--sizes 10000,100000,1000000] [--keep DIR]
+                                           [--stale-reads P]
 
 Each history is a simulated multi-key cas-register run with partitions (see
 tests/reports/runs.py); results.json comes from the real linearizability checker (with a time
 limit, so a big history may be partly ``unknown``). Prints, per size: history size, check time,
 report build time (load + render + write) and the part of it spent loading the run (parsing
 history.jsonl and pairing operations), report size, and the operations drawn in the timeline.
+With ``--stale-reads P`` (e.g. 0.01) reads return an overwritten value with probability P, so
+the history is invalid and the report carries the failure views (explanations, lane diagrams of
+every failing key, up to its bound), with the primary band of a simulated leader poll.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from checkers.linearizable import check, get_model
 from harness.history import History
 from harness.jsontypes import JSON
 from reports import load_run, render
-from tests.reports.runs import register_history, write_run
+from tests.reports.runs import primary_changes, register_history, write_run
 
 CHECK_TIME_LIMIT = 60.0
 
@@ -36,6 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--keep", type=Path, default=None, help="keep the runs in this folder")
+    parser.add_argument("--stale-reads", type=float, default=0.0,
+                        help="probability that a read returns an overwritten value (invalid runs)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     root = args.keep or Path(tempfile.mkdtemp(prefix="report-bench-"))
@@ -43,11 +49,11 @@ def main() -> None:
           f"{'report MB':>9} {'shown':>7} verdict")
     for n in sizes:
         history = register_history(n, seed=n, keys=10, concurrency=10,
-                                   fault_every=max(100, n // 12))
+                                   fault_every=max(100, n // 12), stale_reads=args.stale_reads)
         run_dir = root / f"run-{n}"
         t0 = time.perf_counter()
         write_run(run_dir, history, {"linearizable": _checker}, name=f"bench-{n}",
-                  concurrency=10)
+                  concurrency=10, primaries=primary_changes(history))
         check_s = time.perf_counter() - t0
         del history
         t0 = time.perf_counter()

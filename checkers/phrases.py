@@ -38,11 +38,16 @@ def call_text(op: Operation) -> str:
     elif isinstance(value, list) and op.f == "txn":
         micros = [m for m in value if isinstance(m, list) and len(m) == 3]
         return "txn[" + ", ".join(
-            f"{'r' if m[0] == 'read' else 'w'} {show_key(m[1])}"
-            + ("" if m[0] == "read" else f" {show(m[2])}") for m in micros) + "]"
+            f"{'r' if _reads(m[0]) else 'w'} {show_key(m[1])}"
+            + ("" if _reads(m[0]) else f" {show(m[2])}") for m in micros) + "]"
     else:
         args = "" if value is None else show(value)
     return f"{op.f}({args})"
+
+
+def _reads(f: object) -> bool:
+    """A transaction micro-op that reads (``read``, ``r``, ``:r``)."""
+    return isinstance(f, str) and str(f) in ("read", "r")
 
 
 def named(op: Operation) -> str:

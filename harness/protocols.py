@@ -11,6 +11,7 @@ its completion: the same op with ``type`` ok, fail or info and the result in ``v
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -99,6 +100,31 @@ class HasFakeTime(Protocol):
 
     def faketime_file(self, ctx: RunContext, node: str) -> Path | None:
         """The libfaketime control file of ``node``; None if it does not run under libfaketime."""
+
+
+class ProcessState(StrEnum):
+    """What a node's process is doing, as far as the harness can observe."""
+
+    RUNNING = "running"  # alive and answering
+    UNRESPONSIVE = "unresponsive"  # alive but not answering (e.g. paused)
+    DOWN = "down"  # not running
+    UNKNOWN = "unknown"
+
+
+@runtime_checkable
+class ReportsProcessState(Protocol):
+    """Optional for DBs: lets process faults verify that they took effect."""
+
+    def process_state(self, ctx: RunContext, node: str) -> ProcessState:
+        """Observe ``node``'s process now (within about half a second)."""
+
+
+@runtime_checkable
+class ReportsClock(Protocol):
+    """Optional for DBs: lets clock faults read a node's (possibly faked) clock back."""
+
+    def wall_clock(self, ctx: RunContext, node: str) -> float | None:
+        """The node's wall clock now, seconds since the epoch; None if it cannot be read."""
 
 
 class Nemesis(Protocol):
@@ -245,7 +271,10 @@ __all__ = [
     "NoopDB",
     "NoopNemesis",
     "Pausable",
+    "ProcessState",
+    "ReportsClock",
     "ReportsFaults",
+    "ReportsProcessState",
     "ValidatingClient",
     "complete",
     "validate_completion",

@@ -9,6 +9,7 @@ interrupted or killed run still leaves a readable prefix.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import random
 import threading
@@ -37,6 +38,7 @@ from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run
+from nemesis.defaults import DEFAULT, expand
 from nemesis.registry import NemesisPackage, build
 from targets.registry import get_target
 from workloads.base import Workload
@@ -99,9 +101,16 @@ class Plan:
 
 def plan(test: TestConfig) -> Plan:
     """Resolve runtime, target, workload and nemesis; raises ValueError subclasses on bad input
-    (:class:`~harness.runtime.base.RuntimeOptionError` for a fault the runtime cannot inject)."""
-    spec = runtimes.validate(test)
+    (:class:`~harness.runtime.base.RuntimeOptionError` for a fault the runtime cannot inject).
+
+    ``--nemesis default`` is expanded here to the faults the target and the runtime can take
+    (:mod:`nemesis.defaults`): the plan's ``test`` is the one to run and to store."""
     target = get_target(test)
+    if DEFAULT in test.nemesis:
+        faults = runtimes.get_spec(test.runtime).faults
+        test = dataclasses.replace(test, nemesis=expand(test.nemesis, target.db, faults))
+        target = get_target(test)  # a target may refuse some faults (etcd: clock)
+    spec = runtimes.validate(test)
     workload = get_workload(test)
     return Plan(
         test=test, runtime=spec,
@@ -151,6 +160,7 @@ def run_test(
     """Run ``test`` end to end; see the module docstring. Raises on harness failures."""
     obs = observer if observer is not None else QuietObserver()
     the_plan = resolved if resolved is not None else plan(test)
+    test = the_plan.test  # with the default nemesis expanded
     the_plan.runtime.preflight(test)  # before anything exists: 255 no engine, 254 bad adopt
     run = create_run(test.store, test)
     log = logging.getLogger(f"splitbrain.run.{run.path.name}")
@@ -244,6 +254,8 @@ def _run_stages(
         last = interpreter.stats.last_nemesis
         return [last] if last else []
 
+    faults_named = [n for n in test.nemesis if n != "none"]
+    obs.phase(f"faults: {', '.join(faults_named) if faults_named else 'none (--nemesis none)'}")
     log.info("workload starts")
     clock.reset()
     if isinstance(db, HasPrimaries):  # who led when, for the report (harness/primaries.py)

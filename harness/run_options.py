@@ -30,8 +30,9 @@ class RunOptions:
     target: str = "raftkv"
     """A builtin, an installed plugin's name, or ``package.module:factory``."""
     workload: str = "register"
-    nemesis: tuple[str, ...] = ("none",)
-    """Fault names; ``none`` = no faults."""
+    nemesis: tuple[str, ...] = ("default",)
+    """Fault names; ``default`` = partitions, process and clock faults the target can take
+    (:mod:`nemesis.defaults`); ``none`` = no faults."""
     nodes: int = 5
     concurrency: int = 10
     time_limit: float = 30.0
@@ -64,7 +65,7 @@ class RunOptions:
         ``package.module:factory`` contributes its module path, with ``:`` made ``.``)."""
         if self.name is not None:
             return self.name
-        faults = [n for n in self.nemesis if n != "none"]
+        faults = [n for n in self.nemesis if n not in ("none", "default")]
         return _safe("-".join([self.target, self.workload, *faults]))
 
     def to_test(self) -> TestConfig:

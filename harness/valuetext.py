@@ -57,7 +57,7 @@ def show(value: object) -> str:
 
 def show_key(key: object) -> str:
     """A key or element name: a plain string bare (``x``), anything else by :func:`show`."""
-    if isinstance(key, str) and not isinstance(key, Keyword | Symbol):
+    if isinstance(key, str) and not isinstance(key, Keyword | Symbol | FrozenKeyword):
         return key
     return show(key)
 

@@ -27,8 +27,9 @@ from harness import faketime
 from harness.context import RunContext
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.protocols import ReportsClock, complete
 from harness.runtime.base import NodeRuntime
+from nemesis.firewall import parallel
 from nemesis.ledger import Ledger
 from nemesis.operations import (
     F,
@@ -48,6 +49,8 @@ CLOCK = "clock"
 """The nemesis name; targets start under libfaketime when a test's nemesis includes it."""
 
 MAX_DELTA_MS = 7 * 24 * 3600 * 1000
+VERIFY_TOLERANCE_S = 0.5
+"""How far a clock read back may be from the offset set (request latency, a loaded machine)."""
 MAX_STROBE_MS = 60_000
 
 
@@ -128,13 +131,17 @@ class ClockNemesis:
         try:
             args = arguments(op.value)
             if op.f == F.RESET_CLOCK:
-                return complete(op, OpType.INFO, {"reset": list[JSON](self._reset_all())})
+                reset: dict[str, JSON] = {"reset": list[JSON](self._reset_all())}
+                reset.update(self._verify(ctx, list(self._files)))
+                return complete(op, OpType.INFO, reset)
             nodes = self._targets(ctx, args)
             if op.f == F.BUMP_CLOCK:
                 delta = _bounded(number(args, "delta_ms", 0.0), "delta_ms", MAX_DELTA_MS)
                 for node in nodes:
                     self._set(node, lambda c: replace(c, offset_ms=c.offset_ms + delta))
-                return complete(op, OpType.INFO, self._report(nodes, delta_ms=delta))
+                report = self._report(nodes, delta_ms=delta)
+                report.update(self._verify(ctx, nodes))
+                return complete(op, OpType.INFO, report)
             if op.f == F.RATE_CLOCK:
                 rate = number(args, "rate", 1.0)
                 if not 0.0 < rate <= 100.0:
@@ -224,6 +231,35 @@ class ClockNemesis:
                         self._write(node, base[node])
         return {"nodes": list[JSON](nodes), "delta_ms": delta, "period_ms": period,
                 "duration_ms": duration, "flips": flips}
+
+    def _verify(self, ctx: RunContext, nodes: Sequence[str]) -> dict[str, JSON]:
+        """Read the nodes' clocks back (when the DB can, :class:`ReportsClock`): each readable
+        node's offset from the controller's clock must be the one set, within
+        :data:`VERIFY_TOLERANCE_S`. ``{"verified": bool, "observed_offset_ms": {...}}``; nothing
+        when no node's clock could be read (e.g. all of them paused)."""
+        db = ctx.db
+        if not isinstance(db, ReportsClock) or not nodes:
+            return {}
+
+        def offset(node: str) -> float | None:
+            before = time.time()
+            clock = db.wall_clock(ctx, node)
+            if clock is None:
+                return None
+            return clock - (before + time.time()) / 2
+
+        offsets = {n: o for n, o in parallel(list(nodes), offset).items() if o is not None}
+        if not offsets:
+            return {}
+        with self._lock:
+            wanted = {n: self._clocks[n].offset_ms / 1000.0 for n in offsets}
+            steady = all(self._clocks[n].rate == 1.0 for n in offsets)
+        ok = all(abs(offsets[n] - wanted[n]) <= VERIFY_TOLERANCE_S for n in offsets)
+        observed: dict[str, JSON] = {n: round(o * 1000.0, 1) for n, o in offsets.items()}
+        out: dict[str, JSON] = {"observed_offset_ms": observed}
+        if steady:  # a clock running at another rate drifts by design: no fixed expectation
+            out["verified"] = ok
+        return out
 
     def _report(self, nodes: Sequence[str], **what: float) -> dict[str, JSON]:
         with self._lock:

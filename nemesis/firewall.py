@@ -105,6 +105,27 @@ class Firewall:
         parallel(list(rules), lambda node: self._restore(node, replace_script(self.name,
                                                                               rules[node])))
 
+    def sources(self, node: str) -> frozenset[str]:
+        """The source addresses the chain drops on ``node``, read back from iptables."""
+        try:
+            listing = self._runtime.exec(node, ["iptables", "-w", "-S", self.name]).stdout
+        except ExecError as e:
+            raise FaultError(f"reading back {self.name} on {node} failed: {e}") from e
+        out: set[str] = set()
+        for line in listing.splitlines():
+            words = line.split()
+            if words[:2] == ["-A", self.name] and "-s" in words and "DROP" in words:
+                out.add(words[words.index("-s") + 1].removesuffix("/32"))
+        return frozenset(out)
+
+    def verify(self, expected: Mapping[str, frozenset[str]]) -> dict[str, str]:
+        """Compare each node's dropped sources with ``expected``; the mismatches, described."""
+        found = parallel(sorted(expected), self.sources)
+        return {
+            node: f"drops {sorted(found[node])}, expected {sorted(want)}"
+            for node, want in expected.items() if found[node] != want
+        }
+
     def flush(self, nodes: Sequence[str] | None = None) -> None:
         """Empty the chain on ``nodes`` (default: everywhere it is installed)."""
         targets = sorted(self._installed if nodes is None else set(nodes) & self._installed)

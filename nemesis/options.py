@@ -6,7 +6,9 @@ Every key may be given for all nemeses (``targets=one,all``) or for one of them,
 ============== ======================================= =========================================
 key            meaning                                 default
 ============== ======================================= =========================================
-interval       seconds between fault starts and stops  5 (each wait jittered x0.5..1.5)
+interval       seconds between fault starts and stops  5 (each wait jittered x0.5..1.5); the
+                                                       mixed schedule: 3 (quiet x0.25..0.75,
+                                                       held x0.5..1.5)
 recovery       fault-free seconds after the final heal 5
 targets        nodes hit (one,minority,majority,       kill/pause/clock: one,minority,majority,
                primaries,all: picked at random)        primaries,all; packet: all,majority,one
@@ -26,7 +28,17 @@ loss           packet loss probability                 0.2
 bandwidth      tbf rate                                1mbit
 delay-ms       packet delay                            50
 jitter-ms      delay jitter                            10
+patterns       targeted patterns mixed into the        every pattern whose nemeses are all
+               schedule (clock-back-isolate-primary,   requested; ``none`` = plain faults only
+               isolate-primary-new-leader,
+               kill-majority, pause-primary)
+pattern-share  chance that the next fault is a pattern 0.5
 ============== ======================================= =========================================
+
+Every composition of built-in nemeses runs one schedule (:mod:`nemesis.mixing`): a short quiet
+time, then either one plain fault of a requested kind, held ~interval, or a targeted pattern
+(:mod:`nemesis.patterns`); ``interval``, ``patterns`` and ``pattern-share`` of that schedule are
+read without a nemesis prefix.
 """
 
 from __future__ import annotations
@@ -43,6 +55,7 @@ from nemesis.topology import Topology
 KEYS = frozenset({
     "interval", "recovery", "targets", "topologies", "grudge", "clock-faults", "skew-ms",
     "skew-min-ms", "skew-direction", "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
+    "patterns", "pattern-share",
 })
 NAMES = frozenset({"partition", "kill", "pause", "clock", "packet", "loss", "bandwidth", "delay"})
 CLOCK_FAULTS = ("bump", "strobe", "rate")
@@ -168,4 +181,49 @@ def _names(text: str, known: Collection[str]) -> tuple[str, ...]:
     return out
 
 
-__all__ = ["CLOCK_FAULTS", "KEYS", "NAMES", "PACKET_FAULTS", "NemesisOptions", "parse_options"]
+MIXED_INTERVAL_S = 3.0
+"""The mixed schedule's default interval: quiet ~0.5 x interval, then a fault held ~interval."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MixingOptions:
+    interval_s: float = MIXED_INTERVAL_S
+    patterns: tuple[str, ...] | None = None
+    """None = every applicable pattern; () = none."""
+    pattern_share: float = 0.5
+
+
+def mixing_options(test: TestConfig) -> MixingOptions:
+    """The options of the mixed schedule (unprefixed keys only)."""
+    from nemesis.patterns import PATTERN_NAMES  # here: patterns import the schedule module
+
+    check_keys(test)
+    raw = dict(test.nemesis_options)
+
+    def number(key: str, low: float, high: float, default: float) -> float:
+        value = raw.get(key)
+        if value is None:
+            return default
+        try:
+            return _number(value, low, high)
+        except ValueError as e:
+            raise NemesisOptionError(f"nemesis option {key}={value!r}: {e}") from None
+
+    patterns: tuple[str, ...] | None = None
+    text = raw.get("patterns")
+    if text is not None:
+        if text.strip() == "none":
+            patterns = ()
+        else:
+            try:
+                patterns = _names(text, PATTERN_NAMES)
+            except ValueError as e:
+                raise NemesisOptionError(f"nemesis option patterns={text!r}: {e}") from None
+    return MixingOptions(
+        interval_s=number("interval", 0.01, 3600.0, MIXED_INTERVAL_S), patterns=patterns,
+        pattern_share=number("pattern-share", 0.0, 1.0, 0.5),
+    )
+
+
+__all__ = ["CLOCK_FAULTS", "KEYS", "NAMES", "PACKET_FAULTS", "MixingOptions", "NemesisOptions",
+           "mixing_options", "parse_options"]

@@ -42,7 +42,8 @@ def package(test: TestConfig, opts: NemesisOptions, nemesis: PartitionNemesis | 
         seed=derive_seed(test.seed, f"nemesis-schedule-{opts.name}"),
     )
     return NemesisPackage(nemesis=nemesis, generator=schedule, final_generator=final_heal(stops),
-                          recovery_s=opts.recovery_s, fs=frozenset(nemesis.fs))
+                          recovery_s=opts.recovery_s, fs=frozenset(nemesis.fs),
+                          choices=tuple(choices))
 
 
 def seed_for(test: TestConfig, name: str) -> int:

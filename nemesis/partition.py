@@ -111,7 +111,15 @@ class PartitionNemesis:
         }
         ledger.record("partition", {"chain": firewall.name, "grudge": applied})
         self._active = f"partition {name}: {describe(grudge)}"
-        return {"topology": name, "grudge": applied}
+        # read the rules back: the partition is what the nodes' firewalls really hold
+        mismatches = firewall.verify({
+            node: frozenset(ctx.runtime.address(o) for o in grudge.get(node, ()))
+            for node in ctx.nodes
+        })
+        out: dict[str, JSON] = {"topology": name, "grudge": applied, "verified": not mismatches}
+        if mismatches:
+            out["verification"] = "; ".join(f"{n}: {m}" for n, m in sorted(mismatches.items()))
+        return out
 
     def _heal(self) -> None:
         firewall, ledger = self._ready()

@@ -14,7 +14,14 @@ from enum import StrEnum
 from harness.context import RunContext
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
-from harness.protocols import HasPrimaries, Killable, Pausable, complete
+from harness.protocols import (
+    HasPrimaries,
+    Killable,
+    Pausable,
+    ProcessState,
+    ReportsProcessState,
+    complete,
+)
 from nemesis.firewall import parallel
 from nemesis.ledger import Ledger
 from nemesis.operations import (
@@ -41,6 +48,7 @@ class _Actions:
     hit: Callable[[object, RunContext, str], None]
     undo: Callable[[object, RunContext, str], None]
     state: str  # what the hit nodes are, for messages ("down", "paused")
+    observed: frozenset[ProcessState]  # what a hit node may look like afterwards (verification)
 
 
 def _kill(db: object, ctx: RunContext, node: str) -> None:
@@ -66,11 +74,13 @@ def _resume(db: object, ctx: RunContext, node: str) -> None:
 ACTIONS: Mapping[ProcessFault, _Actions] = {
     ProcessFault.KILL: _Actions(
         start_f=F.KILL, stop_f=F.START, ability=Killable, needs="kill and restart processes",
-        hit=_kill, undo=_start, state="down",
+        hit=_kill, undo=_start, state="down", observed=frozenset({ProcessState.DOWN}),
     ),
     ProcessFault.PAUSE: _Actions(
         start_f=F.PAUSE, stop_f=F.RESUME, ability=Pausable, needs="pause and resume processes",
         hit=_pause, undo=_resume, state="paused",
+        # a paused process cannot answer; one that is down (killed meanwhile) cannot either
+        observed=frozenset({ProcessState.UNRESPONSIVE, ProcessState.DOWN}),
     ),
 }
 
@@ -92,6 +102,20 @@ def target_nodes(
         raise FaultError(f"unknown targets {name!r}") from None
     primaries = primaries_of(ctx) if targets is Targets.PRIMARIES else None
     return choose(targets, ctx.nodes, rng, primaries=primaries)
+
+
+def verify_processes(
+    ctx: RunContext, nodes: Sequence[str], expected: frozenset[ProcessState]
+) -> dict[str, JSON]:
+    """Observe the hit nodes' processes: ``{"verified": bool, "observed": {node: state}}``, or
+    nothing when the DB cannot tell (it lacks :class:`ReportsProcessState`)."""
+    db = ctx.db
+    if not nodes or not isinstance(db, ReportsProcessState):
+        return {}
+    states = parallel(list(nodes), lambda node: db.process_state(ctx, node))
+    observed: dict[str, JSON] = {node: state.value for node, state in states.items()}
+    return {"verified": all(state in expected for state in states.values()),
+            "observed": observed}
 
 
 class ProcessNemesis:
@@ -140,7 +164,9 @@ class ProcessNemesis:
             self._hit.update(nodes)
             self._save()
         parallel(list(nodes), lambda node: self._actions.hit(ctx.db, ctx, node))
-        return {"targets": name, "nodes": list[JSON](nodes)}
+        out: dict[str, JSON] = {"targets": name, "nodes": list[JSON](nodes)}
+        out.update(verify_processes(ctx, nodes, self._actions.observed))
+        return out
 
     def _undo_all(self, ctx: RunContext) -> list[str]:
         with self._lock:
@@ -171,4 +197,5 @@ class ProcessNemesis:
             self._ledger.clear(self._actions.state)
 
 
-__all__ = ["ACTIONS", "ProcessFault", "ProcessNemesis", "primaries_of", "target_nodes"]
+__all__ = ["ACTIONS", "ProcessFault", "ProcessNemesis", "primaries_of", "target_nodes",
+           "verify_processes"]

@@ -19,7 +19,8 @@ Nemeses of other packages come in as plugins (entry-point group ``splitbrain.nem
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from harness import plugins
 from harness.config import TestConfig
@@ -29,6 +30,9 @@ from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
 from harness.plugins import PluginKind
 from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
+
+if TYPE_CHECKING:
+    from nemesis.schedule import FaultChoice
 
 
 class NemesisOptionError(BadInputError):
@@ -48,6 +52,9 @@ class NemesisPackage:
     """Fault-free seconds of client operations after the heal."""
     fs: frozenset[str] = frozenset()
     """The ``f`` values this nemesis handles (used to route ops when packages are composed)."""
+    choices: tuple[FaultChoice, ...] = ()
+    """The plain faults its schedule draws from (built-ins); when every composed package has
+    them, one mixed schedule of these and the targeted patterns replaces the separate ones."""
 
 
 NemesisFactory = Callable[[TestConfig], NemesisPackage]
@@ -146,8 +153,13 @@ def build(test: TestConfig) -> NemesisPackage:
     names = [n for n in test.nemesis if n != "none"] or ["none"]
     resolved = [plugins.resolve(PluginKind.NEMESIS, n, NEMESES, NemesisOptionError)
                 for n in names]
-    return compose([plugins.build(r, test, NemesisPackage, (NemesisOptionError,))
-                    for r in resolved], test.seed)
+    packages = [plugins.build(r, test, NemesisPackage, (NemesisOptionError,)) for r in resolved]
+    package = compose(packages, test.seed)
+    if packages and all(p.choices for p in packages):
+        from nemesis.mixing import mixed_generator  # here: the registry has no dependencies
+
+        package = replace(package, generator=mixed_generator(test, names, packages))
+    return package
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from checkers.fault_windows import fault_windows, nemesis_events
 from harness.history import history_of
 from harness.jsontypes import JSON
 from reports._counterexample import counterexamples_section
+from reports._elle import transactions_section
 from reports._findings import findings_section
 from reports._focus import focus_positions
 from reports._html import badge, duration, esc, pretty, seconds, section, table
@@ -178,6 +179,9 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
     cx = counterexamples_section(results.checkers, history)
     if cx:
         sections.append(section("counterexamples", "Linearizability counterexamples", cx))
+    txn = transactions_section(results.checkers, history)
+    if txn:
+        sections.append(section("transactions", "Transactional anomalies", txn))
     findings = findings_section(results.checkers, history)
     if findings:
         sections.append(section("findings", "Eventual-consistency findings", findings))
@@ -189,7 +193,8 @@ def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUC
     nav = "".join(f'<a href="#{i}">{esc(t)}</a>' for i, t in (
         ("problems", "problems"), ("verdicts", "verdicts"), ("config", "configuration"),
         ("timeline-section", "timeline"), ("performance", "latency/throughput"),
-        ("counterexamples", "counterexamples"), ("findings", "findings"),
+        ("counterexamples", "counterexamples"), ("transactions", "transactions"),
+        ("findings", "findings"),
         ("availability", "availability"), ("files", "logs")) if f'<section id="{i}"' in present)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

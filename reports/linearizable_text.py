@@ -27,7 +27,7 @@ def _op(op: OperationRef) -> str:
     return f"process {op.process} {op.description} {when}{crashed}"
 
 
-def _prefix(number: int, prefix: PartialLinearization) -> list[str]:
+def _prefix(number: int, prefix: PartialLinearization, why: str | None) -> list[str]:
     lines = [f"    partial linearization {number}: {prefix.length} operation(s) linearized"]
     if prefix.tail:
         shown = len(prefix.tail)
@@ -37,14 +37,16 @@ def _prefix(number: int, prefix: PartialLinearization) -> list[str]:
     lines.append(f"      state then: {prefix.state}")
     lines.append("      could not linearize next:")
     for stuck in prefix.stuck:
-        if stuck.explanation:
-            why = stuck.explanation
+        if stuck.explanation and stuck.explanation == why:
+            text = "(why: see above)"
+        elif stuck.explanation:
+            text = stuck.explanation
         elif stuck.reason is StuckReason.ILLEGAL:
-            why = "not allowed in this state"
+            text = "not allowed in this state"
         else:
-            why = f"allowed (state would be {stuck.next_state}), but nothing linearizes after it"
+            text = f"allowed (state would be {stuck.next_state}), but nothing linearizes after it"
         lines.append(f"        {_op(stuck.operation)}:")
-        lines.append(f"          {why}")
+        lines.append(f"          {text}")
     hidden = prefix.stuck_total - len(prefix.stuck)
     if hidden > 0:
         lines.append(f"        ... and {hidden} more")
@@ -64,7 +66,7 @@ def _key(key: KeyResult) -> list[str]:
         lines.append(f"    why: {why}")
     if key.counterexample is not None:
         for number, prefix in enumerate(key.counterexample.prefixes, 1):
-            lines.extend(_prefix(number, prefix))
+            lines.extend(_prefix(number, prefix, why))
     return lines
 
 

@@ -158,7 +158,7 @@ def _check_txns(
     add_process_edges(txns, inf.edges)
     add_realtime_edges(txns, inf.edges)
     levels, cheap_done = components_by_level(inf.edges, deadline)
-    findings = list(inf.findings)
+    findings = _capped(inf.findings)
     cycles, exhaustive = _search(txns, inf, [(lv.mask, lv.components) for lv in levels],
                                  deadline)
     findings.extend(cycles)
@@ -201,6 +201,20 @@ def _check_txns(
         findings=tuple(findings), txns=refs, complete=complete, txn_count=len(txns),
         edge_counts={t.label: len(inf.edges.src[t]) for t in ALL_TYPES},
         cannot_infer=cannot_infer, reason=reason)
+
+
+MAX_FINDINGS_PER_NAME = 20
+"""Non-cycle findings kept per anomaly name (all are counted in the name list)."""
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    count: dict[str, int] = {}
+    out = []
+    for f in findings:
+        count[f.name] = count.get(f.name, 0) + 1
+        if count[f.name] <= MAX_FINDINGS_PER_NAME:
+            out.append(f)
+    return out
 
 
 def _level_names(level: int) -> set[str]:

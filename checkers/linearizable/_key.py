@@ -105,16 +105,18 @@ def check_sub_steps(sub: SubHistory, model: Model[Hashable], budget: Budget) -> 
         base = list(range(n))
     else:
         base = _model_pruning(model, raws)
+    hints = _refined(model, raws, base)
     # Classes of the kept operations only, so that the table covers only what can happen.
-    interned: dict[tuple[str, Frozen, Scalar, Output], int] = {}
+    interned: dict[tuple[str, Frozen, Scalar, Output, Frozen], int] = {}
     classes: list[tuple[Input, Output]] = []
     cls: list[int] = [-1] * n
     for position in base:
-        raw = raws[position]
+        f, value, key, output = raws[position]
+        raw = (f, value, key, output, hints.get(position))
         c = interned.get(raw)
         if c is None:
             c = interned[raw] = len(classes)
-            classes.append((Input(f=raw[0], value=raw[1], key=raw[2]), raw[3]))
+            classes.append((Input(f=f, value=value, key=key, hint=raw[4]), output))
         cls[position] = c
     try:
         table = Transitions(model, classes)
@@ -194,6 +196,22 @@ def _impossible(table: Transitions, enc: Encoded) -> int | None:
     if not impossible:
         return None
     return next(i for i, c in enumerate(enc.cls) if enc.det[i] and c in impossible)
+
+
+def _refined(
+    model: Model[Hashable], raws: list[tuple[str, Frozen, Scalar, Output]], base: list[int]
+) -> dict[int, Frozen]:
+    """The model's hints for the kept operations, by position (none if it has no refine hook)."""
+    if model.refine is None:
+        return {}
+    pairs = [(Input(f=raws[p][0], value=raws[p][1], key=raws[p][2]), raws[p][3]) for p in base]
+    try:
+        hints = list(model.refine(pairs))
+    except Exception:  # a user's refine bug must not lose the verdict: no hints
+        return {}
+    if len(hints) != len(base):
+        return {}
+    return {p: h for p, h in zip(base, hints, strict=True) if h is not None}
 
 
 def _model_pruning(

@@ -48,6 +48,9 @@ class Input:
     f: str
     value: Frozen = None
     key: Scalar = None
+    hint: Frozen = None
+    """What the model's own ``refine`` hook learned about this operation (``None``: nothing);
+    only that model's ``step`` reads it."""
 
 
 S = TypeVar("S", bound=Hashable)
@@ -59,6 +62,12 @@ Prunable: TypeAlias = Callable[[Sequence[tuple[Input, Output]]], Sequence[bool]]
 """Given one sub-history's operations as (input, output) pairs (output ``UNKNOWN`` for
 indeterminate ones), which may be dropped without changing whether it is linearizable. The model
 vouches for the soundness of its rule (the generic rules of ``_prune.py`` need no such help)."""
+
+Refine: TypeAlias = Callable[[Sequence[tuple[Input, Output]]], Sequence[Frozen]]
+"""Given one sub-history's operations as (input, output) pairs, a hint for each (``None``: none),
+passed to ``step`` as ``Input.hint``. A hint may only rule out steps that no legal linearization
+of the sub-history takes (e.g. "this append happens in state s", read off the values that reads
+returned), so that the search prunes early; the model vouches for that."""
 
 
 class InputError(BadInputError):
@@ -117,6 +126,7 @@ class Model(Generic[S]):
     step: Callable[[S, Input, Output], tuple[bool, S]]
     partition: Partition | None = None
     prunable: Prunable | None = None
+    refine: Refine | None = None
     describe_operation: Callable[[Input, Output], str] = field(default=default_describe_operation)
     describe_state: Callable[[S], str] = field(default=default_describe_state)
 
@@ -128,6 +138,7 @@ def model(
     step: Callable[[S, Input, Output], tuple[bool, S]],
     partition: Partition | None = None,
     prunable: Prunable | None = None,
+    refine: Refine | None = None,
     describe_operation: Callable[[Input, Output], str] | None = None,
     describe_state: Callable[[S], str] | None = None,
 ) -> Model[S]:
@@ -138,6 +149,7 @@ def model(
         step=step,
         partition=partition,
         prunable=prunable,
+        refine=refine,
         describe_operation=describe_operation or default_describe_operation,
         describe_state=describe_state or default_describe_state,
     )
@@ -152,6 +164,7 @@ __all__ = [
     "Output",
     "Partition",
     "Prunable",
+    "Refine",
     "Unknown",
     "default_describe_operation",
     "default_describe_state",

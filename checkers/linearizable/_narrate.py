@@ -326,7 +326,7 @@ def _multi_register(scene: Scene) -> Story | None:
         if not (isinstance(micro, tuple) and len(micro) == 3):
             continue
         f, key, value = micro
-        if f == "write":
+        if isinstance(f, str) and str(f) in ("write", "w"):
             held[key] = value
             continue
         now = held.get(key, None if default == () else default)
@@ -334,7 +334,8 @@ def _multi_register(scene: Scene) -> Story | None:
             def writes_key(o: Operation, key: Frozen = key) -> bool:
                 v = _frozen(o.value)
                 return isinstance(v, tuple) and any(
-                    isinstance(m, tuple) and len(m) == 3 and m[0] == "write" and m[1] == key
+                    isinstance(m, tuple) and len(m) == 3 and isinstance(m[0], str)
+                    and str(m[0]) in ("write", "w") and m[1] == key
                     for m in v)
 
             last = _last_change(scene, writes_key)

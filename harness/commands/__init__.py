@@ -12,6 +12,7 @@ VERBS: tuple[str, ...] = (
     "cleanup",
     "gate",
     "list",
+    "nemeses",
     "report",
     "run",
     "serve",

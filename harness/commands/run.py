@@ -54,7 +54,9 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--nemesis", default=",".join(DEFAULTS.nemesis), show_default=True,
               help="Comma-separated faults: partition, kill, pause, clock, packet (or loss, "
                    "bandwidth, delay), a plugin's name or package.module:factory; "
-                   "none = no faults.")
+                   "default = partition, kill, pause and clock, as far as the target and the "
+                   "runtime can take them; none = no faults. Built-in faults are mixed with "
+                   "targeted patterns (see `splitbrain nemeses`).")
 @click.option("--nodes", type=click.IntRange(1, MAX_NODES), default=DEFAULTS.nodes,
               show_default=True, help="Number of nodes (n1..nN).")
 @click.option("--concurrency", type=click.IntRange(1, 1000), default=DEFAULTS.concurrency,
@@ -74,7 +76,8 @@ def _fail(message: str, code: ExitCode) -> None:
               help="Workload option (repeatable).")
 @click.option("--nemesis-opt", multiple=True, metavar="K=V",
               help="Nemesis option (repeatable), e.g. interval=5, kill.targets=majority, "
-                   "topologies=bridge; all are listed in nemesis/options.py.")
+                   "topologies=bridge, patterns=none; `splitbrain nemeses` lists every key "
+                   "with its meaning and default.")
 @click.option("--op-timeout", type=click.FloatRange(0.01, 3600), default=DEFAULTS.op_timeout,
               show_default=True, help="Seconds after which a client op is recorded as info.")
 @click.option("--min-ok", type=click.IntRange(0, 10**9), default=DEFAULTS.min_ok,
@@ -92,9 +95,10 @@ def _fail(message: str, code: ExitCode) -> None:
                    "before it is ended as a harness failure.")
 @click.option("--runtime", type=click.Choice([k.value for k in RuntimeKind]),
               default=DEFAULTS.runtime, show_default=True,
-              help="Where the nodes live: netns (namespaces on this host, needs root) or docker "
+              help="Where the nodes live: netns (namespaces on this host, needs root), docker "
                    "(containers on an internal network of the Docker engine at DOCKER_HOST or "
-                   "the default socket); see the table below.")
+                   "the default socket) or ssh (real hosts: --hosts FILE and the ssh flags "
+                   "below; docs/ssh.md); see the table below.")
 @click.option("--runtime-opt", multiple=True, metavar="K=V",
               help="Runtime option (repeatable); the docker runtime's are image, adopt, "
                    "adopt-names and port (the flags below set them).")

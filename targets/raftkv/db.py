@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness import faketime
 from harness.context import RunContext
+from harness.protocols import ProcessState
 from harness.runtime.base import ProcessHandle
 from targets.raftkv.options import FakeTime, RaftKVOptions
 from targets.supervision import TargetStartError, log_tail
@@ -184,6 +185,21 @@ class RaftKVDB:
 
     def primaries(self, ctx: RunContext) -> Sequence[str]:
         return [n for n, s in self.statuses(ctx).items() if s.get("role") == "leader"]
+
+    # --- ReportsProcessState, ReportsClock (faults verify themselves with these) ---------------
+
+    def process_state(self, ctx: RunContext, node: str) -> ProcessState:
+        with self._lock:
+            proc = self._procs.get(node)
+        if proc is None or not proc.alive():
+            return ProcessState.DOWN
+        status = fetch_status(ctx.runtime.address(node), self.options.client_port, 0.5)
+        return ProcessState.UNRESPONSIVE if status is None else ProcessState.RUNNING
+
+    def wall_clock(self, ctx: RunContext, node: str) -> float | None:
+        status = fetch_status(ctx.runtime.address(node), self.options.client_port, 0.5)
+        clock = status.get("wall_clock") if status is not None else None
+        return float(clock) if isinstance(clock, int | float) else None
 
     def log_files(self, ctx: RunContext, node: str) -> Mapping[str, Path]:
         return {_LOG: self._paths(ctx, node)[1]}

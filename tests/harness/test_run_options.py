@@ -13,7 +13,7 @@ def test_no_arguments_give_the_defaults() -> None:
     options = parse_args([])
     assert options == RunOptions()
     test = options.to_test()
-    assert (test.target, test.workload, test.nemesis) == ("raftkv", "register", ("none",))
+    assert (test.target, test.workload, test.nemesis) == ("raftkv", "register", ("default",))
     assert len(test.nodes) == DEFAULTS.nodes and test.time_limit == DEFAULTS.time_limit
     assert test.name == "raftkv-register"
 

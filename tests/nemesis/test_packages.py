@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,11 +91,8 @@ def test_faults_are_spread_over_the_time_limit() -> None:
     assert ops[-1].f == F.START, "the final heal restarts what was killed"
 
 
-def test_composed_packages_keep_their_own_timelines_and_overlap() -> None:
-    ops = invocations(nemesis_ops(build(config("partition,clock", interval="3",
-                                               time_limit=120.0)), 120.0))
-    partitioned = clocked = False
-    overlapped = False
+def _overlaps(ops: list[Op]) -> bool:
+    partitioned = clocked = overlapped = False
     for op in ops:
         if op.f == F.START_PARTITION:
             partitioned = True
@@ -104,16 +103,42 @@ def test_composed_packages_keep_their_own_timelines_and_overlap() -> None:
         elif op.f == F.RESET_CLOCK:
             clocked = False
         overlapped |= partitioned and clocked
-    assert overlapped
-    partition_ops = [op for op in ops if "partition" in op.f]
-    alone = invocations(nemesis_ops(build(config("partition", interval="3",
-                                                 time_limit=120.0)), 120.0))
-    assert [(op.f, op.value) for op in partition_ops] == [(op.f, op.value) for op in alone]
+    return overlapped
+
+
+def test_composed_packages_mix_plain_faults_and_targeted_patterns() -> None:
+    ops = invocations(nemesis_ops(build(config("partition,clock", interval="3",
+                                               time_limit=120.0)), 120.0))
+    # the clock-back-isolate-primary pattern: the primary's clock set back, then it is isolated
+    pairs = list(itertools.pairwise(ops))
+    assert any(a.f == F.BUMP_CLOCK and isinstance(a.value, dict)
+               and a.value.get("targets") == "primaries" and float(str(a.value["delta_ms"])) < 0
+               and b.f == F.START_PARTITION and b.value == {"topology": "isolate-primary"}
+               for a, b in pairs)
+    assert _overlaps(ops)
+    # plain faults too, of both kinds
+    assert any(op.f == F.START_PARTITION and op.value != {"topology": "isolate-primary"}
+               for op in ops)
+    assert any(op.f in (F.RATE_CLOCK, F.STROBE_CLOCK) for op in ops)
+    plain = invocations(nemesis_ops(build(config("partition,clock", interval="3",
+                                                 patterns="none", time_limit=120.0)), 120.0))
+    assert not _overlaps(plain), "without patterns, one fault at a time"
+
+
+@pytest.mark.parametrize("names", ["kill", "partition,kill,pause,clock"])
+def test_patterns_are_drawn_only_from_the_requested_nemeses(names: str) -> None:
+    ops = invocations(nemesis_ops(build(config(names, interval="2", time_limit=200.0)), 200.0))
+    requested = set(names.split(","))
+    fs = {op.f for op in ops}
+    if "partition" not in requested:
+        assert F.START_PARTITION not in fs
+    if "kill" in requested:
+        assert {str(op.value) for op in ops if op.f == F.KILL} >= {"{'targets': 'all'}"}
 
 
 def test_options_choose_targets_and_topologies() -> None:
     test = config("partition,kill", **{"topologies": "bridge", "kill.targets": "majority",
-                                       "targets": "one"})
+                                       "targets": "one", "patterns": "none"})
     assert parse_options(test, "kill").targets == (Targets.MAJORITY,)
     assert parse_options(test, "pause").targets == (Targets.ONE,)
     assert parse_options(test, "partition").topologies == (Topology.BRIDGE,)

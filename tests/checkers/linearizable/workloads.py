@@ -97,11 +97,19 @@ def multi_register_workload(*, default: JSON) -> Workload:
     return Workload(init=dict, invoke=invoke, apply=apply, corrupt=corrupt)
 
 
-def kv_workload() -> Workload:
+KV_PIECES = ["x", "y", "xy", "yx", "", "xyx"]
+"""Values whose concatenations can be split in several ways (to exercise the kv refinement)."""
+
+
+def kv_workload(unique: bool = False) -> Workload:
     def invoke(rng: random.Random, fresh: Fresh) -> tuple[str, JSON, Scalar]:
         key = rng.choice(["a", "b"])
-        f = rng.choice(["get", "get", "put", "append"])
-        return f, None if f == "get" else rng.choice(["x", "y"]), key
+        f = rng.choice(["get", "get", "put", "append", "append"])
+        if f == "get":
+            return f, None, key
+        if unique and rng.random() < 0.7:
+            return f, f"<{fresh()}>", key
+        return f, rng.choice(KV_PIECES), key
 
     def apply(state: State, f: str, v: JSON) -> tuple[State, OpType, JSON]:
         assert isinstance(state, str)
@@ -198,7 +206,7 @@ def workload_for(model_name: str, *, unique: bool = False) -> Workload:
     if model_name == "knossos-multi-register":
         return multi_register_workload(default=0)
     if model_name == "kv":
-        return kv_workload()
+        return kv_workload(unique)
     if model_name == "mutex":
         return mutex_workload()
     if model_name == "fifo-queue":

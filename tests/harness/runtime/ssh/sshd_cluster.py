@@ -86,8 +86,9 @@ class SshdCluster:
 
     def __init__(self, n: int = 3, *, prefix: str = "h",
                  hide: dict[str, list[str]] | None = None) -> None:
-        """``hide`` maps a host to directories it must not have (a tmpfs is mounted over them),
-        e.g. ``{"h3": ["/usr/lib/x86_64-linux-gnu/faketime"]}``: a host without libfaketime."""
+        """``hide`` maps a host to directories (a tmpfs is mounted over them) and programs
+        (``/dev/null`` is bound over them) it must not have, e.g.
+        ``{"h3": ["/usr/lib/x86_64-linux-gnu/faketime", "/usr/bin/etcd"]}``."""
         self._hide = hide or {}
         self.id = secrets.token_hex(2)
         self.names = [f"{prefix}{i}" for i in range(1, n + 1)]
@@ -140,7 +141,8 @@ class SshdCluster:
                 f"hostname {name} && "
                 f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {PRIVATE_DIR} && "
                 f"{{ [ ! -f /root/.bashrc ] || mount --bind {empty} /root/.bashrc; }} && "
-                + "".join(f"mount -t tmpfs tmpfs {d} && " for d in self._hide.get(name, []))
+                + "".join(f"mount -t tmpfs tmpfs {d} && " if Path(d).is_dir()
+                          else f"mount --bind /dev/null {d} && " for d in self._hide.get(name, []))
                 + "".join(f"mount --bind {copy} {orig} && " for orig, copy in users.items()) +
                 f"exec {SSHD} -D -e -f {config}"
             )

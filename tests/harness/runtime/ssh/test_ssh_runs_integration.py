@@ -105,7 +105,9 @@ def _no_leftovers(cluster: SshdCluster, timeout: float = 10.0) -> list[str]:
 @pytest.mark.timeout(180)
 def test_raftkv_valid_under_partition_kill_and_pause(cluster: SshdCluster, tmp_path: Path) -> None:
     proc = _run(cluster, tmp_path, "--time-limit", "12", "--nemesis", "partition,kill,pause",
-                "--nemesis-opt", "interval=2", "--nemesis-opt", "recovery=3")
+                "--nemesis-opt", "interval=2", "--nemesis-opt", "recovery=3",
+                "--nemesis-opt", "targets=one,minority,majority")  # never an empty 'primaries'
+
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "verdict: valid" in proc.stdout
     assert "node  host" in proc.stderr and "python3" in proc.stderr  # the preflight table
@@ -162,14 +164,20 @@ def test_an_unknown_host_key_is_refused_before_anything_starts(
 
 
 @pytest.mark.timeout(90)
-def test_a_fault_a_host_cannot_take_is_refused_with_the_table(tmp_path: Path) -> None:
-    hidden = {"h2": ["/usr/lib/x86_64-linux-gnu/faketime"]}
-    with SshdCluster(2, hide=hidden) as hosts:
-        proc = _run(hosts, tmp_path, "--time-limit", "5", "--nemesis", "clock")
-    assert proc.returncode == 254, proc.stdout + proc.stderr
-    assert "h2 (" in proc.stderr and "libfaketime is missing" in proc.stderr
-    table = [line.split() for line in proc.stderr.splitlines() if line.startswith(("h1 ", "h2 "))]
-    assert [row[4] for row in table] == ["yes", "no"]  # the libfaketime column
+def test_what_a_host_lacks_is_refused_with_the_table(tmp_path: Path) -> None:
+    hidden = {"h2": ["/usr/lib/x86_64-linux-gnu/faketime", "/usr/bin/etcd"]}
+    with SshdCluster(3, hide=hidden) as hosts:
+        clock = _run(hosts, tmp_path, "--time-limit", "5", "--nemesis", "clock")
+        etcd = _run(hosts, tmp_path, "--time-limit", "5", "--target", "etcd")
+    assert clock.returncode == 254, clock.stdout + clock.stderr
+    assert "h2 (" in clock.stderr and "libfaketime is missing" in clock.stderr
+    table = [line.split() for line in clock.stderr.splitlines()
+             if line.startswith(("h1 ", "h2 ", "h3 "))]
+    assert [row[4] for row in table] == ["yes", "no", "yes"]  # the libfaketime column
+    assert [row[6] for row in table] == ["yes", "no", "yes"]  # the etcd column
+    assert etcd.returncode == 254, etcd.stdout + etcd.stderr
+    assert "h2 (" in etcd.stderr and "etcd is not installed" in etcd.stderr
+    assert "apt-get install etcd-server" in etcd.stderr
     assert not (tmp_path / "store").exists()
 
 
@@ -223,7 +231,7 @@ def test_a_sudo_login_runs_the_raft_kv_with_clock_faults(
 ) -> None:
     proc = _run(cluster, tmp_path, "--ssh-user", SUDO_USER, "--time-limit", "6", "--nemesis",
                 "partition,clock", "--nemesis-opt", "interval=1.5", "--nemesis-opt",
-                "recovery=2")
+                "recovery=2", "--nemesis-opt", "targets=one,minority")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     table = [line.split() for line in proc.stderr.splitlines() if line.startswith("h")]
     assert table and all(row[2] == "sudo" for row in table)  # the login column

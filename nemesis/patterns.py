@@ -1,0 +1,154 @@
+"""Targeted fault patterns: faults composed in the order that exposes a known class of bugs.
+
+A random mix of independent faults rarely lines them up the way a bug needs (a leader isolated
+*while* its clock is behind, a majority killed *while* acknowledged writes are still in memory).
+A :class:`Pattern` is such a line-up, generic over the target: it names nodes only through the
+nemesis target sets (``primaries``, ``majority``, ...) and ends with everything healed.
+
+Patterns and the plain faults of the requested nemeses are drawn at random, one after another, by
+:func:`mixed_schedule` (the schedule of every composition of built-in nemeses). The classes of
+bugs each pattern aims at are the ones Jepsen analyses keep finding (https://jepsen.io/analyses):
+
+- ``clock-back-isolate-primary``: set the primary's clock back, then isolate it. A primary that
+  trusts its clock for leases keeps serving reads after a new primary took over: stale reads.
+- ``isolate-primary-new-leader``: isolate the primary long enough for the majority to elect a new
+  one, then heal. Deposed primaries that still answer, and writes acknowledged before a majority
+  had them: stale reads and lost updates.
+- ``kill-majority``: kill a majority (or every node) while writes stream in, then restart them.
+  Writes acknowledged before they were durable are lost: lost updates.
+- ``pause-primary``: pause the primary long enough for a new election, then resume it. A primary
+  that wakes up still believing it leads: stale reads, split brain.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from harness import generators as g
+from harness.generators import Invocation
+from harness.jsontypes import JSON
+from nemesis.operations import F
+from nemesis.schedule import FaultChoice, Timeline
+
+Steps = list[tuple[float, Invocation]]
+"""(seconds after the pattern starts, operation), in order."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Pattern:
+    name: str
+    needs: frozenset[str]
+    """The nemeses whose operations the pattern uses (all must be in the test)."""
+    draw: Callable[[random.Random, float], Steps]
+    """``draw(rng, interval_s)``: the steps, ending with every fault healed."""
+    aims_at: str
+
+
+def _inv(f: F, value: dict[str, JSON] | None = None) -> Invocation:
+    return Invocation(f=f.value, value=value)
+
+
+def _clock_back_isolate_primary(rng: random.Random, interval_s: float) -> Steps:
+    back_ms = -round(rng.uniform(5_000.0, 20_000.0), 3)
+    isolate_at = rng.uniform(0.3, 1.0)
+    heal_at = isolate_at + interval_s * rng.uniform(1.0, 2.0)
+    return [
+        (0.0, _inv(F.BUMP_CLOCK, {"targets": "primaries", "delta_ms": back_ms})),
+        (isolate_at, _inv(F.START_PARTITION, {"topology": "isolate-primary"})),
+        (heal_at, _inv(F.STOP_PARTITION)),
+        (heal_at + 0.5, _inv(F.RESET_CLOCK)),
+    ]
+
+
+def _isolate_primary_new_leader(rng: random.Random, interval_s: float) -> Steps:
+    return [
+        (0.0, _inv(F.START_PARTITION, {"topology": "isolate-primary"})),
+        (interval_s * rng.uniform(1.0, 2.0), _inv(F.STOP_PARTITION)),
+    ]
+
+
+def _kill_majority(rng: random.Random, interval_s: float) -> Steps:
+    targets = rng.choice(("majority", "all"))  # nemesis.mixing.allowed: one of them is allowed
+    return [
+        (0.0, _inv(F.KILL, {"targets": targets})),
+        (interval_s * rng.uniform(0.3, 0.8), _inv(F.START)),
+    ]
+
+
+def _pause_primary(rng: random.Random, interval_s: float) -> Steps:
+    return [
+        (0.0, _inv(F.PAUSE, {"targets": "primaries"})),
+        (interval_s * rng.uniform(0.5, 1.5), _inv(F.RESUME)),
+    ]
+
+
+PATTERNS: tuple[Pattern, ...] = (
+    Pattern(name="clock-back-isolate-primary", needs=frozenset({"clock", "partition"}),
+            draw=_clock_back_isolate_primary,
+            aims_at="leases judged by a clock that was set back: stale reads"),
+    Pattern(name="isolate-primary-new-leader", needs=frozenset({"partition"}),
+            draw=_isolate_primary_new_leader,
+            aims_at="deposed primaries, acks before replication: stale reads, lost updates"),
+    Pattern(name="kill-majority", needs=frozenset({"kill"}), draw=_kill_majority,
+            aims_at="acks before durability: lost updates"),
+    Pattern(name="pause-primary", needs=frozenset({"pause"}), draw=_pause_primary,
+            aims_at="a primary that wakes up still leading: stale reads, split brain"),
+)
+"""Every pattern, by name (``--nemesis-opt patterns=...`` picks among them)."""
+
+PATTERN_NAMES = tuple(p.name for p in PATTERNS)
+
+
+def applicable(names: Sequence[str], chosen: Sequence[str] | None = None) -> list[Pattern]:
+    """The patterns whose nemeses are all among ``names`` (and, if given, named in ``chosen``)."""
+    have = set(names)
+    return [p for p in PATTERNS if p.needs <= have and (chosen is None or p.name in chosen)]
+
+
+def mixed_schedule(
+    choices: Mapping[str, Sequence[FaultChoice]],
+    patterns: Sequence[Pattern],
+    *,
+    interval_s: float,
+    time_limit_s: float,
+    seed: int,
+    pattern_share: float = 0.5,
+) -> Timeline:
+    """Until ``time_limit_s``: a short quiet time (interval x0.25..0.75), then either a pattern
+    (with probability ``pattern_share``, when there are any) or one plain fault of a nemesis named
+    in ``choices``, held interval x0.5..1.5; repeat.
+
+    Until every nemesis in ``choices`` has had a fault (plain, or as part of a pattern), only
+    faults of those not yet covered are drawn, so that a short run still applies each requested
+    kind. Steps due after the time limit are dropped (the final heal undoes what they would have).
+    """
+    rng = random.Random(seed)
+    ops: list[tuple[int, Invocation]] = []
+    uncovered = {name for name, cs in choices.items() if cs}
+    t = 0.0
+    while uncovered or any(choices.values()) or patterns:
+        t += interval_s * rng.uniform(0.25, 0.75)
+        plain = [name for name, cs in sorted(choices.items())
+                 if cs and (not uncovered or name in uncovered)]
+        useful = [p for p in patterns if not uncovered or p.needs & uncovered]
+        if useful and (not plain or rng.random() < pattern_share):
+            pattern = rng.choice(useful)
+            steps = pattern.draw(rng, interval_s)
+            uncovered -= pattern.needs
+        else:
+            name = rng.choice(plain)
+            start, stop = rng.choice(list(choices[name])).draw(rng)
+            steps = [(0.0, start), (interval_s * rng.uniform(0.5, 1.5), stop)]
+            uncovered.discard(name)
+        for offset, inv in steps:
+            if t + offset < time_limit_s:
+                ops.append((g.seconds(t + offset), inv))
+        t += steps[-1][0]
+        if t >= time_limit_s:
+            break
+    return Timeline(tuple(ops))
+
+
+__all__ = ["PATTERNS", "PATTERN_NAMES", "Pattern", "Steps", "applicable", "mixed_schedule"]
