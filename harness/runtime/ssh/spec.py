@@ -77,6 +77,13 @@ def _node_names(options: Mapping[str, str]) -> tuple[str, ...] | None:
 def _validate(test: TestConfig) -> None:
     entries = hosts_of(test)
     names = tuple(e.name for e in entries)
+    seen: dict[str, str] = {}
+    for e in entries:
+        if e.host in seen:
+            raise RuntimeOptionError(
+                f"nodes {seen[e.host]} and {e.name} are both on {e.host}: one node per host "
+                "(nodes are told apart by address: partitions and ports would collide)")
+        seen[e.host] = e.name
     if tuple(test.nodes) != names:
         raise RuntimeOptionError(
             f"the hosts file names the nodes {', '.join(names)}; the test has "

@@ -54,6 +54,12 @@ def test_impossible_tests_are_refused_before_any_connection(
         validate(_test(tmp_path, **kw))
 
 
+def test_two_nodes_on_one_host_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "hosts").write_text("a 10.0.0.1\nb 10.0.0.1:2222\n")
+    with pytest.raises(RuntimeOptionError, match=r"nodes a and b are both on 10\.0\.0\.1"):
+        validate(_test(tmp_path, nodes=("a", "b")))
+
+
 def test_options_and_needs(tmp_path: Path) -> None:
     test = _test(tmp_path, nemesis=("partition", "clock"), runtime_options=(
         ("hosts", "x"), ("user", "ops"), ("known-hosts", "/k"), ("config", "none"),
