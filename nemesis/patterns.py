@@ -70,7 +70,8 @@ def _isolate_primary_new_leader(rng: random.Random, interval_s: float) -> Steps:
 
 
 def _kill_majority(rng: random.Random, interval_s: float) -> Steps:
-    targets = rng.choice(("majority", "all"))  # nemesis.mixing.allowed: one of them is allowed
+    # every node most of the time: a live minority often still holds the writes in memory
+    targets = rng.choice(("majority", "all", "all"))
     return [
         (0.0, _inv(F.KILL, {"targets": targets})),
         (interval_s * rng.uniform(0.3, 0.8), _inv(F.START)),
@@ -120,21 +121,28 @@ def mixed_schedule(
     (with probability ``pattern_share``, when there are any) or one plain fault of a nemesis named
     in ``choices``, held interval x0.5..1.5; repeat.
 
-    Until every nemesis in ``choices`` has had a fault (plain, or as part of a pattern), only
-    faults of those not yet covered are drawn, so that a short run still applies each requested
-    kind. Steps due after the time limit are dropped (the final heal undoes what they would have).
+    The schedule opens with every pattern once, in random order (each lines up a different class
+    of bug, so a short run meets them all), then one plain fault of each nemesis no pattern used
+    yet (a short run still applies every requested kind), then draws at random. Steps due after
+    the time limit are dropped (the final heal undoes what they would have).
     """
     rng = random.Random(seed)
     ops: list[tuple[int, Invocation]] = []
+    opening = list(patterns)
+    rng.shuffle(opening)
     uncovered = {name for name, cs in choices.items() if cs}
     t = 0.0
     while uncovered or any(choices.values()) or patterns:
         t += interval_s * rng.uniform(0.25, 0.75)
         plain = [name for name, cs in sorted(choices.items())
                  if cs and (not uncovered or name in uncovered)]
-        useful = [p for p in patterns if not uncovered or p.needs & uncovered]
-        if useful and (not plain or rng.random() < pattern_share):
-            pattern = rng.choice(useful)
+        if opening:
+            pattern: Pattern | None = opening.pop()
+        elif patterns and (not plain or (not uncovered and rng.random() < pattern_share)):
+            pattern = rng.choice(list(patterns))
+        else:
+            pattern = None
+        if pattern is not None:
             steps = pattern.draw(rng, interval_s)
             uncovered -= pattern.needs
         else:

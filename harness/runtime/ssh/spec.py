@@ -77,15 +77,25 @@ def _node_names(options: Mapping[str, str]) -> tuple[str, ...] | None:
 def _validate(test: TestConfig) -> None:
     entries = hosts_of(test)
     names = tuple(e.name for e in entries)
+    seen: dict[str, str] = {}
+    for e in entries:
+        if e.host in seen:
+            raise RuntimeOptionError(
+                f"nodes {seen[e.host]} and {e.name} are both on {e.host}: one node per host "
+                "(nodes are told apart by address: partitions and ports would collide)")
+        seen[e.host] = e.name
     if tuple(test.nodes) != names:
         raise RuntimeOptionError(
             f"the hosts file names the nodes {', '.join(names)}; the test has "
             f"{', '.join(test.nodes)} (with --runtime ssh the nodes come from --hosts)")
     options_of(test)
-    if Fault.CLOCK in faults_of(test.nemesis) and test.target == "redis":
-        raise RuntimeOptionError(
-            "--nemesis clock with --target redis is not possible on ssh hosts: the hosts' "
-            "redis-server (Debian's, with jemalloc) hangs at start under libfaketime")
+
+
+def _refuses(test: TestConfig) -> Mapping[Fault, str]:
+    if test.target == "redis":
+        return {Fault.CLOCK: "Redis on ssh hosts runs the hosts' redis-server, and Debian's "
+                             "(with jemalloc) hangs at start under libfaketime"}
+    return {}
 
 
 def needs_of(test: TestConfig) -> Needs:
@@ -189,6 +199,7 @@ register(RuntimeSpec(
     preflight=_preflight,
     options=OPTIONS,
     node_names=_node_names,
+    refuses=_refuses,
     faults={
         Fault.PARTITION: "iptables DROP rules in a chain of the run's own on each host",
         Fault.KILL: "SIGKILL by PID (checked by start time), then a restart",

@@ -8,6 +8,7 @@ import pytest
 
 from checkers.verdict import Verdict
 from harness.config import TestConfig, options
+from harness.intranges import plain_set_reads
 from harness.jsonl import read_jsonl
 from harness.ops import OpType
 from harness.run import run_test
@@ -29,7 +30,7 @@ def test_valid_with_final_reads_on_every_node(tmp_path: Path, workload: str,
     )
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.VALID, outcome.results
-    history = read_jsonl(outcome.run_dir / "history.jsonl")
+    history = plain_set_reads(read_jsonl(outcome.run_dir / "history.jsonl"))
     finals = [op for op in history.operations() if op.f == "final-read" and op.type is OpType.OK]
     assert sorted(op.node or "" for op in finals) == list(NODES)
     assert len({str(op.output) for op in finals}) == 1
