@@ -12,6 +12,7 @@ import click
 
 from checkers.verdict import ExitCode
 from harness import commands
+from harness.errors import BadInputError
 
 
 class SplitbrainGroup(click.Group):
@@ -40,6 +41,9 @@ class SplitbrainGroup(click.Group):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as e:
             e.show()
+            sys.exit(ExitCode.BAD_INPUT)
+        except BadInputError as e:  # any verb: input the user can fix
+            click.echo(f"splitbrain: {e}", err=True)
             sys.exit(ExitCode.BAD_INPUT)
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)

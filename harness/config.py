@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 
+from harness.errors import BadInputError
 from harness.jsontypes import JSON
+
+
+class ConfigError(BadInputError):
+    """A stored test configuration (``test.json``) cannot be read back."""
 
 
 class RuntimeKind(StrEnum):
@@ -98,9 +103,88 @@ class TestConfig:
         }
 
 
+    @classmethod
+    def from_json(cls, data: JSON) -> TestConfig:
+        """The configuration :meth:`to_json` wrote. Fields added since (``stall_timeout``,
+        ``grace``, ``min_ok``, ``runtime_options``) take their defaults when absent.
+
+        Raises :class:`ConfigError` naming the field that is missing or of the wrong type.
+        """
+        if not isinstance(data, dict):
+            raise ConfigError(f"expected a JSON object, got {type(data).__name__}")
+        try:
+            runtime = RuntimeKind(str(data.get("runtime", RuntimeKind.NETNS.value)))
+        except ValueError:
+            raise ConfigError(f"field 'runtime': unknown runtime {data.get('runtime')!r}"
+                              ) from None
+        d = _Fields(data)
+        default = {f.name: f.default for f in fields(cls)}
+        return cls(
+            name=d.text("name"), target=d.text("target"), workload=d.text("workload"),
+            nemesis=d.strings("nemesis"), nodes=d.strings("nodes"),
+            concurrency=d.integer("concurrency"), time_limit=d.number("time_limit"),
+            rate=d.number("rate"), seed=d.integer("seed"), store=Path(d.text("store")),
+            runtime=runtime, runtime_options=d.options("runtime_options"),
+            target_options=d.options("target_options"),
+            workload_options=d.options("workload_options"),
+            nemesis_options=d.options("nemesis_options"), op_timeout=d.number("op_timeout"),
+            extra=d.options("extra"),
+            stall_timeout=d.number("stall_timeout", default["stall_timeout"]),
+            grace=d.number("grace", default["grace"]),
+            min_ok=d.integer("min_ok", default["min_ok"]),
+        )
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Typed access to the fields of a stored configuration (errors name the field)."""
+
+    data: dict[str, JSON]
+
+    def _get(self, key: str, default: object) -> JSON:
+        if key not in self.data:
+            if default is _MISSING:
+                raise ConfigError(f"field '{key}': missing")
+            return default  # type: ignore[return-value]
+        return self.data[key]
+
+    def text(self, key: str) -> str:
+        value = self._get(key, _MISSING)
+        if not isinstance(value, str):
+            raise ConfigError(f"field '{key}': expected a string, got {value!r}")
+        return value
+
+    def number(self, key: str, default: float | object = _MISSING) -> float:
+        value = self._get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"field '{key}': expected a number, got {value!r}")
+        return float(value)
+
+    def integer(self, key: str, default: int | object = _MISSING) -> int:
+        value = self._get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"field '{key}': expected an integer, got {value!r}")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self._get(key, _MISSING)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"field '{key}': expected a list of strings, got {value!r}")
+        return tuple(str(v) for v in value)
+
+    def options(self, key: str) -> tuple[tuple[str, str], ...]:
+        value = self._get(key, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"field '{key}': expected an object, got {value!r}")
+        return _frozen_options({str(k): str(v) for k, v in value.items()})
+
+
 def options(pairs: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """Freeze a mapping of options for a :class:`TestConfig` field."""
     return _frozen_options(pairs)
 
 
-__all__ = ["RuntimeKind", "TestConfig", "options"]
+__all__ = ["ConfigError", "RuntimeKind", "TestConfig", "options"]

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 
-class HistoryFormatError(ValueError):
+class BadInputError(ValueError):
+    """Input the user can fix (arguments, options, files): the CLI prints the message and exits
+    254, never with a traceback. Every such error of the harness derives from this class."""
+
+
+class HistoryFormatError(BadInputError):
     """A history file (or an op in it) is malformed."""
 
     def __init__(
@@ -36,4 +41,4 @@ class HistoryFormatError(ValueError):
         return HistoryFormatError(self.message, file=file, line=self.line, field=self.field)
 
 
-__all__ = ["HistoryFormatError"]
+__all__ = ["BadInputError", "HistoryFormatError"]

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from harness.errors import BadInputError
 from harness.history import History
 from harness.jsontypes import JSON, Scalar
 from harness.ops import OpType
@@ -45,7 +46,7 @@ _DELTA_KEYS = frozenset({BASE, ADDED, REMOVED})
 IntArray = npt.NDArray[np.int64]
 
 
-class IntRangesError(ValueError):
+class IntRangesError(BadInputError):
     """A value that claims to be an encoded integer set (``{"ranges": ...}``) but is not one."""
 
 

@@ -7,7 +7,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+
+import orjson
 
 from harness.errors import HistoryFormatError
 from harness.history import History
@@ -16,6 +17,30 @@ from harness.ops import NEMESIS, Op, OpType
 
 _TYPES = {t.value: t for t in OpType}
 _decode = json.JSONDecoder().decode
+_BOM = b"\xef\xbb\xbf"
+
+
+def _loads(raw: bytes) -> JSON:
+    """One line's JSON (orjson; the standard library for what orjson refuses, such as integers
+    beyond 64 bits or escaped lone surrogates)."""
+    try:
+        value: JSON = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        value = _decode(raw.decode("utf-8"))
+    return value
+
+
+def encode_line(op: Op) -> bytes:
+    """THE serialiser of an op: one compact JSON line of ``op.to_json()``, newline included.
+
+    Keys in the order of :meth:`Op.to_json`; UTF-8; what orjson cannot write (integers beyond
+    64 bits, lone surrogates) goes through the standard library instead.
+    """
+    obj = op.to_json()
+    try:
+        return orjson.dumps(obj) + b"\n"
+    except (orjson.JSONEncodeError, TypeError):
+        return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
 
 
 def _bad(file: str | None, line: int, fld: str | None, message: str) -> HistoryFormatError:
@@ -76,25 +101,19 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, Op]]:
     last_index = -1
     last_time = 0
     try:
-        handle = open(path, encoding="utf-8-sig")  # noqa: SIM115  (a BOM is not data)
+        handle = open(path, "rb")  # noqa: SIM115
     except OSError as e:
         raise HistoryFormatError(f"cannot read: {e.strerror}", file=name) from e
     with handle:
-        lineno = 0
-        while True:
-            try:
-                raw = handle.readline()
-            except UnicodeDecodeError as e:
-                raise HistoryFormatError(
-                    f"not UTF-8 text ({e.reason})", file=name, line=lineno + 1
-                ) from e
-            if not raw:
-                break
-            lineno += 1
+        for lineno, line in enumerate(handle, start=1):
+            raw = line[3:] if lineno == 1 and line.startswith(_BOM) else line  # not data
             if not raw.strip():
                 continue
             try:
-                obj = _decode(raw)
+                obj = _loads(raw)
+            except UnicodeDecodeError as e:
+                raise HistoryFormatError(
+                    f"not UTF-8 text ({e.reason})", file=name, line=lineno) from e
             except json.JSONDecodeError as e:
                 raise HistoryFormatError(
                     f"invalid JSON at column {e.colno}: {e.msg}", file=name, line=lineno
@@ -125,8 +144,8 @@ def read_jsonl(path: str | os.PathLike[str]) -> History:
 
 
 def dumps_op(op: Op) -> str:
-    """One compact JSON line (without the newline)."""
-    return json.dumps(op.to_json(), separators=(",", ":"), allow_nan=False)
+    """One compact JSON line (without the newline): :func:`encode_line` as text."""
+    return encode_line(op)[:-1].decode()
 
 
 class JsonlWriter:
@@ -135,10 +154,10 @@ class JsonlWriter:
     def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self.path = Path(path)
         self._fsync = fsync
-        self._handle: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        self._handle = open(self.path, "ab")  # noqa: SIM115
 
     def write(self, op: Op) -> None:
-        self._handle.write(dumps_op(op) + "\n")
+        self._handle.write(encode_line(op))
         self._handle.flush()
         if self._fsync:
             os.fsync(self._handle.fileno())
@@ -162,7 +181,8 @@ class JsonlWriter:
 
 def write_jsonl(path: str | os.PathLike[str], ops: Iterable[Op]) -> None:
     """Write a whole history (replacing the file)."""
-    Path(path).write_text("".join(dumps_op(op) + "\n" for op in ops), encoding="utf-8")
+    Path(path).write_bytes(b"".join(encode_line(op) for op in ops))
 
 
-__all__ = ["JsonlWriter", "dumps_op", "iter_jsonl", "parse_op", "read_jsonl", "write_jsonl"]
+__all__ = ["JsonlWriter", "dumps_op", "encode_line", "iter_jsonl", "parse_op", "read_jsonl",
+           "write_jsonl"]

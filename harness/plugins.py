@@ -30,6 +30,7 @@ from importlib import metadata
 from typing import TypeVar
 
 from harness.config import TestConfig
+from harness.errors import BadInputError
 
 T = TypeVar("T")
 
@@ -56,7 +57,7 @@ _GROUPS = {
 }
 
 
-class PluginError(ValueError):
+class PluginError(BadInputError):
     """A plugin could not be loaded or used; the message names it and where it comes from."""
 
 

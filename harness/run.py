@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from checkers.verdict import ExitCode, Verdict, exit_code, merge
+from checkers.verdict import ExitCode, Verdict, exit_code
 from harness import generators as g
+from harness.analysis import check_history, write_results
 from harness.clock import Clock, MonotonicClock
 from harness.config import TestConfig
 from harness.context import RunContext
@@ -36,7 +37,7 @@ from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, Vali
 from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
 from harness.signals import Interrupted, InterruptGuard
-from harness.store import RunDir, collect_logs, controller_log_handler, create_run, write_json
+from harness.store import RunDir, collect_logs, controller_log_handler, create_run
 from nemesis.defaults import DEFAULT, expand
 from nemesis.registry import NemesisPackage, build
 from targets.registry import get_target
@@ -106,7 +107,7 @@ def plan(test: TestConfig) -> Plan:
     (:mod:`nemesis.defaults`): the plan's ``test`` is the one to run and to store."""
     target = get_target(test)
     if DEFAULT in test.nemesis:
-        faults = runtimes.get_spec(test.runtime).faults
+        faults = runtimes.usable_faults(test)
         test = dataclasses.replace(test, nemesis=expand(test.nemesis, target.db, faults))
         target = get_target(test)  # a target may refuse some faults (etcd: clock)
     spec = runtimes.validate(test)
@@ -315,7 +316,7 @@ def _analyse(
     except Interrupted as e:
         verdict = Verdict.UNKNOWN
         results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
-        write_json(run.results, results)
+        results = write_results(run.results, results)
         return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
                           results=results, interrupted=True)
     except Exception as e:  # a checker that raises never loses the run
@@ -335,24 +336,15 @@ def _analyse(
             "detail": "the watchdog ended the run; controller.log has what every thread was "
                       "doing",
         }
-    write_json(run.results, results)
+    results = write_results(run.results, results)
     return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=code, results=results,
                       stalled=stalled is not None)
 
 
 def _check(the_plan: Plan, history: History) -> tuple[Verdict, dict[str, JSON]]:
-    """The workload's checker, then the coverage checks (which only turn valid into unknown)."""
-    from checkers.coverage import check_coverage  # here: run's start-up imports no checkers
-
-    test = the_plan.test
-    result = the_plan.workload.checker.check(test, history)
-    coverage = check_coverage(test, history)
-    verdict = merge([result.verdict, coverage.verdict])
-    results: dict[str, JSON] = {"verdict": verdict.value, "workload": result.to_json(),
-                                "coverage": coverage.to_json()}
-    if verdict is Verdict.UNKNOWN and result.verdict is Verdict.VALID:
-        results["reason"] = "; ".join(coverage.problems)
-    return verdict, results
+    """The workload's checker, then the coverage checks (:func:`harness.analysis.check_history`,
+    shared with ``splitbrain analyze``)."""
+    return check_history(the_plan.test, the_plan.workload, history)
 
 
 def _analyse_prefix(
@@ -387,7 +379,7 @@ def _analyse_prefix(
         reason += f" (not checked within {INTERRUPTED_CHECK_S:g} s)"
     results["verdict"] = verdict.value
     results["reason"] = reason
-    write_json(run.results, results)
+    results = write_results(run.results, results)
     return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=exit_code(verdict),
                       results=results, interrupted=True)
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig, options
+from harness.errors import BadInputError
 from harness.runtime.registry import node_names
 from harness.store import validate_test_name
 
 
-class RunOptionError(ValueError):
+class RunOptionError(BadInputError):
     """An option of ``splitbrain run`` that cannot be used (the CLI exits 254)."""
 
 

@@ -18,12 +18,13 @@ from importlib import metadata
 from pathlib import Path
 
 from harness.config import TestConfig
+from harness.errors import BadInputError
 from harness.jsontypes import JSON
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
-class StoreError(ValueError):
+class StoreError(BadInputError):
     """The store cannot be used (bad test name, unwritable directory)."""
 
 

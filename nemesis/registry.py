@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from harness import plugins
 from harness.config import TestConfig
 from harness.context import RunContext
+from harness.errors import BadInputError
 from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
 from harness.plugins import PluginKind
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from nemesis.schedule import FaultChoice
 
 
-class NemesisOptionError(ValueError):
+class NemesisOptionError(BadInputError):
     """An unknown nemesis name or a bad ``--nemesis-opt``."""
 
 

@@ -6,6 +6,7 @@ import random
 from collections.abc import Collection, Sequence
 from enum import StrEnum
 
+from harness.errors import BadInputError
 from nemesis.topology import majority
 
 
@@ -17,7 +18,7 @@ class Targets(StrEnum):
     ALL = "all"
 
 
-class TargetsError(ValueError):
+class TargetsError(BadInputError):
     """A target set cannot be chosen (e.g. ``primaries`` when the DB cannot say)."""
 
 

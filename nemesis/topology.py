@@ -12,6 +12,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeAlias
 
+from harness.errors import BadInputError
+
 Grudge: TypeAlias = Mapping[str, frozenset[str]]
 """node -> the nodes whose traffic it drops. Nodes without an entry drop nothing."""
 
@@ -28,7 +30,7 @@ class Topology(StrEnum):
     ONE_WAY = "one-way"  # a random half drops traffic from the other half, not vice versa
 
 
-class TopologyError(ValueError):
+class TopologyError(BadInputError):
     """A topology cannot be built for these nodes (e.g. a bridge of two nodes)."""
 
 

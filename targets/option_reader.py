@@ -6,10 +6,12 @@ from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from harness.errors import BadInputError
+
 E = TypeVar("E", bound=StrEnum)
 
 
-class TargetOptionError(ValueError):
+class TargetOptionError(BadInputError):
     """A ``--target-opt`` is unknown or has a bad value."""
 
 

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from harness import plugins
 from harness.config import TestConfig
+from harness.errors import BadInputError
 from harness.plugins import PluginKind
 from harness.protocols import DB, Client
 
 
-class TargetError(ValueError):
+class TargetError(BadInputError):
     """An unknown target, a workload it does not support, or a bad ``--target-opt``."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from checkers.verdict import Verdict, merge
 from harness.config import TestConfig
+from harness.errors import BadInputError
 from harness.generators import Generator
 from harness.history import History
 from harness.jsontypes import JSON
@@ -14,7 +15,7 @@ from harness.ops import OpType
 from harness.protocols import Checker, CheckResult
 
 
-class WorkloadOptionError(ValueError):
+class WorkloadOptionError(BadInputError):
     """A ``--workload-opt`` is unknown or has a bad value."""
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from harness import plugins
 from harness.config import TestConfig
+from harness.errors import BadInputError
 from harness.plugins import PluginKind
 from workloads import counter, list_append, register, rw_register
 from workloads import set as set_workload
@@ -23,7 +24,7 @@ WORKLOADS: dict[str, Callable[[TestConfig], Workload]] = {
 }
 
 
-class UnknownWorkloadError(ValueError):
+class UnknownWorkloadError(BadInputError):
     pass
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeAlias, TypeVar
 
+from harness.errors import BadInputError
 from harness.history import Operation
 from harness.jsontypes import JSON, Scalar
 from harness.values import Frozen, freeze
@@ -69,7 +70,7 @@ of the sub-history takes (e.g. "this append happens in state s", read off the va
 returned), so that the search prunes early; the model vouches for that."""
 
 
-class InputError(ValueError):
+class InputError(BadInputError):
     """Raised by a model's ``step`` for an operation it cannot interpret (a bad history, not a
     non-linearizable one). ``field`` names the op field at fault (``"f"`` or ``"value"``);
     ``completion`` is True when the completion's value is at fault rather than the invocation's.

@@ -7,6 +7,7 @@ import importlib
 import click
 
 VERBS: tuple[str, ...] = (
+    "analyze",
     "check",
     "cleanup",
     "gate",

@@ -14,24 +14,21 @@ import click
 from checkers.verdict import ExitCode
 from harness.commands.ssh_options import ssh_flags, ssh_runtime_options
 from harness.config import RuntimeKind
+from harness.errors import BadInputError
 from harness.jsontypes import JSON
-from harness.plugins import PluginError
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
 from harness.run_options import DEFAULTS, RunOptionError, RunOptions, pairs
-from harness.runtime.base import RuntimeOptionError, RuntimeUnavailableError
+from harness.runtime.base import RuntimeUnavailableError
 from harness.runtime.netns import MAX_NODES
 from harness.runtime.registry import all_specs, capability_table
 from harness.signals import Interrupted, interrupts_raise
-from harness.store import StoreError
-from nemesis.registry import NemesisOptionError
-from targets.registry import TargetError
-from workloads.base import WorkloadOptionError
-from workloads.registry import UnknownWorkloadError
 
-BAD_INPUT = (TargetError, WorkloadOptionError, UnknownWorkloadError, NemesisOptionError,
-             StoreError, PluginError, RunOptionError, RuntimeOptionError)
-"""What a bad ``splitbrain run`` input raises (exit 254)."""
+BAD_INPUT = (BadInputError,)
+"""What a bad ``splitbrain run`` input raises (exit 254): every :class:`BadInputError`, e.g.
+:class:`TargetError`, :class:`WorkloadOptionError`, :class:`UnknownWorkloadError`,
+:class:`NemesisOptionError`, :class:`StoreError`, :class:`PluginError`, :class:`RunOptionError`
+and :class:`RuntimeOptionError`."""
 
 
 def _runtime_epilog() -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.errors import BadInputError
 from harness.gate._figures import Figures
 from harness.gate._suite import Case, Expectation, Thresholds
 from harness.jsontypes import JSON
@@ -19,7 +20,7 @@ from harness.jsontypes import JSON
 FORMAT = 1
 
 
-class BaselineError(ValueError):
+class BaselineError(BadInputError):
     """The baseline file is unreadable or malformed."""
 
 

@@ -32,6 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig, options
+from harness.errors import BadInputError
 from harness.runtime.registry import node_names
 from harness.store import StoreError, validate_test_name
 
@@ -39,7 +40,7 @@ MAX_NODES = 9
 MAX_RUNS_PER_CASE = 1000
 
 
-class SuiteError(ValueError):
+class SuiteError(BadInputError):
     """The suite file is unreadable or wrong; the message names the file and the case."""
 
 

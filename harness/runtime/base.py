@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from harness.errors import BadInputError
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExecResult:
@@ -64,7 +66,7 @@ class RuntimeUnavailableError(RuntimeError):
     """A runtime cannot work on this machine (not root, no engine, ...): exit 255."""
 
 
-class RuntimeOptionError(ValueError):
+class RuntimeOptionError(BadInputError):
     """Bad runtime options, or a fault the runtime cannot inject: exit 254, before anything
     starts."""
 

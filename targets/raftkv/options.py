@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.errors import BadInputError
 
-class TargetOptionError(ValueError):
+
+class TargetOptionError(BadInputError):
     """A ``--target-opt`` is unknown or has a bad value."""
 
 

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.errors import BadInputError
+
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\Z")
 _HOST = re.compile(r"[A-Za-z0-9_.:%-]+\Z")
 
 
-class HostsFileError(ValueError):
+class HostsFileError(BadInputError):
     """The hosts file is unreadable or malformed; the message names the file and line."""
 
 

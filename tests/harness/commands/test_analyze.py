@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from harness.analysis import RESULTS_SCHEMA, check_history, write_results
+from harness.cli import cli
+from harness.config import TestConfig
+from harness.jsonl import write_jsonl
+from harness.store import write_json
+from tests.checkers.eventual.simulated import Shape, simulate
+from workloads.registry import get_workload
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    return result.exit_code, result.stdout, result.stderr
+
+
+def stored_set_run(path: Path) -> Path:
+    """A run directory as ``splitbrain run`` leaves it, for a simulated Redis-like set run."""
+    path.mkdir(parents=True)
+    test = TestConfig(name="sim", target="redis", workload="set", nemesis=("partition",),
+                      concurrency=10, time_limit=10, store=path.parent)
+    write_json(path / "test.json", {"test": test.to_json(), "seed": 0})
+    history = simulate(Shape(operations=1200, seed=4), compact=True)
+    write_jsonl(path / "history.jsonl", history.ops)
+    _, results = check_history(test, get_workload(test), history)
+    write_results(path / "results.json", results)
+    return path
+
+
+def test_analyze_reproduces_a_stored_runs_results(tmp_path: Path) -> None:
+    run_dir = stored_set_run(tmp_path / "run")
+    stored = (run_dir / "results.json").read_text()
+    assert json.loads(stored)["schema_version"] == RESULTS_SCHEMA
+    assert json.loads(stored)["verdict"] == "invalid"  # the simulated failovers lose elements
+    code, out, _ = run("analyze", str(run_dir))
+    assert code == 1
+    assert "invalid (unchanged)" in out and "report.html rewritten" in out
+    assert (run_dir / "results.json").read_text() == stored
+    assert (run_dir / "report.html").is_file()
+
+
+def test_analyze_rewrites_results_judged_by_older_code(tmp_path: Path) -> None:
+    run_dir = stored_set_run(tmp_path / "run")
+    stored = json.loads((run_dir / "results.json").read_text())
+    old = dict(stored, verdict="valid")
+    del old["schema_version"]  # written before results.json had a version
+    (run_dir / "results.json").write_text(json.dumps(old))
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and "invalid (changed)" in out
+    assert json.loads((run_dir / "results.json").read_text()) == stored
+
+
+def test_analyze_bad_input_is_254(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("analyze", str(tmp_path / "empty"))
+    assert code == 254 and "test.json" in err
+    run_dir = stored_set_run(tmp_path / "run")
+    (run_dir / "test.json").write_text('{"test": {"name": 3}}')
+    code, _, err = run("analyze", str(run_dir))
+    assert code == 254 and "field 'name'" in err
