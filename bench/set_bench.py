@@ -57,62 +57,66 @@ def main() -> None:
           f"{'check s':>8} {'check/read':>10} {'old check s':>11} {'new on old s':>12} "
           f"{'same':>5} {'report s':>8} {'report MB':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
-        shape = Shape(operations=n, windows=max(4, n // 12_000))
-        run_dir = root / f"set-{n}"
-        run_dir.mkdir(parents=True, exist_ok=True)
-        new = simulate(shape, compact=True)
-        write_jsonl(run_dir / "history.jsonl", new.ops)
-        del new
-        new_mb = (run_dir / "history.jsonl").stat().st_size / 1e6
-        old_mb = old_s = new_on_old_s = None
-        same: bool | None = None
-        if n <= args.old_format_up_to:
-            old = simulate(shape, compact=False)
-            write_jsonl(root / f"old-{n}.jsonl", old.ops)
-            old_mb = (root / f"old-{n}.jsonl").stat().st_size / 1e6
-            del old
-        gc.collect()
-        history, read_s = _timed(lambda: read_jsonl(run_dir / "history.jsonl"))
-        _, pair_s = _timed(history.operations)
-        read_s += pair_s
-        result, check_s = _timed(lambda: check_set(history))
-        if old_mb is not None and n <= args.reference_up_to:
-            old_history = read_jsonl(root / f"old-{n}.jsonl")
-            old_history.operations()
-            reference, old_s = _timed(lambda: check_set_reference(old_history))
-            on_old, new_on_old_s = _timed(lambda: check_set(old_history))
-            same = reference == result == on_old
-            del old_history
-        report_s = report_mb = None
-        if n <= args.report_up_to:
-            test = TestConfig(name=f"set-{n}", target="redis", workload="set",
-                              nemesis=("partition",), store=root)
-            write_json(run_dir / "test.json", {"test": test.to_json(), "seed": 0})
-            write_results(run_dir / "results.json",
-                          {"verdict": result.verdict.value,
-                           "workload": {"verdict": result.verdict.value,
-                                        "checkers": {"set": result.to_json()}}})
-            del history
-            gc.collect()
-
-            def report() -> int:
-                page, info = render(load_run(run_dir))
-                info.path.write_text(page, encoding="utf-8")
-                return info.bytes
-
-            size, report_s = _timed(report)
-            report_mb = size / 1e6
-
-        def cell(v: float | None, width: int, fmt: str) -> str:
-            return f"{'-':>{width}}" if v is None else f"{v:>{width}{fmt}}"
-
-        print(f"{n:>8} {result.acknowledged:>7} {len(result.lost):>6} "
-              f"{cell(old_mb, 7, '.1f')} {new_mb:>7.2f} {read_s:>7.2f} {check_s:>8.2f} "
-              f"{check_s / read_s:>10.2f} {cell(old_s, 11, '.2f')} "
-              f"{cell(new_on_old_s, 12, '.2f')} {'-' if same is None else same!s:>5} "
-              f"{cell(report_s, 8, '.1f')} {cell(report_mb, 9, '.2f')}", flush=True)
+        _one(n, args, root)
     if args.keep is None:
         print(f"(runs left in {root}; remove them when done)")
+
+
+def _one(n: int, args: argparse.Namespace, root: Path) -> None:
+    shape = Shape(operations=n, windows=max(4, n // 12_000))
+    run_dir = root / f"set-{n}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    new = simulate(shape, compact=True)
+    write_jsonl(run_dir / "history.jsonl", new.ops)
+    del new
+    new_mb = (run_dir / "history.jsonl").stat().st_size / 1e6
+    old_mb = old_s = new_on_old_s = None
+    same: bool | None = None
+    if n <= args.old_format_up_to:
+        old = simulate(shape, compact=False)
+        write_jsonl(root / f"old-{n}.jsonl", old.ops)
+        old_mb = (root / f"old-{n}.jsonl").stat().st_size / 1e6
+        del old
+    gc.collect()
+    history, read_s = _timed(lambda: read_jsonl(run_dir / "history.jsonl"))
+    _, pair_s = _timed(history.operations)
+    read_s += pair_s
+    result, check_s = _timed(lambda: check_set(history))
+    if old_mb is not None and n <= args.reference_up_to:
+        old_history = read_jsonl(root / f"old-{n}.jsonl")
+        old_history.operations()
+        reference, old_s = _timed(lambda: check_set_reference(old_history))
+        on_old, new_on_old_s = _timed(lambda: check_set(old_history))
+        same = reference == result == on_old
+        del old_history
+    report_s = report_mb = None
+    if n <= args.report_up_to:
+        test = TestConfig(name=f"set-{n}", target="redis", workload="set",
+                          nemesis=("partition",), store=root)
+        write_json(run_dir / "test.json", {"test": test.to_json(), "seed": 0})
+        write_results(run_dir / "results.json",
+                      {"verdict": result.verdict.value,
+                       "workload": {"verdict": result.verdict.value,
+                                    "checkers": {"set": result.to_json()}}})
+        del history
+        gc.collect()
+
+        def report() -> int:
+            page, info = render(load_run(run_dir))
+            info.path.write_text(page, encoding="utf-8")
+            return info.bytes
+
+        size, report_s = _timed(report)
+        report_mb = size / 1e6
+
+    def cell(v: float | None, width: int, fmt: str) -> str:
+        return f"{'-':>{width}}" if v is None else f"{v:>{width}{fmt}}"
+
+    print(f"{n:>8} {result.acknowledged:>7} {len(result.lost):>6} "
+          f"{cell(old_mb, 7, '.1f')} {new_mb:>7.2f} {read_s:>7.2f} {check_s:>8.2f} "
+          f"{check_s / read_s:>10.2f} {cell(old_s, 11, '.2f')} "
+          f"{cell(new_on_old_s, 12, '.2f')} {'-' if same is None else same!s:>5} "
+          f"{cell(report_s, 8, '.1f')} {cell(report_mb, 9, '.2f')}", flush=True)
 
 
 if __name__ == "__main__":
