@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from enum import StrEnum
 from multiprocessing import get_context
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from checkers.linearizable._key import Budget, KeySteps, check_sub, check_sub_steps
 from checkers.linearizable._model import Model
@@ -258,9 +258,11 @@ def _scheduled(  # noqa: PLR0917
     stop_on_invalid: bool,
     progress: Progress | None,
     schedule: Schedule,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[KeyResult]:
-    """Every key's check as a paused search, run in turns (see :class:`Schedule`)."""
-    if schedule is Schedule.SEQUENTIAL or len(subs) <= 1:
+    """Every key's check as a paused search, run in turns (see :class:`Schedule`).
+    ``should_stop``: asked between turns (another process found an invalid key)."""
+    if schedule is Schedule.SEQUENTIAL:
         return _sequential(subs, model, budget, stop_on_invalid, progress)
     results: list[KeyResult | None] = [None] * len(subs)
     running: dict[int, tuple[KeySteps, float]] = {}
@@ -269,6 +271,8 @@ def _scheduled(  # noqa: PLR0917
     round_left = len(turns)
     done = 0
     while turns:
+        if should_stop is not None and should_stop():
+            break
         i = turns.popleft()
         entry = running.get(i)
         if entry is None:
@@ -300,15 +304,25 @@ def _scheduled(  # noqa: PLR0917
 
 # Worker processes are forked, so they inherit the work (models may be closures, which do not
 # pickle); only chunk numbers go to the workers and only KeyResults come back.
-_WORK: dict[int, tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget]] = {}
+_WORK: dict[int, tuple[Sequence[Sequence[SubHistory]], Model[Hashable], Budget, Stop, bool]] = {}
 CHUNKS_PER_WORKER = 4
 """Sub-histories are sent in about this many chunks per worker (equal operation counts), so that
 per-task overhead stays small and one big key does not hold back the rest."""
 
 
+class Stop(Protocol):
+    """A flag shared with the worker processes (a ``multiprocessing`` event)."""
+
+    def is_set(self) -> bool: ...
+
+    def set(self) -> None: ...
+
+
 def _work_on(token: int, number: int) -> list[KeyResult]:
-    chunks, model, budget = _WORK[token]
-    return _scheduled(chunks[number], model, budget, False, None, Schedule.ROUND_ROBIN)
+    chunks, model, budget, stop, stop_on_invalid = _WORK[token]
+    return _scheduled(
+        chunks[number], model, budget, stop_on_invalid, None, Schedule.ROUND_ROBIN, stop.is_set
+    )
 
 
 def _chunks(subs: Sequence[SubHistory], count: int) -> list[list[int]]:
@@ -342,9 +356,13 @@ def _parallel(
     chunks = _chunks(subs, count)
     results: dict[int, KeyResult] = {}
     token = id(chunks)  # unique while this call runs, even if other threads check concurrently
-    _WORK[token] = ([[subs[i] for i in chunk] for chunk in chunks], model, budget)
+    context = get_context("fork")
+    stop = context.Event()
+    _WORK[token] = (
+        [[subs[i] for i in chunk] for chunk in chunks], model, budget, stop, stop_on_invalid
+    )
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             futures = {pool.submit(_work_on, token, n): chunk for n, chunk in enumerate(chunks)}
             pending = set(futures)
             while pending:
@@ -362,6 +380,7 @@ def _parallel(
                     if progress is not None:
                         progress(len(results), len(subs))
                 if stop_on_invalid and any(r.verdict is Verdict.INVALID for r in results.values()):
+                    stop.set()  # running workers return their keys undecided at the next turn
                     for future in pending:
                         future.cancel()
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import replace
 
 from checkers.linearizable._model import Model, default_describe_operation
 from checkers.linearizable._narrate import Scene, Story, dead_end, narrate
@@ -85,13 +86,17 @@ def explain_failure(
             scene = Scene(model=model, operations=sub.operations, linearized=linearized,
                           state=table.states[prefix.state], has_state=True,
                           stuck=enc.members[i])
-            if after == ILLEGAL:
+            unhinted = _unhinted(table, prefix.state, enc.cls[i]) if after == ILLEGAL else None
+            if after == ILLEGAL and unhinted is None:
                 story = narrate(scene)
                 stuck.append(StuckOperation(
                     operation=ref, reason=StuckReason.ILLEGAL, explanation=story.text,
                     related=_related(sub, model, story)))
             else:
-                next_state = _describe_state(model, table.states[after])
+                # A step ruled out only by the model's refine hint is allowed by the model
+                # itself: it is a dead end (a later operation contradicts it), not illegal.
+                reached = table.states[after] if unhinted is None else unhinted[0]
+                next_state = _describe_state(model, reached)
                 stuck.append(
                     StuckOperation(
                         operation=ref,
@@ -110,6 +115,19 @@ def explain_failure(
             )
         )
     return Counterexample(prefixes=tuple(prefixes))
+
+
+def _unhinted(table: Transitions, state: int, cls: int) -> tuple[Hashable] | None:
+    """The state after class ``cls`` at ``state`` without its refine hint, if that is legal and
+    the class has a hint (else None)."""
+    input, output = table.classes[cls]
+    if input.hint is None:
+        return None
+    try:
+        legal, after = table.model.step(table.states[state], replace(input, hint=None), output)
+    except Exception:
+        return None
+    return (after,) if legal else None
 
 
 def impossible_counterexample(

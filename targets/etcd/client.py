@@ -111,6 +111,16 @@ class EtcdClient:
         })
         return answer.get("succeeded") is True  # the gateway omits false
 
+    def txn_if_unchanged(self, revisions: dict[str, int], puts: dict[str, str]) -> bool:
+        """One etcd txn: if every key in ``revisions`` still has that mod revision (0: absent),
+        put ``puts``. True if it committed."""
+        compare: list[JSON] = [{"key": b64(k), "result": "EQUAL", "target": "MOD",
+                                "mod_revision": str(r)} for k, r in revisions.items()]
+        success: list[JSON] = [{"request_put": {"key": b64(k), "value": b64(v)}}
+                               for k, v in puts.items()]
+        answer = self._request("/v3/kv/txn", {"compare": compare, "success": success})
+        return answer.get("succeeded") is True
+
     def status(self) -> dict[str, JSON]:
         return self._request("/v3/maintenance/status", {})
 

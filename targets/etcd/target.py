@@ -1,4 +1,4 @@
-"""etcd as a ``--target``: register, set and counter workloads."""
+"""etcd as a ``--target``: register, set, counter, list-append and rw-register workloads."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def target(test: TestConfig) -> Target:
             ),
             "set": connect.set_client,
             "counter": connect.counter_client,
+            "list-append": connect.txn_client,
+            "rw-register": connect.txn_client,
         },
     )
 

@@ -7,16 +7,19 @@ Reads follow ``--target-opt reads=``; final reads of the set and counter are alw
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
 from harness.context import RunContext
+from harness.jsontypes import JSON
 from targets.etcd.client import EtcdClient, Indeterminate, Unavailable
 from targets.raftkv.register import Errors as RegisterErrors
 from targets.raftkv.register import KVConnection
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors
 from workloads.set import SetClient
+from workloads.txn import TxnClient
 
 SET_PREFIX = "set/"
 COUNTER_KEY = "counter"
@@ -74,6 +77,50 @@ class EtcdCounter:
         self._client.close()
 
 
+class EtcdTxn:
+    """Transactions as optimistic etcd txns: read each key (value and mod revision), compute the
+    writes (``append`` extends a JSON list, ``w`` sets a JSON value), then commit in one etcd
+    ``txn`` whose compares require every key read or written to be unchanged; on conflict start
+    again (certainly not applied) until ``deadline_s``. Keys live under ``txn/``."""
+
+    def __init__(self, client: EtcdClient, deadline_s: float) -> None:
+        self._client = client
+        self._deadline_s = deadline_s
+
+    def txn(self, mops: list[list[JSON]]) -> list[list[JSON]]:
+        give_up = time.monotonic() + self._deadline_s
+        while True:
+            keys = {f"txn/{json.dumps(m[1])}" for m in mops}
+            state: dict[str, JSON] = {}
+            revisions: dict[str, int] = {}
+            for key in sorted(keys):
+                kv = self._client.get_kv(key)
+                state[key] = None if kv is None else json.loads(kv.value)
+                revisions[key] = 0 if kv is None else kv.mod_revision
+            out: list[list[JSON]] = []
+            puts: dict[str, str] = {}
+            for f, k, v in mops:
+                key = f"txn/{json.dumps(k)}"
+                if f == "append":
+                    current = state[key]
+                    state[key] = [*(current if isinstance(current, list) else []), v]
+                    puts[key] = json.dumps(state[key])
+                    out.append([f, k, v])
+                elif f == "w":
+                    state[key] = v
+                    puts[key] = json.dumps(v)
+                    out.append([f, k, v])
+                else:
+                    out.append([f, k, state[key]])
+            if self._client.txn_if_unchanged(revisions, puts):
+                return out
+            if time.monotonic() > give_up:
+                raise Unavailable("txn: too many conflicting updates")
+
+    def close(self) -> None:
+        self._client.close()
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EtcdConnect:
     """Makes etcd connections and workload clients with one set of options."""
@@ -101,5 +148,9 @@ class EtcdConnect:
             lambda ctx, node: EtcdCounter(self._client(ctx, node), self.timeout), ERRORS
         )
 
+    def txn_client(self) -> TxnClient:
+        return TxnClient(lambda ctx, node: EtcdTxn(self._client(ctx, node), self.timeout),
+                         ERRORS)
 
-__all__ = ["COUNTER_KEY", "SET_PREFIX", "EtcdConnect", "EtcdCounter", "EtcdSet"]
+
+__all__ = ["COUNTER_KEY", "SET_PREFIX", "EtcdConnect", "EtcdCounter", "EtcdSet", "EtcdTxn"]

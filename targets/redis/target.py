@@ -1,4 +1,5 @@
-"""Redis with Sentinel as a ``--target``: set and counter workloads, on 3 to 5 nodes."""
+"""Redis with Sentinel as a ``--target``: set, counter, list-append and rw-register workloads,
+on 3 to 5 nodes."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def target(test: TestConfig) -> Target:
     return Target(
         name="redis",
         db=RedisDB(options),
-        clients={"set": connect.set_client, "counter": connect.counter_client},
+        clients={"set": connect.set_client, "counter": connect.counter_client,
+                 "list-append": connect.list_append_client,
+                 "rw-register": connect.rw_register_client},
     )
 
 

@@ -15,11 +15,13 @@ import redis
 from redis.sentinel import MasterNotFoundError, Sentinel
 
 from harness.context import RunContext
+from harness.jsontypes import JSON
 from targets.redis.config import SERVICE
 from targets.redis.db import connection, no_retry
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors
 from workloads.set import SetClient
+from workloads.txn import TxnClient
 
 SET_KEY = "set"
 COUNTER_KEY = "counter"
@@ -83,6 +85,46 @@ class RedisSet:
         self._node.close()
 
 
+class RedisTxn:
+    """Transactions as ``MULTI``/``EXEC`` on the primary: ``append`` is ``RPUSH``, a list read
+    ``LRANGE`` (list-append); ``w`` is ``SET``, a register read ``GET`` (rw-register). Keys live
+    under ``txn:``. EXEC runs the queued commands atomically and in isolation on the primary;
+    what a failover does to them is what the test finds out."""
+
+    def __init__(self, node: RedisNode, *, lists: bool) -> None:
+        self._node = node
+        self._lists = lists
+
+    def txn(self, mops: list[list[JSON]]) -> list[list[JSON]]:
+        pipe = self._node.primary.pipeline(transaction=True)
+        for f, k, v in mops:
+            key = f"txn:{k}"
+            if f == "append":
+                pipe.rpush(key, str(v))
+            elif f == "w":
+                pipe.set(key, str(v))
+            elif self._lists:
+                pipe.lrange(key, 0, -1)
+            else:
+                pipe.get(key)
+        try:
+            replies = pipe.execute()
+        except redis.RedisError as e:
+            raise _definite(e) from e
+        out: list[list[JSON]] = []
+        for (f, k, v), reply in zip(mops, replies, strict=True):
+            if f != "r":
+                out.append([f, k, v])
+            elif self._lists:
+                out.append([f, k, [int(x) for x in reply]])
+            else:
+                out.append([f, k, None if reply is None else int(reply)])
+        return out
+
+    def close(self) -> None:
+        self._node.close()
+
+
 class RedisCounter:
     def __init__(self, node: RedisNode) -> None:
         self._node = node
@@ -124,5 +166,12 @@ class RedisConnect:
     def counter_client(self) -> CounterClient:
         return CounterClient(lambda ctx, node: RedisCounter(self.node(ctx, node)), ERRORS)
 
+    def list_append_client(self) -> TxnClient:
+        return TxnClient(lambda ctx, node: RedisTxn(self.node(ctx, node), lists=True), ERRORS)
 
-__all__ = ["ERRORS", "RedisConnect", "RedisCounter", "RedisNode", "RedisSet", "Rejected"]
+    def rw_register_client(self) -> TxnClient:
+        return TxnClient(lambda ctx, node: RedisTxn(self.node(ctx, node), lists=False), ERRORS)
+
+
+__all__ = ["ERRORS", "RedisConnect", "RedisCounter", "RedisNode", "RedisSet", "RedisTxn",
+           "Rejected"]

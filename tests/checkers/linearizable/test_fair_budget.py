@@ -85,3 +85,12 @@ def test_stop_on_invalid_reports_every_key() -> None:
             assert k.reason is UnknownReason.STOPPED and k.configurations == 0
         if k.status is KeyStatus.UNKNOWN:
             assert k.reason is UnknownReason.INTERRUPTED
+
+
+def test_worker_processes_stop_at_the_first_invalid_key() -> None:
+    h = porcupine_c50_bad_like()
+    result = check(h, KV, time_limit=60.0, workers=2, stop_on_invalid=True)
+    assert result.verdict is Verdict.INVALID
+    hard = next(k for k in result.keys if k.key == "0")
+    # Stopped because another key was invalid, not because the budget ran out.
+    assert hard.reason in (UnknownReason.INTERRUPTED, UnknownReason.STOPPED)

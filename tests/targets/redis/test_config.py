@@ -37,13 +37,13 @@ def test_options() -> None:
         RedisOptions.parse({"faketime": "sometimes"})
 
 
-def test_target_needs_three_to_five_nodes_and_has_set_and_counter() -> None:
+def test_target_needs_three_to_five_nodes_and_has_set_counter_and_txns() -> None:
     def test(n: int, **kw: object) -> TestConfig:
         return TestConfig(name="t", target="redis", workload="set",  # type: ignore[arg-type]
                           nodes=tuple(f"n{i}" for i in range(1, n + 1)), **kw)
 
     target = get_target(test(3))
-    assert set(target.clients) == {"set", "counter"}
+    assert set(target.clients) == {"set", "counter", "list-append", "rw-register"}
     with pytest.raises(TargetError, match="register"):
         target.client("register")
     for n in (2, 6):
