@@ -107,7 +107,7 @@ def plan(test: TestConfig) -> Plan:
     (:mod:`nemesis.defaults`): the plan's ``test`` is the one to run and to store."""
     target = get_target(test)
     if DEFAULT in test.nemesis:
-        faults = runtimes.get_spec(test.runtime).faults
+        faults = runtimes.usable_faults(test)
         test = dataclasses.replace(test, nemesis=expand(test.nemesis, target.db, faults))
         target = get_target(test)  # a target may refuse some faults (etcd: clock)
     spec = runtimes.validate(test)

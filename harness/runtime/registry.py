@@ -49,6 +49,10 @@ def _nothing(test: TestConfig) -> None:
     return None
 
 
+def _refuses_nothing(test: TestConfig) -> Mapping[Fault, str]:
+    return {}
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RuntimeSpec:
     kind: RuntimeKind
@@ -65,6 +69,9 @@ class RuntimeSpec:
     validate: Callable[[TestConfig], None] = _nothing
     preflight: Callable[[TestConfig], None] = _nothing
     sweep: Callable[[], list[SweepResult]] | None = None
+    refuses: Callable[[TestConfig], Mapping[Fault, str]] = _refuses_nothing
+    """Faults of ``faults`` that this runtime cannot inject for this test, with why (ssh: clock
+    for Redis); refused like unsupported ones, and left out of ``--nemesis default``."""
     node_names: Callable[[Mapping[str, str]], tuple[str, ...] | None] | None = None
     """The node names the runtime's options fix (ssh: the hosts file's), or None for the
     default ``n1..nN``; raises :class:`RuntimeOptionError` for unusable options."""
@@ -115,6 +122,13 @@ def node_names(kind: RuntimeKind | str, options: Mapping[str, str], count: int
     return names if names is not None else tuple(f"n{i}" for i in range(1, count + 1))
 
 
+def usable_faults(test: TestConfig) -> frozenset[Fault]:
+    """The faults the test's runtime can inject for this test (its ``faults`` minus what it
+    ``refuses`` for this test)."""
+    spec = get_spec(test.runtime)
+    return frozenset(spec.faults) - set(spec.refuses(test))
+
+
 def validate(test: TestConfig) -> RuntimeSpec:
     """Refuse unknown runtime options and faults the runtime cannot inject (exit 254)."""
     spec = get_spec(test.runtime)
@@ -124,10 +138,12 @@ def validate(test: TestConfig) -> RuntimeSpec:
         raise RuntimeOptionError(
             f"the {spec.kind.value} runtime has no option {', '.join(unknown)} (known: {known})"
         )
-    missing = sorted(faults_of(test.nemesis) - set(spec.faults))
+    refused = spec.refuses(test)
+    missing = sorted(faults_of(test.nemesis) - usable_faults(test))
     if missing:
         reasons = "; ".join(
-            f"{f.value}: {spec.unsupported.get(f, 'not supported')}" for f in missing
+            f"{f.value}: {refused.get(f) or spec.unsupported.get(f, 'not supported')}"
+            for f in missing
         )
         raise RuntimeOptionError(
             f"the {spec.kind.value} runtime cannot inject {', '.join(f.value for f in missing)} "
@@ -160,5 +176,6 @@ __all__ = [
     "get_spec",
     "node_names",
     "register",
+    "usable_faults",
     "validate",
 ]

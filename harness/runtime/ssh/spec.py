@@ -89,10 +89,13 @@ def _validate(test: TestConfig) -> None:
             f"the hosts file names the nodes {', '.join(names)}; the test has "
             f"{', '.join(test.nodes)} (with --runtime ssh the nodes come from --hosts)")
     options_of(test)
-    if Fault.CLOCK in faults_of(test.nemesis) and test.target == "redis":
-        raise RuntimeOptionError(
-            "--nemesis clock with --target redis is not possible on ssh hosts: the hosts' "
-            "redis-server (Debian's, with jemalloc) hangs at start under libfaketime")
+
+
+def _refuses(test: TestConfig) -> Mapping[Fault, str]:
+    if test.target == "redis":
+        return {Fault.CLOCK: "Redis on ssh hosts runs the hosts' redis-server, and Debian's "
+                             "(with jemalloc) hangs at start under libfaketime"}
+    return {}
 
 
 def needs_of(test: TestConfig) -> Needs:
@@ -195,6 +198,7 @@ register(RuntimeSpec(
     preflight=_preflight,
     options=OPTIONS,
     node_names=_node_names,
+    refuses=_refuses,
     faults={
         Fault.PARTITION: "iptables DROP rules in a chain of the run's own on each host",
         Fault.KILL: "SIGKILL by PID (checked by start time), then a restart",

@@ -10,6 +10,7 @@ from checkers.verdict import Verdict
 from harness.config import TestConfig, options
 from harness.jsonl import read_jsonl
 from harness.ops import OpType
+from harness.primaries import PRIMARIES, read_primaries
 from harness.run import run_test
 
 NODES = ("n1", "n2", "n3", "n4", "n5")
@@ -76,6 +77,10 @@ def test_serializable_reads_under_partitions_are_stale(tmp_path: Path, seed: int
     assert isinstance(checkers, dict)
     linear = checkers["linearizable"]
     assert isinstance(linear, dict) and linear["verdict"] == "invalid"
+    # The run polled etcd's leader; the report draws it beside the fault windows.
+    changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
+    assert problems == [] and changes and len(changes[0].primaries) == 1
+    assert '"leaders":[{' in (outcome.run_dir / "report.html").read_text()
 
 
 @pytest.mark.integration

@@ -36,7 +36,7 @@ def test_a_valid_ssh_test_passes_validation(tmp_path: Path) -> None:
     ({"nodes": ("a", "b")}, "the hosts file names the nodes a, b, c"),
     ({"nemesis": ("bandwidth",)}, "cannot inject bandwidth"),
     ({"nemesis": ("delay",)}, "NetfilterQueue"),
-    ({"nemesis": ("clock",), "target": "redis"}, "hangs at start under libfaketime"),
+    ({"nemesis": ("clock",), "target": "redis"}, r"cannot inject clock \(clock: Redis on ssh"),
     ({"runtime_options": (("hosts", "/nonexistent/hosts"),)}, "cannot read the hosts file"),
     ({"runtime_options": (("hosts", "HOSTS"), ("no-host-key-check", "maybe"))},
      "must be true or false"),
@@ -127,3 +127,13 @@ def test_node_names_come_from_the_hosts_file_for_ssh_only(tmp_path: Path) -> Non
     hosts.write_text("db1\n")
     with pytest.raises(RuntimeOptionError, match="hosts:1: expected"):
         node_names(RuntimeKind.SSH, {"hosts": str(hosts)}, 5)
+
+
+def test_the_default_nemesis_leaves_out_what_ssh_refuses_for_the_target(tmp_path: Path) -> None:
+    from harness.run import plan
+    from nemesis.defaults import DEFAULT
+
+    redis = plan(_test(tmp_path, target="redis", workload="set", nemesis=(DEFAULT,)))
+    assert "clock" not in redis.test.nemesis and "partition" in redis.test.nemesis
+    raftkv = plan(_test(tmp_path, nemesis=(DEFAULT,)))
+    assert raftkv.test.nemesis == ("partition", "kill", "pause", "clock")

@@ -247,3 +247,16 @@ def test_a_login_without_root_or_sudo_is_refused(cluster: SshdCluster, tmp_path:
     assert proc.returncode == 254, proc.stdout + proc.stderr
     assert "the login is not root and 'sudo -n' needs a password" in proc.stderr
     assert "NO ROOT" in proc.stderr and not (tmp_path / "store").exists()
+
+
+@pytest.mark.timeout(180)
+def test_redis_runs_the_hosts_own_redis_server(cluster: SshdCluster, tmp_path: Path) -> None:
+    proc = _run(cluster, tmp_path, "--target", "redis", "--workload", "set", "--time-limit", "4",
+                "--nemesis", "none",
+                "--workload-opt", "final-wait=2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run_dir = _run_dir(tmp_path)
+    for node in cluster.hosts:  # Debian's 7.x from the host's PATH, not the controller's 6.2
+        assert "Redis version=7." in (run_dir / "nodes" / node / "redis.log").read_text()
+        assert (run_dir / "nodes" / node / "sentinel.log").stat().st_size > 0
+    assert _no_leftovers(cluster) == []
