@@ -499,13 +499,20 @@ class Interpreter:
         return None
 
     def diagnose(self) -> str:
-        """What the interpreter and every thread are doing (for the controller log)."""
+        """What the interpreter and every thread are doing (for the controller log); never
+        raises (it reads the main thread's state from the watchdog's thread)."""
+        try:
+            return self._diagnose()
+        except Exception as e:
+            return f"no diagnosis: {_describe(e)}"
+
+    def _diagnose(self) -> str:
         now = self._clock.now_ns()
         lines = [f"at {now / 1e9:.3f} s: {self._count} ops recorded"]
-        for thread, (invocation, _) in sorted(self._busy.items(), key=lambda kv: str(kv[0])):
+        for thread, (invocation, _) in sorted(list(self._busy.items()), key=lambda kv: str(kv[0])):
             lines.append(f"  busy {thread}: {invocation.f} {invocation.value!r} since "
                          f"{invocation.time / 1e9:.3f} s")
-        for thread, wake in self._sleeping.items():
+        for thread, wake in list(self._sleeping.items()):
             lines.append(f"  sleeping {thread} until {wake / 1e9:.3f} s")
         free = [t for t, f in zip(self._threads, self._free_mask, strict=True) if f]
         lines.append(f"  free threads: {free}")
