@@ -101,7 +101,7 @@ def check(
     started = clock()
     deadline = None if time_limit is None else started + time_limit
     operations = _operations(history)
-    subs = split(operations, erased)
+    subs = split(operations, erased, history_index=_history_index(history, operations))
     budget = Budget(
         deadline=deadline,
         max_configurations=max_configurations,
@@ -145,9 +145,24 @@ def _operations(history: History | Sequence[Operation]) -> list[Operation]:
     return items
 
 
-def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHistory]:
+def _history_index(history: History | Sequence[Operation], operations: Sequence[Operation]
+                   ) -> list[int] | None:
+    """Each operation's history index (that of its invocation), when ``history`` has them."""
+    if not isinstance(history, History):
+        return None
+    ops = history.ops
+    return [ops[o.call].index if 0 <= o.call < len(ops) else o.call for o in operations]
+
+
+def split(operations: Sequence[Operation], model: Model[Hashable], *,
+          history_index: Sequence[int] | None = None) -> list[SubHistory]:
     """Independent sub-histories: by the op ``key`` field, then by the model's partition.
-    ``fail`` operations are dropped; each operation keeps its index in ``operations``."""
+    ``fail`` operations are dropped; each operation keeps its index in ``operations`` (and its
+    ``history_index``, if given: one per operation)."""
+
+    def numbered(indices: Sequence[int]) -> tuple[int, ...]:
+        return () if history_index is None else tuple(history_index[i] for i in indices)
+
     # Keys follow the value rule of harness.values: the keys 1, true and 1.0 are three keys.
     by_key: dict[Frozen, list[int]] = {}
     for index, op in enumerate(operations):
@@ -159,7 +174,8 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
         key = ops[0].key
         if model.partition is None:
             subs.append(
-                SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops))
+                SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops),
+                           history_index=numbered(indices))
             )
             continue
         position = {id(op): i for op, i in zip(ops, indices, strict=True)}
@@ -174,6 +190,7 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
                     group=group,
                     indices=tuple(position[id(op)] for op in members),
                     operations=tuple(members),
+                    history_index=numbered([position[id(op)] for op in members]),
                 )
             )
     return subs
