@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checkers.anomalies import DescribesAnomalies
 from checkers.fault_windows import NemesisAction, fault_windows, nemesis_actions
 from checkers.verdict import Verdict
 from harness.history import History, Operation
@@ -251,28 +252,15 @@ def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], p
     return behaviour, f"{behaviour.value}: {text}"
 
 
-def anomalies_of(results: Mapping[str, JSON]) -> list[str]:
-    """Short descriptions of what the workload's checkers found (their ``to_json`` forms)."""
+def anomalies_of(results: Mapping[str, object]) -> list[str]:
+    """Short descriptions of what the workload's checkers found, from their typed results
+    (:class:`checkers.anomalies.DescribesAnomalies`); another invalid result counts as
+    ``"<name> invalid"``."""
     out: list[str] = []
     for name, part in results.items():
-        if not isinstance(part, dict) or part.get("verdict") != "invalid":
-            continue
-        kind = part.get("checker", name)
-        if kind == "set":
-            if part.get("lost_count"):
-                out.append(f"{part['lost_count']} acknowledged elements lost")
-            if part.get("unexpected_count"):
-                out.append(f"{part['unexpected_count']} unexpected elements")
-            if part.get("converged") is False:
-                out.append("replicas did not converge")
-        elif kind == "counter":
-            if part.get("error_count"):
-                out.append(f"{part['error_count']} reads outside the counter's bounds")
-            if part.get("converged") is False:
-                out.append("replicas did not converge")
-        elif kind == "linearizable":
-            out.append("not linearizable (e.g. stale reads or lost writes)")
-        else:
+        if isinstance(part, DescribesAnomalies):
+            out.extend(part.anomalies())
+        elif getattr(part, "verdict", None) is Verdict.INVALID:
             out.append(f"{name} invalid")
     return out
 

@@ -80,6 +80,18 @@ class CounterResult:
             parts.append(f"The final reads disagree: {values}.")
         return " ".join(parts) or None
 
+    def anomalies(self) -> list[str]:
+        """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
+        )."""
+        if self.verdict is not Verdict.INVALID:
+            return []
+        out = []
+        if self.errors:
+            out.append(f"{len(self.errors)} reads outside the counter's bounds")
+        if not self.converged:
+            out.append("replicas did not converge")
+        return out
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "counter",

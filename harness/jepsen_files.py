@@ -114,8 +114,9 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
     lines that start with a date or a log level), ops are the messages of the ``jepsen.util``
     logger in any of Jepsen's layouts (2015 ``INFO  jepsen.util - 4	:invoke ...``; 0.1
     ``INFO [date] jepsen worker 4 - jepsen.util 4	:invoke ...``; logback 0.2/0.3
-    ``date{GMT}	INFO	[jepsen worker 4] jepsen.util: 4	:invoke ...``), or op-shaped messages
-    of another logger; other log lines (and stack traces) are skipped. A ``jepsen.util`` message
+    ``date{GMT}	INFO	[jepsen worker 4] jepsen.util: 4	:invoke ...``),
+    bare op lines, or, in a log without any ``jepsen.util`` line, op-shaped messages of another
+    logger; other log lines (and stack traces) are skipped. A ``jepsen.util`` message
     that starts like an op must be one. In a plain history every non-blank line (``;`` starts a
     comment) must be an op, possibly in brackets (Knossos's ``[process type f value]``): the first
     one that is not is an error naming its line (a file with no op line at all has no operations).
@@ -130,6 +131,8 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
     text_lines = [line.removesuffix("\r") for line in _read_text(path).split("\n")]
     # (not splitlines(): U+0085, U+2028 ... inside a string value do not end a line)
     is_log = any(_LOG_LINE.match(raw) for raw in text_lines[:2000])
+    # When jepsen.util writes the ops, other loggers' lines are never ops.
+    marked = is_log and any(_MARKER.search(raw) for raw in text_lines)
     first_bad: HistoryFormatError | None = None
     for lineno, raw in enumerate(text_lines, start=1):
         body = raw.strip()
@@ -145,7 +148,7 @@ def read_jepsen_log(path: str | os.PathLike[str]) -> History:
                 )
             else:
                 found = _OP_ANYWHERE.search(raw)
-                if found is None:
+                if found is None or (marked and raw[: found.start()].strip()):
                     continue
                 body = raw[found.start():].strip()
             if not strict:

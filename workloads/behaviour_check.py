@@ -23,7 +23,7 @@ class WithBehaviour:
         result = self.inner.check(test, history)
         parts: dict[str, CheckResult] = dict(result.parts)
         try:
-            found = anomalies_of({name: part.to_json() for name, part in result.parts.items()})
+            found = anomalies_of(result.parts)
             parts["behaviour"] = classify(history, test.nodes, found)
         except Exception as e:  # statistics must never lose the run's verdict
             parts["behaviour"] = SimpleResult(verdict=Verdict.VALID,

@@ -84,6 +84,20 @@ class SetResult:
             parts.append(f"The final reads disagree: {sizes} elements.")
         return " ".join(parts) or None
 
+    def anomalies(self) -> list[str]:
+        """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
+        )."""
+        if self.verdict is not Verdict.INVALID:
+            return []
+        out = []
+        if self.lost:
+            out.append(f"{len(self.lost)} acknowledged elements lost")
+        if self.unexpected:
+            out.append(f"{len(self.unexpected)} unexpected elements")
+        if not self.converged:
+            out.append("replicas did not converge")
+        return out
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "set",

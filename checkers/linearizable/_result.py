@@ -223,6 +223,13 @@ class LinearizabilityResult:
             counts[k.status] = counts.get(k.status, 0) + 1
         return counts
 
+    def anomalies(self) -> list[str]:
+        """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
+        )."""
+        if self.verdict is not Verdict.INVALID:
+            return []
+        return ["not linearizable (e.g. stale reads or lost writes)"]
+
     def to_json(self) -> dict[str, JSON]:
         return {
             "checker": "linearizable",

@@ -33,7 +33,9 @@ def command(run_id: str | None, state_dir: Path, force: bool, runtime: str, swee
     Only things recorded in the runs' state files are touched: their network namespaces, veths,
     bridge and processes (checked by PID and start time before being killed); for docker runs,
     the containers and networks labelled with the run's id (never an adopted container, and
-    nothing without the label).
+    nothing without the label); for ssh runs, it logs in to the run's hosts again (same keys and
+    known_hosts), kills the run's processes, removes the run's iptables chains and directory,
+    and fetches the node logs into the run's store directory first.
     """
     kinds = None if runtime == "all" else (RuntimeKind(runtime),)
     if kinds is None or RuntimeKind.NETNS in kinds:

@@ -15,7 +15,23 @@ from pathlib import Path
 
 from harness.jsontypes import JSON
 
-STATE_DIR = Path(os.environ.get("SPLITBRAIN_STATE_DIR", "/run/splitbrain"))
+
+def _default_state_dir() -> Path:
+    """``$SPLITBRAIN_STATE_DIR``; else ``/run/splitbrain`` for root, and for other users (who can
+    still run ``--runtime ssh`` or docker) ``$XDG_RUNTIME_DIR/splitbrain`` or
+    ``~/.cache/splitbrain/run``."""
+    explicit = os.environ.get("SPLITBRAIN_STATE_DIR")
+    if explicit:
+        return Path(explicit)
+    if os.geteuid() == 0:
+        return Path("/run/splitbrain")
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime_dir:
+        return Path(runtime_dir) / "splitbrain"
+    return Path.home() / ".cache" / "splitbrain" / "run"
+
+
+STATE_DIR = _default_state_dir()
 
 
 def process_start_time(pid: int) -> int | None:

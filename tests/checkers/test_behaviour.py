@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from checkers.behaviour import Behaviour, anomalies_of, classify, sides
+from checkers.counter import check_counter
+from checkers.eventual import check_set
+from checkers.verdict import Verdict
 from harness.history import History, history_of
 from harness.jsontypes import JSON
 from harness.ops import NEMESIS, Op, OpType
+from tests.checkers.histories import H
+from workloads.base import SimpleResult
 
 NODES = ("n1", "n2", "n3")
 ISOLATE_N1: dict[str, JSON] = {"n1": ["n2", "n3"], "n2": ["n1"], "n3": ["n1"]}
@@ -91,17 +96,21 @@ def test_sides_of_complete_and_one_way_grudges() -> None:
     assert sides({}, NODES) == [NODES]
 
 
-def test_anomalies_from_checker_results() -> None:
-    results: dict[str, JSON] = {
-        "set": {"checker": "set", "verdict": "invalid", "lost_count": 3, "unexpected_count": 0,
-                "converged": False},
-        "linearizable": {"checker": "linearizable", "verdict": "invalid"},
-        "counter": {"checker": "counter", "verdict": "valid", "error_count": 0},
-        "stats": {"verdict": "valid"},
+def test_anomalies_from_typed_checker_results() -> None:
+    h = H()
+    h.invoke(0, "add", 1).ok(0, "add", 1).invoke(0, "add", 2).ok(0, "add", 2)
+    h.invoke(1, "final-read", node="n1").ok(1, "final-read", [1], node="n1")
+    h.invoke(2, "final-read", node="n2").ok(2, "final-read", [], node="n2")
+    lost = check_set(h.history())
+    results: dict[str, object] = {
+        "set": lost,
+        "counter": check_counter(H().history()),
+        "stats": SimpleResult(verdict=Verdict.VALID),
+        "other": SimpleResult(verdict=Verdict.INVALID),
     }
     found = anomalies_of(results)
-    assert found == ["3 acknowledged elements lost", "replicas did not converge",
-                     "not linearizable (e.g. stale reads or lost writes)"]
+    assert found == ["1 acknowledged elements lost", "replicas did not converge",
+                     "other invalid"]
 
 
 def test_ops_during_other_faults_do_not_count() -> None:

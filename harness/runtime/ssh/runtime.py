@@ -197,12 +197,12 @@ class SshRuntime:
             except (OSError, RuntimeError) as e:
                 log.warning("killing %r failed: %s", proc, e)
         errors: list[str] = []
+        prefix = self.state.details.get("chain_prefix")
 
         def finish(node: str) -> None:
             try:
                 for line in tidy_host(self._hosts[node], node, self.remote_root,
-                                      self._store_dir, self.state.details.get("chain_prefix")
-                                      if self.state else None):
+                                      self._store_dir, prefix):
                     log.info("%s: %s", node, line)
             except (OSError, RuntimeError) as e:
                 errors.append(f"{node}: {e}")

@@ -11,14 +11,14 @@ from harness.runtime.base import ManagedRuntime, RuntimeOptionError, RuntimeUnav
 from harness.runtime.faults import Fault, faults_of
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec, register
 from harness.runtime.runstate import RunState
-from harness.runtime.ssh._connect import (
+from harness.runtime.ssh._hosts import HostEntry, HostsFileError, read_hosts
+from harness.runtime.ssh._options import (
     DEFAULT_CONFIG,
     DEFAULT_KNOWN_HOSTS,
     HostKeyError,
     SshConnectError,
     SshOptions,
 )
-from harness.runtime.ssh._hosts import HostEntry, HostsFileError, read_hosts
 from harness.runtime.ssh._preflight import Needs, refusals, table
 
 OPTIONS = {
@@ -119,7 +119,7 @@ def needs_of(test: TestConfig) -> Needs:
     return Needs(iptables=iptables, faketime=faketime, python=python, programs=programs, why=why)
 
 
-def _preflight(test: TestConfig) -> None:
+def _preflight(test: TestConfig) -> TestConfig:
     """Log in to every host and check it can run the test; print the table (stderr)."""
     from harness.runtime.ssh.runtime import connect_all, probe
 
@@ -143,6 +143,7 @@ def _preflight(test: TestConfig) -> None:
     if refused:
         raise RuntimeOptionError(
             "the hosts cannot run this test:\n  " + "\n  ".join(refused))
+    return test
 
 
 def _create(request: RuntimeRequest) -> ManagedRuntime:

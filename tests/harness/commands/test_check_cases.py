@@ -302,3 +302,15 @@ def test_plain_histories_with_pair_values_are_not_split(tmp_path: Path) -> None:
                  (1, "invoke", "cas", "[nil 1]"), (1, "ok", "cas", "[nil 1]")]
     code, out, _ = _check(_write(tmp_path, "h.edn", _lin_kv(plain_cas)), "cas-register")
     assert code == 0 and "keys]" not in out
+
+
+def test_other_loggers_op_shaped_text_is_not_an_op_when_jepsen_util_writes_them(
+    tmp_path: Path,
+) -> None:
+    lines = [_layout("0.1", op, i) for i, op in enumerate(FINE)]
+    lines.insert(2, "INFO [2019-04-01 11:25:24,050] main - jepsen.checker 7\t:ok\t:read\t9")
+    assert _check(_write(tmp_path, "jepsen.log", "\n".join(lines)), "cas-register")[0] == 0
+    # Without any jepsen.util line, such messages are the ops.
+    other = [f"INFO [2019-04-01 11:25:24,0{i}0] w - my.client " + "\t".join(op)
+             for i, op in enumerate(STALE)]
+    assert _check(_write(tmp_path, "jepsen.log", "\n".join(other)), "cas-register")[0] == 1
