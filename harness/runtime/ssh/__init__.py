@@ -7,14 +7,14 @@ and host-key checks (:mod:`._connect`), commands and SFTP (:mod:`._host`), remot
 (:mod:`._chains`), path mapping (:mod:`._paths`) and code deployment (:mod:`._deploy`).
 """
 
-from harness.runtime.ssh._connect import (
+from harness.runtime.ssh._hosts import HostEntry, HostsFileError, parse_hosts, read_hosts
+from harness.runtime.ssh._options import (
     ChangedHostKeyError,
     HostKeyError,
     SshConnectError,
     SshOptions,
     UnknownHostKeyError,
 )
-from harness.runtime.ssh._hosts import HostEntry, HostsFileError, parse_hosts, read_hosts
 
 __all__ = [
     "ChangedHostKeyError",

@@ -11,14 +11,14 @@ from harness.runtime.base import ManagedRuntime, RuntimeOptionError, RuntimeUnav
 from harness.runtime.faults import Fault, faults_of
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec, register
 from harness.runtime.runstate import RunState
-from harness.runtime.ssh._connect import (
+from harness.runtime.ssh._hosts import HostEntry, HostsFileError, read_hosts
+from harness.runtime.ssh._options import (
     DEFAULT_CONFIG,
     DEFAULT_KNOWN_HOSTS,
     HostKeyError,
     SshConnectError,
     SshOptions,
 )
-from harness.runtime.ssh._hosts import HostEntry, HostsFileError, read_hosts
 from harness.runtime.ssh._preflight import Needs, refusals, table
 
 OPTIONS = {
