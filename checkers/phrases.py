@@ -50,15 +50,20 @@ def _reads(f: object) -> bool:
     return isinstance(f, str) and str(f) in ("read", "r")
 
 
-def named(op: Operation) -> str:
-    """``write(4) of process 0 (index 31, completed at 0.932 s)``; indeterminate ops say so."""
+def named(op: Operation, *, index: int | None = None) -> str:
+    """``write(4) of process 0 (index 31, completed at 0.932 s)``; indeterminate ops say so.
+    ``index``: the invocation's history index (default: its position, ``op.call``)."""
     if op.type is OpType.INFO or op.ret_time is None:
         when = f"invoked at {seconds(op.call_time)}, indeterminate"
     elif op.type is OpType.FAIL:
         when = f"failed at {seconds(op.ret_time)}"
     else:
         when = f"completed at {seconds(op.ret_time)}"
-    return f"{call_text(op)} of process {op.process} (index {op.call}, {when})"
+    return f"{call_text(op)} of process {op.process} (index {_index(op, index)}, {when})"
+
+
+def _index(op: Operation, index: int | None) -> int:
+    return op.call if index is None else index
 
 
 def named_json(op: Mapping[str, JSON]) -> str:
@@ -75,9 +80,9 @@ def named_json(op: Mapping[str, JSON]) -> str:
         ret_time=ret if isinstance(ret, int) else None))
 
 
-def short(op: Operation) -> str:
+def short(op: Operation, *, index: int | None = None) -> str:
     """``write(4) (index 31)``, for an operation already named in the sentence."""
-    return f"{call_text(op)} (index {op.call})"
+    return f"{call_text(op)} (index {_index(op, index)})"
 
 
 __all__ = ["call_text", "interval", "named", "named_json", "seconds", "short"]

@@ -114,6 +114,11 @@ def catalog() -> list[Listing]:
         rows.append(Listing(section=Section.MODELS, name=name, origin=BUILTIN,
                             reference="checkers.linearizable.models",
                             description="for `splitbrain check --model`"))
+    for name in ("list-append", "rw-register"):  # checkers.elle.TXN_MODELS (kept import-free)
+        rows.append(Listing(section=Section.MODELS, name=name, origin=BUILTIN,
+                            reference="checkers.elle",
+                            description="transactional anomalies, for `splitbrain check "
+                                        "--model` (with --consistency-model)"))
     return rows
 
 

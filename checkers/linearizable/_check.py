@@ -101,7 +101,7 @@ def check(
     started = clock()
     deadline = None if time_limit is None else started + time_limit
     operations = _operations(history)
-    subs = split(operations, erased)
+    subs = split(operations, erased, history_index=_history_index(history, operations))
     budget = Budget(
         deadline=deadline,
         max_configurations=max_configurations,
@@ -145,9 +145,24 @@ def _operations(history: History | Sequence[Operation]) -> list[Operation]:
     return items
 
 
-def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHistory]:
+def _history_index(history: History | Sequence[Operation], operations: Sequence[Operation]
+                   ) -> list[int] | None:
+    """Each operation's history index (that of its invocation), when ``history`` has them."""
+    if not isinstance(history, History):
+        return None
+    ops = history.ops
+    return [ops[o.call].index if 0 <= o.call < len(ops) else o.call for o in operations]
+
+
+def split(operations: Sequence[Operation], model: Model[Hashable], *,
+          history_index: Sequence[int] | None = None) -> list[SubHistory]:
     """Independent sub-histories: by the op ``key`` field, then by the model's partition.
-    ``fail`` operations are dropped; each operation keeps its index in ``operations``."""
+    ``fail`` operations are dropped; each operation keeps its index in ``operations`` (and its
+    ``history_index``, if given: one per operation)."""
+
+    def numbered(indices: Sequence[int]) -> tuple[int, ...]:
+        return () if history_index is None else tuple(history_index[i] for i in indices)
+
     # Keys follow the value rule of harness.values: the keys 1, true and 1.0 are three keys.
     by_key: dict[Frozen, list[int]] = {}
     for index, op in enumerate(operations):
@@ -159,7 +174,8 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
         key = ops[0].key
         if model.partition is None:
             subs.append(
-                SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops))
+                SubHistory(key=key, group=None, indices=tuple(indices), operations=tuple(ops),
+                           history_index=numbered(indices))
             )
             continue
         position = {id(op): i for op, i in zip(ops, indices, strict=True)}
@@ -174,6 +190,7 @@ def split(operations: Sequence[Operation], model: Model[Hashable]) -> list[SubHi
                     group=group,
                     indices=tuple(position[id(op)] for op in members),
                     operations=tuple(members),
+                    history_index=numbered([position[id(op)] for op in members]),
                 )
             )
     return subs
@@ -251,6 +268,21 @@ def _interrupted(sub: SubHistory, seconds: float) -> KeyResult:
     )
 
 
+def _memory_stopped(sub: SubHistory, seconds: float) -> KeyResult:
+    return KeyResult(
+        key=sub.key,
+        group=sub.group,
+        verdict=Verdict.UNKNOWN,
+        operations=len(sub.operations),
+        pruned=0,
+        configurations=0,
+        seconds=seconds,
+        reason=UnknownReason.MEMORY_LIMIT,
+        detail="the keys searched side by side held more than the memory budget; this one, "
+        "holding the most, was stopped",
+    )
+
+
 def _scheduled(  # noqa: PLR0917
     subs: Sequence[SubHistory],
     model: Model[Hashable],
@@ -266,6 +298,7 @@ def _scheduled(  # noqa: PLR0917
         return _sequential(subs, model, budget, stop_on_invalid, progress)
     results: list[KeyResult | None] = [None] * len(subs)
     running: dict[int, tuple[KeySteps, float]] = {}
+    held: dict[int, int] = {}  # estimated bytes each running search holds
     turns: deque[int] = deque(range(len(subs)))
     length = SLICE_STEPS
     round_left = len(turns)
@@ -280,18 +313,31 @@ def _scheduled(  # noqa: PLR0917
         steps = entry[0]
         try:
             for _ in range(length):
-                next(steps)
+                held[i] = next(steps)
             turns.append(i)
         except StopIteration as stop:
             del running[i]
+            held.pop(i, None)
             results[i] = stop.value
             done += 1
             if progress is not None:
                 progress(done, len(subs))
             if stop_on_invalid and stop.value.verdict is Verdict.INVALID:
                 break
+        if len(held) > 1 and sum(held.values()) > budget.max_memory:
+            # Searches running side by side share one memory budget (as one after another
+            # would): the one holding the most gives up.
+            largest = max(held, key=held.__getitem__)
+            largest_steps, began = running.pop(largest)
+            largest_steps.close()
+            del held[largest]
+            turns.remove(largest)
+            results[largest] = _memory_stopped(subs[largest], budget.clock() - began)
+            done += 1
+            if progress is not None:
+                progress(done, len(subs))
         round_left -= 1
-        if round_left == 0:
+        if round_left <= 0:
             round_left = len(turns)
             if schedule is Schedule.DEEPENING:
                 length *= 2

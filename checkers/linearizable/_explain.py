@@ -85,7 +85,7 @@ def explain_failure(
             ref = reference(sub, model, enc.members[i])
             scene = Scene(model=model, operations=sub.operations, linearized=linearized,
                           state=table.states[prefix.state], has_state=True,
-                          stuck=enc.members[i])
+                          stuck=enc.members[i], history_index=sub.history_index)
             unhinted = _unhinted(table, prefix.state, enc.cls[i]) if after == ILLEGAL else None
             if after == ILLEGAL and unhinted is None:
                 story = narrate(scene)
@@ -136,7 +136,8 @@ def impossible_counterexample(
     """The explanation when an operation is illegal in every reachable state."""
     ref = reference(sub, model, enc.members[impossible])
     story = narrate(Scene(model=model, operations=sub.operations, linearized=(), state=None,
-                          has_state=False, stuck=enc.members[impossible]))
+                          has_state=False, stuck=enc.members[impossible],
+                          history_index=sub.history_index))
     detail = f"process {ref.process} {ref.description} is not allowed in any reachable state"
     prefix = PartialLinearization(
         length=0,

@@ -63,8 +63,25 @@ class Scene:
     def op(self) -> Operation:
         return self.operations[self.stuck]
 
+    history_index: Sequence[int] = ()
+    """The history index of each operation's invocation (empty: its position ``call``)."""
+
     def io(self, position: int) -> tuple[Input, Output]:
         return class_of(self.operations[position])
+
+    def index(self, position: int) -> int:
+        """The history index of the operation at ``position`` (as Jepsen numbers events)."""
+        if position < len(self.history_index):
+            return self.history_index[position]
+        return self.operations[position].call
+
+    def name(self, position: int) -> str:
+        """:func:`checkers.phrases.named`, with the operation's history index."""
+        return named(self.operations[position], index=self.index(position))
+
+    def short(self, position: int) -> str:
+        """:func:`checkers.phrases.short`, with the operation's history index."""
+        return short(self.operations[position], index=self.index(position))
 
 
 def _ok(op: Operation) -> bool:
@@ -156,7 +173,7 @@ def _value_story(scene: Scene, value: Frozen, words: _Words, *,
     rank = {p: r for r, p in enumerate(order)}
     for w in shown:
         wop = scene.operations[w]
-        text = f"The {words.noun} {show(value)} was {words.written} by {named(wop)}"
+        text = f"The {words.noun} {show(value)} was {words.written} by {scene.name(w)}"
         if op.ret_time is not None and wop.call_time > op.ret_time:
             text += f", invoked {interval(wop.call_time - op.ret_time)} after this " \
                     f"{op.f} completed"
@@ -167,7 +184,7 @@ def _value_story(scene: Scene, value: Frozen, words: _Words, *,
                 done = wop.ret_time if wop.ret_time is not None else wop.call_time
                 end = over.ret_time if over.ret_time is not None else over.call_time
                 gap = f" {interval(end - done)} later" if end >= done else ""
-                who = short(over) if later[0] in known else named(over)
+                who = scene.short(later[0]) if later[0] in known else scene.name(later[0])
                 named_ops.append(later[0])
                 text += f" and overwritten{gap} by {who}"
         parts.append(text)
@@ -184,7 +201,7 @@ def _register(scene: Scene) -> Story | None:
     last = _last_change(scene, _is_write) if scene.has_state else None
     if last is not None:
         related.append(last)
-        before = f": the last write before it was {named(scene.operations[last])}"
+        before = f": the last write before it was {scene.name(last)}"
     elif scene.has_state:
         before = " (no write was linearized before it)"
     else:
@@ -296,7 +313,7 @@ def _kv(scene: Scene) -> Story | None:
     if last is None:
         return Story(text=f"{head} (no put or append was linearized before it).")
     return Story(text=f"{head}: the last put or append before it was "
-                      f"{named(scene.operations[last])}.", related=(last,))
+                      f"{scene.name(last)}.", related=(last,))
 
 
 def _mutex(scene: Scene) -> Story | None:
@@ -304,7 +321,7 @@ def _mutex(scene: Scene) -> Story | None:
     if op.f not in ("acquire", "release") or not scene.has_state:
         return None
     last = _last_change(scene, lambda o: o.f in ("acquire", "release"))
-    by = f" by {named(scene.operations[last])}" if last is not None else ""
+    by = f" by {scene.name(last)}" if last is not None else ""
     related = (last,) if last is not None else ()
     if op.f == "acquire":
         return Story(text=f"acquire succeeded, but the lock was held at that point: it was "
@@ -343,7 +360,7 @@ def _multi_register(scene: Scene) -> Story | None:
                     f"{show(now)} at that point")
             if last is not None:
                 text += f": the last write of {show_key(key)} before it was " \
-                        f"{named(scene.operations[last])}"
+                        f"{scene.name(last)}"
                 return Story(text=text + ".", related=(last,))
             return Story(text=text + ".")
     return None

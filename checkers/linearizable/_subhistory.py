@@ -26,6 +26,9 @@ class SubHistory:
     indices: tuple[int, ...]
     """Each operation's index in the checked operation list."""
     operations: tuple[Operation, ...]
+    history_index: tuple[int, ...] = ()
+    """Each operation's history index (its invocation's ``index`` field, as explanations name
+    it); empty when only operations were given (then the position ``call`` stands for it)."""
 
 
 def class_of(operation: Operation) -> tuple[Input, Output]:

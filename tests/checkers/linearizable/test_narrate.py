@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from checkers.linearizable import StuckReason, check, get_model
 from harness.history import Operation
+from harness.jepsen_files import read_edn
 from tests.checkers.linearizable.ops import ops
 
 
@@ -115,3 +117,23 @@ def test_indeterminate_writer_is_called_indeterminate() -> None:
     text, _ = why("register", "0 write 2 2 0 1", "2 write 3 _ 2 _", "1 read _ 2 4 5",
                   "1 read _ 3 6 7", "1 read _ 2 8 9")
     assert "indeterminate" in text
+
+
+def test_operations_are_named_by_their_history_index(tmp_path: Path) -> None:
+    """A Jepsen history numbers its events itself (here from 10, with gaps): the sentence uses
+    those numbers, as the report's "history index" column does."""
+    text = "\n".join([
+        "{:index 10, :time 0, :type :invoke, :process 0, :f :write, :value 2}",
+        "{:index 12, :time 1000000, :type :ok, :process 0, :f :write, :value 2}",
+        "{:index 14, :time 2000000, :type :invoke, :process 1, :f :read, :value nil}",
+        "{:index 16, :time 3000000, :type :ok, :process 1, :f :read, :value :x}",
+    ])
+    (tmp_path / "h.edn").write_text(text + "\n", encoding="utf-8")
+    history = read_edn(tmp_path / "h.edn")
+    result = check(history, get_model("register"), workers=1)
+    key = result.invalid_keys[0]
+    assert key.counterexample is not None
+    stuck = key.counterexample.prefixes[0].stuck[0]
+    assert stuck.explanation == (
+        "read returned :x, but the register held 2 at that point: the last write before it was "
+        "write(2) of process 0 (index 10, completed at 0.001 s). No operation wrote :x.")
