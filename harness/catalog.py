@@ -100,6 +100,7 @@ def _plugin_row(
 
 def catalog() -> list[Listing]:
     """Every target, workload, nemesis and model; plugins are imported to check them."""
+    from checkers.elle import TXN_MODELS
     from checkers.linearizable.models import MODEL_NAMES
     from nemesis.registry import builtins as nemeses
     from targets.registry import TARGETS
@@ -114,6 +115,10 @@ def catalog() -> list[Listing]:
         rows.append(Listing(section=Section.MODELS, name=name, origin=BUILTIN,
                             reference="checkers.linearizable.models",
                             description="for `splitbrain check --model`"))
+    for name in TXN_MODELS:
+        rows.append(Listing(section=Section.MODELS, name=name, origin=BUILTIN,
+                            reference="checkers.elle",
+                            description="for `splitbrain check --model` (Elle-style)"))
     return rows
 
 
