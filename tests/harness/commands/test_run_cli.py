@@ -142,3 +142,13 @@ def test_verdict_breakdown_says_why_a_run_of_valid_checkers_is_unknown() -> None
                                     "checkers": {"linearizable": {"verdict": "valid"}}},
                        "coverage": {"verdict": "unknown", "reason": reason}})
     assert text == f" (linearizable: valid; coverage: unknown, {reason})"
+
+
+def test_verdict_breakdown_says_a_run_was_interrupted() -> None:
+    from harness.commands.run import _breakdown
+
+    reason = "interrupted by SIGINT; the history is a prefix"
+    text = _breakdown({"verdict": "unknown", "reason": reason,
+                       "workload": {"verdict": "valid",
+                                    "checkers": {"linearizable": {"verdict": "valid"}}}})
+    assert text == f" (linearizable: valid; {reason})"
