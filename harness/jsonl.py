@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -20,9 +21,15 @@ _decode = json.JSONDecoder().decode
 _BOM = b"\xef\xbb\xbf"
 
 
+_LONG_NUMBER = re.compile(rb"\d{19}")
+"""19 digits or more: maybe beyond 64 bits, which orjson would read as a float or refuse."""
+
+
 def _loads(raw: bytes) -> JSON:
-    """One line's JSON (orjson; the standard library for what orjson refuses, such as integers
-    beyond 64 bits or escaped lone surrogates)."""
+    """One line's JSON (orjson; the standard library for what orjson reads differently or
+    refuses: integers beyond 64 bits, escaped lone surrogates)."""
+    if _LONG_NUMBER.search(raw):
+        return _decode(raw.decode("utf-8"))  # type: ignore[no-any-return]
     try:
         value: JSON = orjson.loads(raw)
     except orjson.JSONDecodeError:

@@ -127,6 +127,15 @@ class ReportsClock(Protocol):
         """The node's wall clock now, seconds since the epoch; None if it cannot be read."""
 
 
+@runtime_checkable
+class ServesClients(Protocol):
+    """A DB that says which TCP port its clients connect to on each node. The docker runtime's
+    ``--adopt`` waits for this port on the adopted containers (the target's own option sets it,
+    e.g. ``--target-opt client-port=8000``)."""
+
+    def client_port(self) -> int: ...
+
+
 class Nemesis(Protocol):
     """Injects faults; its ops are recorded with process ``"nemesis"`` and type info."""
 
@@ -275,6 +284,7 @@ __all__ = [
     "ReportsClock",
     "ReportsFaults",
     "ReportsProcessState",
+    "ServesClients",
     "ValidatingClient",
     "complete",
     "validate_completion",

@@ -113,9 +113,10 @@ def plan(test: TestConfig) -> Plan:
         target = get_target(test)  # a target may refuse some faults (etcd: clock)
     spec = runtimes.validate(test)
     workload = get_workload(test)
+    db = target.db if spec.wrap_db is None else spec.wrap_db(test, target.db)
     return Plan(
         test=test, runtime=spec,
-        target_db=target.db,
+        target_db=db,
         # by the workload's own name: a plugin workload (``--workload pkg.mod:factory``) is named
         # by its module path on the command line, but a target knows it by its name
         client=ValidatingClient(target.client(workload.name)),
@@ -161,8 +162,10 @@ def run_test(
     """Run ``test`` end to end; see the module docstring. Raises on harness failures."""
     obs = observer if observer is not None else QuietObserver()
     the_plan = resolved if resolved is not None else plan(test)
-    test = the_plan.test  # with the default nemesis expanded
-    the_plan.runtime.preflight(test)  # before anything exists: 255 no engine, 254 bad adopt
+    # before anything exists: 255 no engine, 254 e.g. --adopt matching nothing; the runtime may
+    # decide the nodes (adopted containers). The plan's test has the default nemesis expanded.
+    test = the_plan.runtime.preflight(the_plan.test)
+    the_plan = dataclasses.replace(the_plan, test=test)
     run = create_run(test.store, test)
     log = logging.getLogger(f"splitbrain.run.{run.path.name}")
     log.setLevel(logging.INFO)

@@ -81,18 +81,17 @@ class Firewall:
 
     def install(self, nodes: Sequence[str]) -> None:
         """Create the (empty) chain and the jump from INPUT on each node."""
-        jump = (
-            ("-I", "INPUT", "1") if self._position is Position.FIRST else ("-A", "INPUT")
-        )
 
         def one(node: str) -> None:
             if node in self._installed:
                 return
-            self._restore(node, replace_script(self.name, []))
-            self._iptables(node, [*jump, "-j", self.name])
+            self._restore(node, replace_script(self.name, []), ensure_jump=True)
             self._installed.add(node)
 
         parallel(nodes, one)
+
+    def _jump(self) -> tuple[str, ...]:
+        return ("-I", "INPUT", "1") if self._position is Position.FIRST else ("-A", "INPUT")
 
     def replace(self, rules: Mapping[str, Sequence[Rule]]) -> None:
         """Set the chain's rules on each node named (others keep theirs)."""
@@ -102,13 +101,15 @@ class Firewall:
                 if controller in rule:
                     raise FaultError(f"refusing a rule on {node} that matches the controller")
         self.install(list(rules))
-        parallel(list(rules), lambda node: self._restore(node, replace_script(self.name,
-                                                                              rules[node])))
+        # the jump is checked again: a node restarted as a whole (a container) has a fresh
+        # network namespace without our chain
+        parallel(list(rules), lambda node: self._restore(
+            node, replace_script(self.name, rules[node]), ensure_jump=True))
 
     def sources(self, node: str) -> frozenset[str]:
         """The source addresses the chain drops on ``node``, read back from iptables."""
         try:
-            listing = self._runtime.exec(node, ["iptables", "-w", "-S", self.name]).stdout
+            listing = self._runtime.net_exec(node, ["iptables", "-w", "-S", self.name]).stdout
         except ExecError as e:
             raise FaultError(f"reading back {self.name} on {node} failed: {e}") from e
         out: set[str] = set()
@@ -140,24 +141,32 @@ class Firewall:
                 ["-F", self.name], ["-D", "INPUT", "-j", self.name], ["-X", self.name],
             ):
                 result = self._runtime.net_exec(node, ["iptables", "-w", *argv], check=False)
-                if not result.ok:
+                if not result.ok and not _already_gone(result.stderr):
                     errors.append(f"{node}: iptables {' '.join(argv)}: {result.stderr.strip()}")
             self._installed.discard(node)
 
         parallel(sorted(self._installed), one)
         return errors
 
-    def _restore(self, node: str, script: str) -> None:
+    def _restore(self, node: str, script: str, *, ensure_jump: bool = False) -> None:
+        """``iptables-restore --noflush`` of ``script``; with ``ensure_jump``, in the same
+        command, the jump from INPUT is added unless it is there."""
+        argv = ["iptables-restore", "-w", "--noflush"]
+        if ensure_jump:
+            jump = " ".join(self._jump())
+            argv = ["sh", "-c", f"iptables-restore -w --noflush && "
+                    f"{{ iptables -w -C INPUT -j {self.name} 2>/dev/null || "
+                    f"iptables -w {jump} -j {self.name}; }}"]
         try:
-            self._runtime.net_exec(node, ["iptables-restore", "-w", "--noflush"], stdin=script)
+            self._runtime.net_exec(node, argv, stdin=script)
         except ExecError as e:
             raise FaultError(f"iptables-restore on {node} failed: {e}") from e
 
-    def _iptables(self, node: str, argv: Sequence[str]) -> None:
-        try:
-            self._runtime.net_exec(node, ["iptables", "-w", *argv])
-        except ExecError as e:
-            raise FaultError(f"iptables on {node} failed: {e}") from e
+
+def _already_gone(stderr: str) -> bool:
+    """iptables' complaints when the chain or the jump is not there (e.g. a restarted
+    container's fresh network namespace): nothing left to remove."""
+    return "does a matching rule exist" in stderr or "No chain/target/match" in stderr
 
 
 __all__ = [

@@ -168,9 +168,9 @@ def findings_section(checkers: Sequence[CheckerResult], history: History | None 
     blocks = []
     for c in checkers:
         if c.kind == "set":
-            body = _set(c) + _set_lanes(c)
+            body = _set_lanes(c) + _set(c)
         elif c.kind == "counter":
-            body = _counter(c) + _counter_lanes(c, history)
+            body = _counter_lanes(c, history) + _counter(c)
         else:
             continue
         why = c.data.get("explanation")

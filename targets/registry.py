@@ -49,21 +49,21 @@ TargetFactory = Callable[[TestConfig], Target]
 
 
 def _raftkv(test: TestConfig) -> Target:
-    """The bundled Raft KV (targets/raftkv): register, set and counter workloads."""
+    """The bundled Raft KV (targets/raftkv): register, set, counter and txn workloads."""
     from targets.raftkv.target import target
 
     return target(test)
 
 
 def _etcd(test: TestConfig) -> Target:
-    """etcd from the Debian package etcd-server: register, set and counter workloads."""
+    """etcd from the Debian package etcd-server: register, set, counter and txn workloads."""
     from targets.etcd.target import target
 
     return target(test)
 
 
 def _redis(test: TestConfig) -> Target:
-    """Redis with Sentinel from the Debian packages: set and counter workloads."""
+    """Redis with Sentinel from the Debian packages: set, counter and txn workloads."""
     from targets.redis.target import target
 
     return target(test)

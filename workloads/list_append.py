@@ -12,7 +12,7 @@ from workloads.txn import TxnChecker, TxnOps, TxnOptions
 
 
 def workload(test: TestConfig) -> Workload:
-    """Transactions over rotating keys, checked for transactional anomalies."""
+    """List-append transactions over rotating keys, checked for transactional anomalies."""
     options = TxnOptions.parse("list-append", dict(test.workload_options))
     return Workload(
         name="list-append",

@@ -12,7 +12,7 @@ from workloads.txn import TxnChecker, TxnOps, TxnOptions
 
 
 def workload(test: TestConfig) -> Workload:
-    """Transactions over rotating keys, checked for transactional anomalies."""
+    """Register transactions (w, r) over rotating keys, checked for transactional anomalies."""
     options = TxnOptions.parse("rw-register", dict(test.workload_options))
     return Workload(
         name="rw-register",

@@ -29,8 +29,13 @@ from checkers.verdict import Verdict
 
 MAX_EXAMPLES = 8
 """Cycles kept per anomaly name."""
-MAX_STARTS = 32
+MAX_STARTS = 8
 """Start edges tried per component and shape before giving up on that shape there."""
+MAX_SEARCHES = 1500
+"""Searches (start edges tried) per shape over all components."""
+SEARCH_STEPS = 300_000
+"""Breadth-first visits allowed per shape over all components (a few seconds at most): failing
+searches in one huge component cannot eat the whole budget."""
 
 
 class Inference(Protocol):
@@ -89,17 +94,29 @@ def _search(txns: Sequence[Txn], inf: Inference, levels_done: list[tuple[EdgeTyp
             component_of = {n: i for i, comp in enumerate(comps) for n in comp}
             adjs[level] = adjacency(inf.edges, component_of, mask)
         adj = adjs[level]
-        for comp in comps:
+        deadline.steps = SEARCH_STEPS
+        searches = 0
+        for comp in sorted(comps, key=len):
             if deadline.passed():
                 return found, False
+            if deadline.out_of_steps():
+                exhaustive = False
+                break
             starts = [(a, b) for a in comp for b, m in adj.get(a, ()) if m & shape.first]
             if len(starts) > MAX_STARTS:
                 exhaustive = False
+            if searches >= MAX_SEARCHES:
+                exhaustive = False
+                break
             for a, b in starts[:MAX_STARTS]:
+                searches += 1
                 cycle = cycle_through(adj, (a, b, shape.first), shape, deadline)
                 if cycle is None:
                     if deadline.passed():
                         return found, False
+                    if deadline.out_of_steps():
+                        exhaustive = False
+                        break
                     continue
                 canon = _canonical(cycle)
                 if canon in seen:

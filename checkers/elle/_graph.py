@@ -63,13 +63,18 @@ LEVELS: tuple[tuple[EdgeType, str], ...] = (
 
 
 class Deadline:
-    """A monotonic deadline; ``None`` means no limit."""
+    """A monotonic deadline (``None``: no limit) and a budget of search steps that the caller
+    may refill (``steps``: breadth-first visits left; ``None``: unlimited)."""
 
     def __init__(self, seconds: float | None) -> None:
         self.end = None if seconds is None else time.monotonic() + seconds
+        self.steps: int | None = None
 
     def passed(self) -> bool:
         return self.end is not None and time.monotonic() > self.end
+
+    def out_of_steps(self) -> bool:
+        return self.steps is not None and self.steps <= 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -245,8 +250,13 @@ def cycle_through(adj: Adjacency, edge: tuple[int, int, EdgeType], shape: Shape,
     while queue:
         node, state = queue.popleft()
         steps += 1
-        if steps & 4095 == 0 and deadline.passed():
-            return None
+        if steps & 1023 == 0:
+            if deadline.steps is not None:
+                deadline.steps -= 1024
+                if deadline.steps <= 0:
+                    return None
+            if deadline.passed():
+                return None
         for nxt, mask in adj.get(node, ()):
             allowed = mask & allowed_mask
             if not allowed:

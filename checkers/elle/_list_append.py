@@ -73,11 +73,11 @@ class ListAppendInference:
                             f"T{a} appended")
         if t is EdgeType.RW:
             for m in ta.mops:
-                if m.f == "r" and isinstance(m.value, list):
+                if m.f == "r" and (m.value is None or isinstance(m.value, list)):
                     vs = self.versions.get(m.key, [])
-                    n = len(m.value)
+                    n = len(m.value or [])
                     if n < len(vs) and self._writer(m.key, vs[n]) == b:
-                        return (f"T{a} read key {m.key!r} = {m.value!r}, which misses "
+                        return (f"T{a} read key {m.key!r} = {m.value or []!r}, which misses "
                                 f"{vs[n]!r} appended by T{b}")
         for m in tb.mops:
             if m.f == "append" and _v(m.value) not in self.position.get(m.key, {}):

@@ -268,6 +268,21 @@ def _interrupted(sub: SubHistory, seconds: float) -> KeyResult:
     )
 
 
+def _memory_stopped(sub: SubHistory, seconds: float) -> KeyResult:
+    return KeyResult(
+        key=sub.key,
+        group=sub.group,
+        verdict=Verdict.UNKNOWN,
+        operations=len(sub.operations),
+        pruned=0,
+        configurations=0,
+        seconds=seconds,
+        reason=UnknownReason.MEMORY_LIMIT,
+        detail="the keys searched side by side held more than the memory budget; this one, "
+        "holding the most, was stopped",
+    )
+
+
 def _scheduled(  # noqa: PLR0917
     subs: Sequence[SubHistory],
     model: Model[Hashable],
@@ -283,6 +298,7 @@ def _scheduled(  # noqa: PLR0917
         return _sequential(subs, model, budget, stop_on_invalid, progress)
     results: list[KeyResult | None] = [None] * len(subs)
     running: dict[int, tuple[KeySteps, float]] = {}
+    held: dict[int, int] = {}  # estimated bytes each running search holds
     turns: deque[int] = deque(range(len(subs)))
     length = SLICE_STEPS
     round_left = len(turns)
@@ -297,18 +313,31 @@ def _scheduled(  # noqa: PLR0917
         steps = entry[0]
         try:
             for _ in range(length):
-                next(steps)
+                held[i] = next(steps)
             turns.append(i)
         except StopIteration as stop:
             del running[i]
+            held.pop(i, None)
             results[i] = stop.value
             done += 1
             if progress is not None:
                 progress(done, len(subs))
             if stop_on_invalid and stop.value.verdict is Verdict.INVALID:
                 break
+        if len(held) > 1 and sum(held.values()) > budget.max_memory:
+            # Searches running side by side share one memory budget (as one after another
+            # would): the one holding the most gives up.
+            largest = max(held, key=held.__getitem__)
+            largest_steps, began = running.pop(largest)
+            largest_steps.close()
+            del held[largest]
+            turns.remove(largest)
+            results[largest] = _memory_stopped(subs[largest], budget.clock() - began)
+            done += 1
+            if progress is not None:
+                progress(done, len(subs))
         round_left -= 1
-        if round_left == 0:
+        if round_left <= 0:
             round_left = len(turns)
             if schedule is Schedule.DEEPENING:
                 length *= 2

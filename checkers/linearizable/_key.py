@@ -60,13 +60,14 @@ def check_sub(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeyRes
         return result
 
 
-KeySteps = Generator[None, None, KeyResult]
+KeySteps = Generator[int, None, KeyResult]
 """A key's check that can be paused between search steps (see :func:`check_sub_steps`)."""
 
 
 def check_sub_steps(sub: SubHistory, model: Model[Hashable], budget: Budget) -> KeySteps:
-    """:func:`check_sub`, yielding every few thousand search iterations so that a scheduler can
-    share the time budget between keys; returns the :class:`KeyResult`."""
+    """:func:`check_sub`, yielding (the estimated bytes its search holds) every few thousand
+    search iterations so that a scheduler can share the budget between keys; returns the
+    :class:`KeyResult`."""
     started = budget.clock()
     n = len(sub.operations)
 
@@ -233,7 +234,7 @@ def _model_pruning(
 
 def _decide(
     sub: SubHistory, table: Transitions, cls: list[int], base: list[int], budget: Budget
-) -> Generator[None, None, tuple[SearchResult, Encoded, int | None]]:
+) -> Generator[int, None, tuple[SearchResult, Encoded, int | None]]:
     """Prune if the model's table is small enough to enumerate, then search.
 
     ``base``: the positions left after the model's own pruning. In automatic mode the up-front
@@ -261,7 +262,7 @@ def _decide(
 
     quick = min(budget.max_configurations, 10 * size + 10_000)
 
-    def enumerated() -> Generator[None, None, tuple[SearchResult, Encoded, int | None]]:
+    def enumerated() -> Generator[int, None, tuple[SearchResult, Encoded, int | None]]:
         enc = pruned()
         impossible = _impossible(table, enc)
         if impossible is None:

@@ -63,9 +63,10 @@ class SearchResult:
     longest: tuple[Prefix, ...]
 
 
-Steps = Generator[None, None, SearchResult]
-"""A search that can be paused: each ``next()`` runs about ``CHECK_EVERY`` iterations; the
-generator's return value (``StopIteration.value``) is the result."""
+Steps = Generator[int, None, SearchResult]
+"""A search that can be paused: each ``next()`` runs about ``CHECK_EVERY`` iterations and gives
+the estimated bytes of configurations stored so far; the generator's return value
+(``StopIteration.value``) is the result."""
 
 
 def search(
@@ -91,7 +92,7 @@ def search(
     )
 
 
-def finish(steps: Generator[None, None, SearchResult]) -> SearchResult:
+def finish(steps: Generator[int, None, SearchResult]) -> SearchResult:
     """Run a paused search (or anything that yields and returns a result) to its end."""
     try:
         while True:
@@ -181,7 +182,7 @@ def search_steps(
                 return _stopped(Outcome.MEMORY_LIMIT, seen, longest)
             if deadline is not None and clock() > deadline:
                 return _stopped(Outcome.TIME_LIMIT, seen, longest)
-            yield
+            yield used
         if entry & 1 or entry == tail:
             # A completion (or the end): nothing before it can be linearized here. Backtrack.
             longest.dead_end(stack_nodes, state, (det_rel, low, info_part))

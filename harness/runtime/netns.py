@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from harness import faketime
 from harness.runtime import runstate
@@ -86,11 +87,18 @@ def pick_subnet(
     raise RuntimeUnavailableError("no free 10.x.y.0/24 subnet for the node network")
 
 
+class ReapListener(Protocol):
+    """Told when a :class:`NetnsProcess` has been reaped (to forget it)."""
+
+    def _reaped(self, proc: NetnsProcess) -> None: ...
+
+
 class NetnsProcess:
-    """A process started inside a namespace as a child of the controller."""
+    """A process started as a child of the controller (inside a namespace, or entering a
+    container's network namespace with nsenter), signalled by PID."""
 
     def __init__(
-        self, runtime: NetnsRuntime, node: str, name: str, popen: subprocess.Popen[bytes],
+        self, runtime: ReapListener, node: str, name: str, popen: subprocess.Popen[bytes],
         log_path: Path,
     ) -> None:
         self._runtime = runtime
@@ -428,6 +436,7 @@ __all__ = [
     "MAX_NODES",
     "NetnsProcess",
     "NetnsRuntime",
+    "ReapListener",
     "RuntimeUnavailableError",
     "check_prerequisites",
     "kill_recorded",

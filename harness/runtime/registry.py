@@ -8,12 +8,15 @@ the harness needs goes through the spec:
 - ``faults`` maps each supported :class:`Fault` to how it is done (the capability table);
 - ``validate(test)`` refuses impossible combinations *without* touching the machine
   (:class:`RuntimeOptionError`, exit 254); ``requires`` checks are added automatically;
-- ``preflight(test)`` checks the machine right before the run creates anything: raise
+- ``preflight(test)`` checks the machine right before the run creates anything (and returns
+  the test, with ``nodes`` replaced when the runtime decides them, e.g. adopted containers): raise
   :class:`RuntimeUnavailableError` (exit 255: not root, no engine) or
   :class:`RuntimeOptionError` (exit 254: e.g. ``--adopt`` matches no container);
 - ``create(request)`` returns the unstarted :class:`ManagedRuntime`;
 - ``cleanup(state)`` removes what a dead run recorded in its run-state file (only that), and
-  ``sweep()`` (optional) finds leftovers by label when no run-state file is left.
+  ``sweep()`` (optional) finds leftovers by label when no run-state file is left;
+- ``wrap_db(test, db)`` (optional) replaces the target's lifecycle when the runtime's nodes
+  already run the target (adopted containers).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import RuntimeKind, TestConfig
+from harness.protocols import DB
 from harness.runtime.base import ManagedRuntime, RuntimeOptionError
 from harness.runtime.faults import Fault, faults_of
 from harness.runtime.runstate import RunState
@@ -49,6 +53,10 @@ def _nothing(test: TestConfig) -> None:
     return None
 
 
+def _same(test: TestConfig) -> TestConfig:
+    return test
+
+
 def _refuses_nothing(test: TestConfig) -> Mapping[Fault, str]:
     return {}
 
@@ -67,8 +75,12 @@ class RuntimeSpec:
     options: Mapping[str, str] = field(default_factory=dict)
     """``--runtime-opt`` key -> what it does."""
     validate: Callable[[TestConfig], None] = _nothing
-    preflight: Callable[[TestConfig], None] = _nothing
+    preflight: Callable[[TestConfig], TestConfig] = _same
+    """Returns the test to run: the same, or with the nodes the runtime found (``--adopt``)."""
     sweep: Callable[[], list[SweepResult]] | None = None
+    wrap_db: Callable[[TestConfig, DB], DB] | None = None
+    """Replaces the target's DB when the runtime runs the target itself (``--adopt``: the
+    target already runs in the user's containers)."""
     refuses: Callable[[TestConfig], Mapping[Fault, str]] = _refuses_nothing
     """Faults of ``faults`` that this runtime cannot inject for this test, with why (ssh: clock
     for Redis); refused like unsupported ones, and left out of ``--nemesis default``."""

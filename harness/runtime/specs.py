@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from harness import faketime
 from harness.config import RuntimeKind, TestConfig
+from harness.protocols import DB
 from harness.runtime import runstate
 from harness.runtime.base import ManagedRuntime
 from harness.runtime.faults import Fault
-from harness.runtime.registry import RuntimeRequest, RuntimeSpec, register
+from harness.runtime.registry import RuntimeRequest, RuntimeSpec, SweepResult, register
 from harness.runtime.runstate import RunState
 
 
@@ -17,10 +20,11 @@ def _netns_create(request: RuntimeRequest) -> ManagedRuntime:
     return NetnsRuntime(request.test.nodes, state_dir=request.state_dir)
 
 
-def _netns_preflight(test: TestConfig) -> None:
+def _netns_preflight(test: TestConfig) -> TestConfig:
     from harness.runtime.netns import check_prerequisites
 
     check_prerequisites()
+    return test
 
 
 def _netns_cleanup(state: RunState) -> list[str]:
@@ -52,6 +56,89 @@ register(RuntimeSpec(
         Fault.LOSS: "iptables statistic",
         Fault.BANDWIDTH: "tc tbf",
         Fault.DELAY: "NFQUEUE + userspace delayer",
+    },
+))
+
+def _docker_create(request: RuntimeRequest) -> ManagedRuntime:
+    from harness.runtime.docker._options import parse
+
+    test = request.test
+    options = parse(test)
+    if options.adopting:
+        from harness.runtime.docker._adopt import AdoptedRuntime
+
+        return AdoptedRuntime(options, state_dir=request.state_dir)
+    from harness.runtime.docker._runtime import DockerRuntime
+
+    return DockerRuntime(test.nodes, state_dir=request.state_dir, image=options.image)
+
+
+def _docker_wrap_db(test: TestConfig, db: DB) -> DB:
+    from harness.runtime.docker._options import parse
+
+    if not parse(test).adopting:
+        return db
+    from harness.runtime.docker._adopt import AdoptedDB
+
+    return AdoptedDB(db)
+
+
+def _docker_preflight(test: TestConfig) -> TestConfig:
+    from harness.runtime.docker._preflight import preflight
+
+    return preflight(test)
+
+
+def _docker_validate(test: TestConfig) -> None:
+    from harness.runtime.docker._options import validate
+
+    validate(test)
+
+
+def _docker_node_names(options: Mapping[str, str]) -> tuple[str, ...] | None:
+    """--adopt-names fixes the nodes (--adopt by label: the preflight finds them)."""
+    names = options.get("adopt-names")
+    if names is None:
+        return None
+    return tuple(n.strip() for n in names.split(",") if n.strip()) or None
+
+
+def _docker_cleanup(state: RunState) -> list[str]:
+    from harness.runtime.docker._cleanup import cleanup_state
+
+    return cleanup_state(state)
+
+
+def _docker_sweep() -> list[SweepResult]:
+    from harness.runtime.docker._cleanup import sweep
+
+    return sweep()
+
+
+register(RuntimeSpec(
+    kind=RuntimeKind.DOCKER,
+    summary="one container per node on a per-run internal network (Docker engine at "
+            "DOCKER_HOST or the default socket; --adopt: your running containers)",
+    create=_docker_create,
+    cleanup=_docker_cleanup,
+    validate=_docker_validate,
+    preflight=_docker_preflight,
+    sweep=_docker_sweep,
+    wrap_db=_docker_wrap_db,
+    node_names=_docker_node_names,
+    options={
+        "image": "the node image (--docker-image; default: built once from Debian packages)",
+        "adopt": "LABEL=VALUE: take the running containers with this label as the nodes",
+        "adopt-names": "A,B,C: take these running containers as the nodes",
+    },
+    faults={
+        Fault.PARTITION: "iptables DROP rules in the container's network namespace (nsenter)",
+        Fault.KILL: "SIGKILL of the target's processes (adopted: docker kill), then a restart",
+        Fault.PAUSE: "SIGSTOP/SIGCONT (adopted: docker pause)",
+        Fault.CLOCK: "libfaketime in the image, control files in the shared run directory",
+        Fault.LOSS: "iptables statistic in the container's network namespace",
+        Fault.BANDWIDTH: "tc tbf in the container's network namespace",
+        Fault.DELAY: "NFQUEUE + the delayer entering the container's network namespace",
     },
 ))
 

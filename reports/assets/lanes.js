@@ -8,7 +8,11 @@
   function esc(s) {
     return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
   }
-  function fmt(us) { return (us / 1e6).toFixed(3) + " s"; }
+  // Seconds with as many decimals as the tick step needs (at least 3: milliseconds).
+  function fmt(us, step) {
+    const digits = step ? Math.min(6, Math.max(3, Math.ceil(-Math.log10(step / 1e6)))) : 3;
+    return (us / 1e6).toFixed(digits) + " s";
+  }
   function niceStep(span, n) {
     const raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     for (const m of [1, 2, 5, 10]) if (m * mag >= raw) return m * mag;
@@ -54,11 +58,11 @@
     const step = niceStep(D.t1 - D.t0 || 1, Math.max(2, Math.floor(width / 120)));
     for (let t = Math.ceil(D.t0 / step) * step; t <= D.t1; t += step) {
       const px = x(t).toFixed(1);
-      out.push(`<line class="gridline" x1="${px}" x2="${px}" y1="0" y2="${h}"/><text class="tick" x="${px}" y="${h + 14}" text-anchor="middle">${esc(fmt(t))}</text>`);
+      out.push(`<line class="gridline" x1="${px}" x2="${px}" y1="0" y2="${h}"/><text class="tick" x="${px}" y="${h + 14}" text-anchor="middle">${esc(fmt(t, step))}</text>`);
     }
     for (const p of placed) {
       const top = tops[p.b.l] + p.r * ROW;
-      const title = `<title>${esc(p.b.h)}${p.b.i === null || p.b.i === undefined ? "" : "\nhistory index " + p.b.i}\n${esc(fmt(p.b.s))} – ${p.b.e === null ? "never completed" : esc(fmt(p.b.e))}</title>`;
+      const title = `<title>${esc(p.b.h)}${p.b.i === null || p.b.i === undefined ? "" : "\nhistory index " + p.b.i}\n${esc(fmt(p.b.s, 1))} – ${p.b.e === null ? "never completed" : esc(fmt(p.b.e, 1))}</title>`;
       const open = p.b.e === null ? " open" : "";
       out.push(`<g class="lane-op ${esc(p.b.r)}${open}"><rect class="bar ${esc(p.b.r)}${open}" x="${p.a.toFixed(1)}" y="${top}" width="${p.w.toFixed(1)}" height="${BAR}" rx="3">${title}</rect>`);
       out.push(`<text class="bar-label" x="${p.lx.toFixed(1)}" y="${top + 11}" textLength="${p.tw.toFixed(1)}" lengthAdjust="spacingAndGlyphs" data-full="${esc(p.b.t)}">${esc(p.text)}${title}</text></g>`);

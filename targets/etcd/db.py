@@ -108,6 +108,10 @@ class EtcdDB:
             conn.close()
         return not need_leader or str(status.get("leader", "0")) not in ("", "0")
 
+    def client_port(self) -> int:
+        """ServesClients: the port clients connect to on every node."""
+        return self.options.client_port
+
     # --- DB, Killable ---------------------------------------------------------------------------
 
     def setup(self, ctx: RunContext, node: str) -> None:

@@ -106,6 +106,10 @@ class RaftKVDB:
             env.update(faketime.environment(control, python_site=faketime.site_dir(ctx.run_dir)))
         return env
 
+    def client_port(self) -> int:
+        """ServesClients: the port clients connect to on every node."""
+        return self.options.client_port
+
     # --- DB ----------------------------------------------------------------------------------
 
     def setup(self, ctx: RunContext, node: str) -> None:

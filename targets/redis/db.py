@@ -152,6 +152,10 @@ class RedisDB:
         count = [len(x) if isinstance(x, list) else 0 for x in (replicas, sentinels)]
         return min(count) >= want
 
+    def client_port(self) -> int:
+        """ServesClients: the port clients connect to on every node."""
+        return self.options.port
+
     # --- DB, Killable -------------------------------------------------------------------------
 
     def setup(self, ctx: RunContext, node: str) -> None:

@@ -119,7 +119,7 @@ def needs_of(test: TestConfig) -> Needs:
     return Needs(iptables=iptables, faketime=faketime, python=python, programs=programs, why=why)
 
 
-def _preflight(test: TestConfig) -> None:
+def _preflight(test: TestConfig) -> TestConfig:
     """Log in to every host and check it can run the test; print the table (stderr)."""
     from harness.runtime.ssh.runtime import connect_all, probe
 
@@ -143,6 +143,7 @@ def _preflight(test: TestConfig) -> None:
     if refused:
         raise RuntimeOptionError(
             "the hosts cannot run this test:\n  " + "\n  ".join(refused))
+    return test
 
 
 def _create(request: RuntimeRequest) -> ManagedRuntime:

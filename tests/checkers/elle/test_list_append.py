@@ -193,3 +193,27 @@ def _then(h: History, *txns: tuple[int, list[list[object]]]) -> History:
     for p, mops in txns:
         b.txn(p, mops)  # type: ignore[arg-type]
     return b.history()
+
+
+def test_when_the_detailed_search_gives_up_the_cheap_pass_still_decides(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import checkers.elle._check as check_module
+
+    monkeypatch.setattr(check_module, "cycle_through", lambda *a, **k: None)
+    h = concurrent((0, [["r", "x", []], ["append", "y", 1]]),
+                   (1, [["r", "y", []], ["append", "x", 1]]))
+    r = check_list_append(h, model="serializable", time_limit=10)
+    assert r.verdict is Verdict.INVALID
+    assert "G2-item" in r.anomalies  # the general name: a cycle with rw edges exists
+    assert not r.complete and r.reason is not None
+    assert "serializable" in r.boundary.ruled_out
+    assert "snapshot-isolation" not in r.boundary.ruled_out  # not proven without the search
+
+
+def test_a_nil_read_justifies_its_rw_edge() -> None:
+    h = concurrent((0, [["append", "x", 1], ["append", "y", 1]]),
+                   (1, [["r", "x", [1]], ["r", "y", None]]),
+                   (2, [["r", "y", [1]]]))
+    r = check_list_append(h, time_limit=10)
+    rw = next(e for f in r.findings for e in f.cycle if e.type == "rw")
+    assert "misses 1 appended by T0" in rw.why

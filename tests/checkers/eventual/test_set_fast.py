@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checkers.eventual import check_set, check_set_reference
 from harness.history import History, history_of
-from harness.intranges import encode_delta, encode_ints
+from harness.intranges import encode_delta, encode_ints, plain_set_reads
+from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
 from tests.checkers.eventual.simulated import Shape, simulate
@@ -98,3 +103,17 @@ def test_same_findings_on_simulated_failovers_in_both_encodings() -> None:
     assert expected.lost and expected.stale  # the shape loses elements and reads stale
     assert check_set(plain) == expected
     assert check_set(compact) == expected
+
+
+RECORDED = Path(__file__).parent / "recorded"
+
+
+@pytest.mark.parametrize("name", ["raftkv-set-partition", "redis-set-partition"])
+def test_same_findings_on_recorded_runs(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    path.write_bytes(gzip.decompress((RECORDED / f"{name}.jsonl.gz").read_bytes()))
+    history = read_jsonl(path)
+    fast = check_set(history)
+    assert fast == check_set_reference(history)
+    assert fast == check_set(plain_set_reads(history))  # the old, full-list encoding
+    assert bool(fast.lost) == name.startswith("redis")

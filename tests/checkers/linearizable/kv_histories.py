@@ -15,7 +15,6 @@ random point of its interval and completes later. Faults make chosen keys invali
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections.abc import Sequence
 
@@ -118,12 +117,6 @@ def porcupine_c50_bad_like(seed: int = 1) -> History:
     h = kv_history(clients=50, ops_per_client=34, seed=seed, lost=(1, 2, 4, 6), hard=0)
     _check_shape(h)
     return h
-
-
-def merge_heap(histories: Sequence[History]) -> list[Op]:
-    """The ops of several histories in time order (used to compose shapes in benchmarks)."""
-    return [op for _, op in heapq.merge(*[[(op.time, op) for op in h.ops] for h in histories],
-                                        key=lambda e: e[0])]
 
 
 __all__ = ["kv_history", "porcupine_c50_bad_like"]

@@ -94,3 +94,12 @@ def test_worker_processes_stop_at_the_first_invalid_key() -> None:
     hard = next(k for k in result.keys if k.key == "0")
     # Stopped because another key was invalid, not because the budget ran out.
     assert hard.reason in (UnknownReason.INTERRUPTED, UnknownReason.STOPPED)
+
+
+def test_keys_searched_side_by_side_share_the_memory_budget() -> None:
+    h = porcupine_c50_bad_like()
+    result = check(h, KV, time_limit=60.0, workers=1, max_memory=4 << 20)
+    status = {k.key: k for k in result.keys}
+    assert result.verdict is Verdict.INVALID
+    assert status["0"].reason is UnknownReason.MEMORY_LIMIT  # the hard key held the most
+    assert {k for k, r in status.items() if r.status is KeyStatus.INVALID} == LOST

@@ -51,3 +51,9 @@ def test_a_fault_the_runtime_cannot_inject_is_refused_with_the_reason(
     table = capability_table().splitlines()
     assert table[0].split() == ["fault", "netns", "docker", "ssh"]
     assert "clock      yes     no      yes" in table
+
+
+def test_the_readme_shows_the_current_capability_table() -> None:
+    from tests.conftest import ROOT
+
+    assert capability_table() in (ROOT / "README.md").read_text()
