@@ -51,9 +51,11 @@ def _inv(f: F, value: dict[str, JSON] | None = None) -> Invocation:
 
 
 def _clock_back_isolate_primary(rng: random.Random, interval_s: float) -> Steps:
-    back_ms = -round(rng.uniform(5_000.0, 20_000.0), 3)
+    # set back further than the isolation lasts, and isolate long enough for the clients of the
+    # old primary (often blocked on writes it cannot commit) to read from it under the new one
+    back_ms = -round(rng.uniform(10_000.0, 20_000.0), 3)
     isolate_at = rng.uniform(0.3, 1.0)
-    heal_at = isolate_at + interval_s * rng.uniform(1.0, 2.0)
+    heal_at = isolate_at + min(interval_s * rng.uniform(1.5, 3.0), 9.0)
     return [
         (0.0, _inv(F.BUMP_CLOCK, {"targets": "primaries", "delta_ms": back_ms})),
         (isolate_at, _inv(F.START_PARTITION, {"topology": "isolate-primary"})),

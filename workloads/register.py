@@ -26,7 +26,7 @@ from harness.generators import (
     emit,
 )
 from harness.history import History
-from harness.ops import Op
+from harness.ops import Op, OpType
 from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
 from workloads.behaviour_check import WithBehaviour
 
@@ -130,6 +130,15 @@ class RegisterOps:
         return out, RegisterOps(self.options, rng.state, tuple(active), next_key)
 
     def update(self, ctx: Context, event: Op) -> Generator:
+        # A failed operation certainly did nothing (and the checker drops it): it does not use up
+        # its key. Otherwise an outage (every op failing fast, e.g. all nodes killed) retires the
+        # keys in flight, and no later read of those keys can show what the fault lost.
+        if event.type is not OpType.FAIL or not self.options.multi_key:
+            return self
+        for i, (key, left) in enumerate(self.active):
+            if key == event.key:
+                active = (*self.active[:i], (key, left + 1), *self.active[i + 1:])
+                return RegisterOps(self.options, self.seed, active, self.next_key)
         return self
 
 

@@ -30,6 +30,17 @@ def test_multi_key_ops_cycle_through_keys_with_bounded_ops_per_key() -> None:
     assert len(per_key) >= 30
 
 
+def test_failed_operations_do_not_use_up_their_key() -> None:
+    # an outage: every operation fails; the keys in flight stay in use (so that reads after the
+    # outage can show what it lost), and only operations that may have done something count
+    wl = workload(_test(**{"ops-per-key": "10", "active-keys": "2"}))
+    failing = g.simulate(g.clients(g.limit(300, wl.generator)), concurrency=4,
+                         respond=lambda op: g.Response(latency_ns=1_000_000, type=OpType.FAIL))
+    assert len({op.key for op in failing.invocations()}) <= 3
+    succeeding = g.simulate(g.clients(g.limit(300, wl.generator)), concurrency=4)
+    assert len({op.key for op in succeeding.invocations()}) >= 30
+
+
 def test_single_key_has_no_key() -> None:
     wl = workload(_test(keys="single"))
     sim = g.simulate(g.clients(g.limit(50, wl.generator)), concurrency=3)
