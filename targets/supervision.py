@@ -34,6 +34,7 @@ class NodeProcesses:
     def __init__(self, target: str) -> None:
         self.target = target
         self._procs: dict[tuple[str, str], ProcessHandle] = {}
+        self._spawn_locks: dict[tuple[str, str], threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, node: str, name: str) -> ProcessHandle | None:
@@ -46,13 +47,18 @@ class NodeProcesses:
 
     def spawn(self, ctx: RunContext, node: str, name: str, argv: Sequence[str], *,
               log_path: Path, env: Mapping[str, str] | None = None) -> ProcessHandle | None:
-        """Start ``name`` on ``node`` unless it is running; returns the new process, or None."""
+        """Start ``name`` on ``node`` unless it is running; returns the new process, or None.
+        Nodes start in parallel (a spawn may take a while: a container runtime's exec)."""
         with self._lock:
-            proc = self._procs.get((node, name))
+            key_lock = self._spawn_locks.setdefault((node, name), threading.Lock())
+        with key_lock:
+            with self._lock:
+                proc = self._procs.get((node, name))
             if proc is not None and proc.alive():
                 return None
             proc = ctx.runtime.spawn(node, name, argv, log_path=log_path, env=env)
-            self._procs[(node, name)] = proc
+            with self._lock:
+                self._procs[(node, name)] = proc
             return proc
 
     def wait_ready(self, node: str, proc: ProcessHandle, ready: Callable[[], bool], *,

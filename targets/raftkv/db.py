@@ -48,6 +48,7 @@ class RaftKVDB:
         self._procs: dict[str, ProcessHandle] = {}
         self._lock = threading.RLock()  # start() holds it while building the env
         self._clock_files: set[str] = set()
+        self._node_locks: dict[str, threading.Lock] = {}
 
     # --- paths and command -------------------------------------------------------------------
 
@@ -124,15 +125,21 @@ class RaftKVDB:
     # --- Killable ------------------------------------------------------------------------------
 
     def start(self, ctx: RunContext, node: str) -> None:
+        # one node at a time per node, but nodes in parallel: a spawn may take a while (a
+        # container runtime's exec), and the shared lock only guards the table
         with self._lock:
-            proc = self._procs.get(node)
+            node_lock = self._node_locks.setdefault(node, threading.Lock())
+        with node_lock:
+            with self._lock:
+                proc = self._procs.get(node)
             if proc is not None and proc.alive():
                 return
             data_dir, log_path = self._paths(ctx, node)
             data_dir.mkdir(parents=True, exist_ok=True)
             proc = ctx.runtime.spawn(node, "raftkv", self.argv(ctx, node), log_path=log_path,
                                      env=self._env(ctx, node))
-            self._procs[node] = proc
+            with self._lock:
+                self._procs[node] = proc
         self._wait_ready(ctx, node, proc)
 
     def kill(self, ctx: RunContext, node: str) -> None:

@@ -34,3 +34,28 @@ def serializable(txns: list[Txn], *, realtime: bool = False) -> bool:
         if _replays(order):
             return True
     return False
+
+
+def _replays_registers(order: tuple[Txn, ...]) -> bool:
+    state: dict[object, object] = {}
+    for t in order:
+        own: dict[object, object] = {}
+        for m in t.mops:
+            if m.f == "w":
+                own[m.key] = m.value
+            elif m.value != own.get(m.key, state.get(m.key)):
+                return False
+        state.update(own)
+    return True
+
+
+def register_serializable(txns: list[Txn], *, realtime: bool = False) -> bool:
+    """Brute force for rw-register transactions (committed and failed only)."""
+    ok = [t for t in txns if t.status is Status.OK]
+    for order in permutations(ok):
+        if realtime and any(b.ret is not None and b.ret < a.call
+                            for i, a in enumerate(order) for b in order[i + 1:]):
+            continue
+        if _replays_registers(order):
+            return True
+    return False
