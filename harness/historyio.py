@@ -149,7 +149,7 @@ def _run_record(candidate: Path, top: Path) -> bool:
     while True:
         if (folder / "test.json").is_file():
             return not (folder == candidate.parent and candidate.name in _RUN_HISTORIES)
-        if folder == top or folder.parent == folder:
+        if folder in (top, folder.parent):
             return False
         folder = folder.parent
 
