@@ -69,12 +69,22 @@ class Analysis:
 
     @property
     def changed(self) -> bool:
-        """True if the new results differ from the old ones (the schema stamp aside)."""
+        """True if the new results differ from the old ones, the schema stamp and the checkers'
+        own running times (``seconds`` fields, different on every check) aside."""
         old = self.previous
         if isinstance(old, dict):
             old = {k: v for k, v in old.items() if k != SCHEMA_KEY}
         new = {k: v for k, v in self.results.items() if k != SCHEMA_KEY}
-        return bool(old != new)
+        return bool(_untimed(old) != _untimed(new))
+
+
+def _untimed(value: JSON) -> JSON:
+    """``value`` without its ``seconds`` fields (how long a checker took), at any depth."""
+    if isinstance(value, dict):
+        return {k: _untimed(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_untimed(v) for v in value]
+    return value
 
 
 def _read_json(path: Path) -> JSON:

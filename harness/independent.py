@@ -31,6 +31,7 @@ from harness.history import History
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
 from harness.values import freeze
+from harness.valuetext import show
 
 
 class Independence(StrEnum):
@@ -109,7 +110,7 @@ def _ambiguous(history: History, shaped: int, plain: int | None) -> HistoryForma
     where = f"line {history.line_of(shaped)}" if history.line_of(shaped) else f"op {shaped}"
     if plain is None:
         why = (
-            f"every value is a [key value] pair (e.g. {where}: {history.ops[shaped].value!r}) "
+            f"every value is a [key value] pair (e.g. {where}: {show(history.ops[shaped].value)}) "
             "but no op shows that they are keys (a read of [key nil] or a cas of "
             "[key [old new]])"
         )
@@ -117,8 +118,8 @@ def _ambiguous(history: History, shaped: int, plain: int | None) -> HistoryForma
         other = f"line {history.line_of(plain)}" if history.line_of(plain) else f"op {plain}"
         why = (
             f"some values are jepsen.independent [key value] pairs ({where}: "
-            f"{history.ops[shaped].value!r}) and some are not ({other}: "
-            f"{history.ops[plain].value!r})"
+            f"{show(history.ops[shaped].value)}) and some are not ({other}: "
+            f"{show(history.ops[plain].value)})"
         )
     return HistoryFormatError(
         f"cannot tell whether this is a jepsen.independent history: {why}; pass "
@@ -141,7 +142,7 @@ def _split(history: History) -> Split:
 
         def bad(message: str, position: int = position, op: Op = op) -> HistoryFormatError:
             return HistoryFormatError(
-                f"{message} (jepsen.independent values are [key value]), got {op.value!r}",
+                f"{message} (jepsen.independent values are [key value]), got {show(op.value)}",
                 file=history.source,
                 line=history.line_of(position),
                 field="value",
@@ -162,7 +163,7 @@ def _split(history: History) -> Split:
         if _pair(op.value):
             assert isinstance(op.value, list)
             if key is not None and freeze(op.value[0]) != freeze(key):
-                raise bad(f"the completion's key differs from the invocation's {key!r}")
+                raise bad(f"the completion's key differs from the invocation's {show(key)}")
             completed_key: Scalar = op.value[0]  # type: ignore[assignment]
             ops.append(replace(op, key=completed_key, value=op.value[1]))
         elif op.type is OpType.OK:

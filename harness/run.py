@@ -108,7 +108,8 @@ def plan(test: TestConfig) -> Plan:
     target = get_target(test)
     if DEFAULT in test.nemesis:
         faults = runtimes.usable_faults(test)
-        test = dataclasses.replace(test, nemesis=expand(test.nemesis, target.db, faults))
+        test = dataclasses.replace(
+            test, nemesis=expand(test.nemesis, target.db, faults, nodes=len(test.nodes)))
         target = get_target(test)  # a target may refuse some faults (etcd: clock)
     spec = runtimes.validate(test)
     workload = get_workload(test)

@@ -22,11 +22,13 @@ CANDIDATES: tuple[tuple[str, Fault], ...] = (
 )
 
 
-def default_nemeses(db: DB, runtime_faults: Collection[Fault]) -> tuple[str, ...]:
+def default_nemeses(db: DB, runtime_faults: Collection[Fault], *,
+                    nodes: int = 2) -> tuple[str, ...]:
     """The default fault names for a target whose DB is ``db`` on a runtime that can inject
-    ``runtime_faults``; ``("none",)`` if it can take none of them."""
+    ``runtime_faults`` in a cluster of ``nodes`` nodes (a partition needs 2);
+    ``("none",)`` if it can take none of them."""
     abilities = {
-        "partition": True,
+        "partition": nodes >= 2,
         "kill": isinstance(db, Killable),
         "pause": isinstance(db, Pausable),
         "clock": isinstance(db, ClockControllable) and _has_libfaketime(),
@@ -35,13 +37,14 @@ def default_nemeses(db: DB, runtime_faults: Collection[Fault]) -> tuple[str, ...
     return names or ("none",)
 
 
-def expand(nemeses: tuple[str, ...], db: DB, runtime_faults: Collection[Fault]) -> tuple[str, ...]:
+def expand(nemeses: tuple[str, ...], db: DB, runtime_faults: Collection[Fault], *,
+           nodes: int = 2) -> tuple[str, ...]:
     """``nemeses`` with ``default`` replaced by :func:`default_nemeses` (others kept, once)."""
     if DEFAULT not in nemeses:
         return nemeses
     out: list[str] = []
     for name in nemeses:
-        for n in default_nemeses(db, runtime_faults) if name == DEFAULT else (name,):
+        for n in default_nemeses(db, runtime_faults, nodes=nodes) if name == DEFAULT else (name,):
             if n not in out:
                 out.append(n)
     if len(out) > 1 and "none" in out:

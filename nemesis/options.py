@@ -72,6 +72,8 @@ class NemesisOptions:
     recovery_s: float = 5.0
     targets: tuple[Targets, ...] = ()
     topologies: tuple[Topology, ...] = tuple(Topology)
+    topologies_given: bool = False
+    """Whether ``topologies`` was given (the default drops shapes the cluster cannot form)."""
     grudge: str | None = None
     clock_faults: tuple[str, ...] = CLOCK_FAULTS
     skew_ms: float = 30_000.0
@@ -124,6 +126,7 @@ def parse_options(test: TestConfig, name: str) -> NemesisOptions:
         recovery_s=parsed("recovery", lambda v: _number(v, 0.0, 3600.0), 5.0),
         targets=parsed("targets", parse_targets, default_targets(name)),
         topologies=parsed("topologies", lambda v: _choices(v, Topology), tuple(Topology)),
+        topologies_given=get("topologies") is not None,
         grudge=get("grudge"),
         clock_faults=parsed("clock-faults", lambda v: _names(v, CLOCK_FAULTS), CLOCK_FAULTS),
         skew_ms=parsed("skew-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 30_000.0),

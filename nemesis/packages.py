@@ -62,18 +62,39 @@ def partition_package(test: TestConfig) -> NemesisPackage:
         value: dict[str, JSON] = {n: list[JSON](s) for n, s in topology.to_json(grudge).items()}
         choices = [fixed(Invocation(f=F.START_PARTITION.value, value={"grudge": value}), stop)]
     else:
-        for shape in opts.topologies:
-            if shape is not Topology.ISOLATE_PRIMARY:
-                try:
-                    topology.build(shape, test.nodes, random.Random(0))
-                except TopologyError as e:
-                    raise NemesisOptionError(f"nemesis option topologies: {e}") from None
+        shapes = _feasible_topologies(test, opts)
         choices = [
             fixed(Invocation(f=F.START_PARTITION.value, value={"topology": shape.value}), stop)
-            for shape in opts.topologies
+            for shape in shapes
         ]
     return package(test, opts, PartitionNemesis(seed=seed_for(test, "partition")), choices,
                    [stop])
+
+
+def _feasible_topologies(test: TestConfig, opts: NemesisOptions) -> tuple[Topology, ...]:
+    """The topologies to draw from: all of those asked for with ``topologies=`` (each must be
+    possible on ``test.nodes``, else :class:`NemesisOptionError`), or, when the option is not
+    given, the default ones that ``test.nodes`` can form (a 2-node cluster has no majorities
+    ring). Raises :class:`NemesisOptionError` when no partition is possible at all (1 node)."""
+    if len(test.nodes) < 2:
+        raise NemesisOptionError(
+            f"the partition nemesis needs at least 2 nodes, got {len(test.nodes)}; "
+            f"use more --nodes or leave partition out of --nemesis"
+        )
+    explicit = opts.topologies_given
+    shapes: list[Topology] = []
+    for shape in opts.topologies:
+        if shape is Topology.ISOLATE_PRIMARY:
+            shapes.append(shape)
+            continue
+        try:
+            topology.build(shape, test.nodes, random.Random(0))
+        except TopologyError as e:
+            if explicit:
+                raise NemesisOptionError(f"nemesis option topologies: {e}") from None
+            continue
+        shapes.append(shape)
+    return tuple(shapes)
 
 
 def _process_package(test: TestConfig, fault: ProcessFault) -> NemesisPackage:

@@ -163,6 +163,11 @@ def _check_file(
     if problem is not None:
         return _bad(path, problem.describe(), ops=len(history), fmt=shown_format), None
     text = explain(result) if result.verdict is not Verdict.VALID else None
+    from harness.commands._sessions import session_summary
+
+    sessions, session_text = session_summary(model_name, history, result.verdict)
+    if session_text is not None and text is not None:
+        text = f"{text}\n{session_text}"
     counts = result.status_counts()
     if len(result.keys) > 1:
         statuses = ", ".join(f"{n} {s.value}" for s, n in sorted(counts.items()))
@@ -170,7 +175,8 @@ def _check_file(
         text = note if text is None else f"{note}\n{text}"
     return FileOutcome(file=str(path), verdict=result.verdict, seconds=seconds,
                        ops=len(history), details=result.to_json(), format=shown_format,
-                       independent_keys=split.keys if split.split else None), text
+                       independent_keys=split.keys if split.split else None,
+                       summary=sessions), text
 
 
 def _table(outcomes: list[FileOutcome]) -> str:

@@ -216,4 +216,14 @@ def _breakdown(results: Mapping[str, JSON]) -> str:
         elif isinstance(part, dict):
             detail = part.get("reason") if part.get("verdict") != "valid" else None
             parts.append(f"{name}: {part.get('verdict')}" + (f", {detail}" if detail else ""))
+    checked = len(parts)
+    for name, part in results.items():  # run-level checks (coverage: traffic, faults applied)
+        if name != "workload" and isinstance(part, dict) and part.get("verdict") not in (
+                None, "valid"):
+            detail = part.get("reason")
+            parts.append(f"{name}: {part.get('verdict')}"
+                         + (f", {detail}" if isinstance(detail, str) else ""))
+    reason = results.get("reason")
+    if len(parts) == checked and results.get("verdict") != "valid" and isinstance(reason, str):
+        parts.append(reason)  # e.g. interrupted by SIGINT
     return f" ({'; '.join(parts)})"

@@ -194,3 +194,15 @@ def test_the_real_cli_exits_254_naming_a_broken_plugin(site: Path) -> None:
     assert ("target plugin broken (broken-plugin 1.0, broken_plugin:target) failed to import: "
             "ModuleNotFoundError") in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_list_shows_every_model_check_accepts() -> None:
+    # `check --model` takes the linearizability models and the transactional ones
+    from checkers.elle import TXN_MODELS
+    from checkers.linearizable import MODEL_NAMES
+
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    models = {row["name"] for row in rows if row["section"] == "models"}
+    assert models == {*MODEL_NAMES, *TXN_MODELS}

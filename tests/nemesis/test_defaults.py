@@ -20,3 +20,20 @@ def test_the_default_leaves_out_what_the_db_or_the_runtime_cannot_do() -> None:
     assert default_nemeses(NoopDB(), set()) == ("none",)
     assert expand(("partition", DEFAULT), NoopDB(), everything) == ("partition",)
     assert expand(("none",), NoopDB(), everything) == ("none",)
+
+
+def test_a_one_node_cluster_gets_no_partition_by_default() -> None:
+    everything = set(Fault)
+    assert default_nemeses(NoopDB(), everything, nodes=1) == ("none",)
+    the_plan = plan(TestConfig(name="t", target="raftkv", workload="register",
+                               nemesis=(DEFAULT,), nodes=("n1",)))
+    assert "partition" not in the_plan.test.nemesis
+
+
+def test_a_two_node_cluster_runs_the_default_nemesis() -> None:
+    # the default topologies include majorities-ring and bridge (3+ nodes): they are left out
+    # on 2 nodes instead of refusing the run (it used to exit 254 on `--nodes 2`)
+    the_plan = plan(TestConfig(name="t", target="raftkv", workload="register",
+                               nemesis=(DEFAULT,), nodes=("n1", "n2")))
+    assert the_plan.test.nemesis == ("partition", "kill", "pause", "clock")
+    assert the_plan.nemesis.generator is not None

@@ -193,3 +193,21 @@ def test_too_few_nodes_for_a_topology_is_refused_early() -> None:
                       nodes=("n1", "n2"), nemesis_options=options({"topologies": "bridge"}))
     with pytest.raises(NemesisOptionError, match="bridge needs at least 3 nodes"):
         build(test)
+
+
+def test_default_topologies_leave_out_shapes_two_nodes_cannot_form() -> None:
+    test = TestConfig(name="t", target="raftkv", workload="register", nemesis=("partition",),
+                      nodes=("n1", "n2"), time_limit=60.0, seed=3,
+                      nemesis_options=options({"interval": "1"}))
+    package = build(test)
+    shapes = {op.value["topology"] for op in invocations(nemesis_ops(package, 60.0))
+              if op.f == F.START_PARTITION.value and isinstance(op.value, dict)}
+    assert len(shapes) >= 2
+    assert not shapes & {Topology.MAJORITIES_RING.value, Topology.BRIDGE.value}
+
+
+def test_a_partition_of_one_node_is_refused_clearly() -> None:
+    test = TestConfig(name="t", target="raftkv", workload="register", nemesis=("partition",),
+                      nodes=("n1",))
+    with pytest.raises(NemesisOptionError, match="partition nemesis needs at least 2 nodes"):
+        build(test)

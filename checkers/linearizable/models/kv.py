@@ -33,6 +33,7 @@ from checkers.linearizable._model import (
     Output,
     model,
 )
+from harness.valuetext import show
 
 MAX_FACTORIZE = 1 << 20
 """Characters of get outputs factorized per sub-history at most (beyond, no hints)."""
@@ -40,7 +41,7 @@ MAX_FACTORIZE = 1 << 20
 
 def _string(input: Input) -> str:
     if type(input.value) is not str:
-        raise InputError(f"kv: {input.f} value must be a string, got {input.value!r}")
+        raise InputError(f"kv: {input.f} value must be a string, got {show(input.value)}")
     return input.value
 
 

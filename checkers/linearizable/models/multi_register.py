@@ -44,7 +44,7 @@ def _micro_ops(
 ) -> tuple[tuple[str, Frozen, Frozen], ...]:
     if type(value) is not tuple:
         raise InputError(
-            f"txn value must be a list of [f, key, value] micro-ops, got {value!r}",
+            f"txn value must be a list of [f, key, value] micro-ops, got {show(value)}",
             completion=completion,
         )
     out = []
@@ -52,7 +52,7 @@ def _micro_ops(
         f = name_of(micro[0]) if type(micro) is tuple and len(micro) == 3 else None
         if f not in MICRO_OP_NAMES:
             raise InputError(
-                f"txn micro-op must be [read|write|r|w, key, value], got {micro!r}",
+                f"txn micro-op must be [read|write|r|w, key, value], got {show(micro)}",
                 completion=completion,
             )
         assert type(micro) is tuple and f is not None

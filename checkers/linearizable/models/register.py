@@ -25,7 +25,7 @@ def _read(state: Frozen, output: Output, nil_read_any: bool) -> tuple[bool, Froz
 def _cas_args(input: Input) -> tuple[Frozen, Frozen]:
     value = input.value
     if type(value) is not tuple or len(value) != 2:
-        raise InputError(f"cas value must be [expected, new], got {value!r}")
+        raise InputError(f"cas value must be [expected, new], got {show(value)}")
     return value[0], value[1]
 
 

@@ -26,7 +26,9 @@ def set_model() -> Model[State]:
             if output is UNKNOWN:
                 return True, state
             if type(output) is not tuple:
-                raise InputError(f"set: read must return a list, got {output!r}", completion=True)
+                raise InputError(
+                    f"set: read must return a list, got {show(output)}", completion=True
+                )
             return frozenset(output) == state, state
         raise InputError(f"set: unknown operation {input.f!r} (expected add, read)", field="f")
 

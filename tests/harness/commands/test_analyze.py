@@ -5,10 +5,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from checkers.verdict import ExitCode, Verdict
 from harness.analysis import RESULTS_SCHEMA, check_history, write_results
 from harness.cli import cli
 from harness.config import TestConfig
 from harness.jsonl import write_jsonl
+from harness.jsontypes import JSON
 from harness.store import write_json
 from tests.checkers.eventual.simulated import Shape, simulate
 from workloads.registry import get_workload
@@ -64,3 +66,19 @@ def test_analyze_bad_input_is_254(tmp_path: Path) -> None:
     (run_dir / "test.json").write_text('{"test": {"name": 3}}')
     code, _, err = run("analyze", str(run_dir))
     assert code == 254 and "field 'name'" in err
+
+
+def test_a_checkers_running_time_is_not_a_change(tmp_path: Path) -> None:
+    # a register run's results carry how long each key took; that differs on every check
+    from harness.analysis import Analysis
+
+    results: dict[str, JSON] = {"verdict": "valid", "workload": {"checkers": {"linearizable": {
+        "verdict": "valid", "seconds": 0.12, "keys": [{"verdict": "valid", "seconds": 0.01}]}}}}
+    previous: JSON = json.loads(json.dumps(results).replace("0.01", "0.02"))
+    same = Analysis(verdict=Verdict.VALID, exit_code=ExitCode.VALID, results=results,
+                    previous=previous)
+    assert not same.changed
+    other: JSON = json.loads(json.dumps(results).replace('"valid", "seconds": 0.01',
+                                                         '"invalid", "seconds": 0.01'))
+    assert Analysis(verdict=Verdict.VALID, exit_code=ExitCode.VALID, results=results,
+                    previous=other).changed

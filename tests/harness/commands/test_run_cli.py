@@ -130,3 +130,25 @@ def test_help_shows_the_capability_table() -> None:
     assert result.exit_code == 0
     assert "Faults each runtime can inject" in result.output
     assert "partition  yes" in result.output
+
+
+def test_verdict_breakdown_says_why_a_run_of_valid_checkers_is_unknown() -> None:
+    # every checker valid, but a requested fault never applied: the line must say so
+    from harness.commands.run import _breakdown
+
+    reason = "the requested fault 'pause' was never applied"
+    text = _breakdown({"verdict": "unknown", "reason": reason,
+                       "workload": {"verdict": "valid",
+                                    "checkers": {"linearizable": {"verdict": "valid"}}},
+                       "coverage": {"verdict": "unknown", "reason": reason}})
+    assert text == f" (linearizable: valid; coverage: unknown, {reason})"
+
+
+def test_verdict_breakdown_says_a_run_was_interrupted() -> None:
+    from harness.commands.run import _breakdown
+
+    reason = "interrupted by SIGINT; the history is a prefix"
+    text = _breakdown({"verdict": "unknown", "reason": reason,
+                       "workload": {"verdict": "valid",
+                                    "checkers": {"linearizable": {"verdict": "valid"}}}})
+    assert text == f" (linearizable: valid; {reason})"
