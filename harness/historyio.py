@@ -124,7 +124,9 @@ def read_history(
 def find_histories(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files given directly, plus the history files found (recursively) in given folders.
 
-    In folders: ``*.jsonl``, ``*.edn`` and Jepsen logs named ``history.txt`` or ``jepsen.log``.
+    In folders: ``*.jsonl``, ``*.edn`` and Jepsen logs named ``history.txt`` or ``jepsen.log``;
+    inside a Splitbrain run directory (one with a ``test.json``) only its ``history.jsonl`` or
+    ``history.edn``, not the run's other records (``primaries.jsonl``, node logs).
     """
     found: list[Path] = []
     for raw in paths:
@@ -133,11 +135,26 @@ def find_histories(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             for candidate in sorted(p.rglob("*")):
                 if candidate.is_file() and (
                     candidate.suffix in (".jsonl", ".edn") or candidate.name in _FOLDER_NAMES
-                ):
+                ) and not _run_record(candidate, p):
                     found.append(candidate)
         else:
             found.append(p)
     return found
+
+
+def _run_record(candidate: Path, top: Path) -> bool:
+    """True if ``candidate`` lies in a run directory (``test.json``; at or below ``top``) and is
+    not that run's history."""
+    folder = candidate.parent
+    while True:
+        if (folder / "test.json").is_file():
+            return not (folder == candidate.parent and candidate.name in _RUN_HISTORIES)
+        if folder in (top, folder.parent):
+            return False
+        folder = folder.parent
+
+
+_RUN_HISTORIES = frozenset({"history.jsonl", "history.edn"})
 
 
 __all__ = [

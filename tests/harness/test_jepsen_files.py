@@ -119,3 +119,15 @@ def test_whole_knossos_corpus_parses_and_pairs() -> None:
         else:
             assert read_history(f).operations(), f
     assert empty < 5
+
+
+def test_a_run_directory_gives_only_its_history(tmp_path: Path) -> None:
+    # `splitbrain check store/ --model ...`: a run's primaries.jsonl and node logs are no history
+    run = tmp_path / "raftkv-register" / "20260101T000000.000"
+    (run / "nodes" / "n1").mkdir(parents=True)
+    for name in ("test.json", "history.jsonl", "primaries.jsonl", "nodes/n1/raft.jsonl"):
+        (run / name).write_text("{}\n")
+    (tmp_path / "other.edn").write_text("")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_histories([tmp_path])] == [
+        "other.edn", "raftkv-register/20260101T000000.000/history.jsonl"]
+    assert [p.name for p in find_histories([run])] == ["history.jsonl"]
