@@ -73,7 +73,7 @@ def cleanup(
             if spec.sweep is None or (runtimes is not None and spec.kind not in runtimes):
                 continue
             try:
-                found = spec.sweep()
+                found = spec.sweep(run_id)
             except (RuntimeError, OSError) as e:
                 errors.append(f"{spec.kind.value}: {e}")
                 continue

@@ -14,7 +14,7 @@ the harness needs goes through the spec:
   :class:`RuntimeOptionError` (exit 254: e.g. ``--adopt`` matches no container);
 - ``create(request)`` returns the unstarted :class:`ManagedRuntime`;
 - ``cleanup(state)`` removes what a dead run recorded in its run-state file (only that), and
-  ``sweep()`` (optional) finds leftovers by label when no run-state file is left;
+  ``sweep(run_id)`` (optional) removes leftovers by label when no run-state file is left;
 - ``wrap_db(test, db)`` (optional) replaces the target's lifecycle when the runtime's nodes
   already run the target (adopted containers).
 """
@@ -77,7 +77,8 @@ class RuntimeSpec:
     validate: Callable[[TestConfig], None] = _nothing
     preflight: Callable[[TestConfig], TestConfig] = _same
     """Returns the test to run: the same, or with the nodes the runtime found (``--adopt``)."""
-    sweep: Callable[[], list[SweepResult]] | None = None
+    sweep: Callable[[str | None], list[SweepResult]] | None = None
+    """Removes leftovers of dead runs (only ``run_id``'s when given) found by label."""
     wrap_db: Callable[[TestConfig, DB], DB] | None = None
     """Replaces the target's DB when the runtime runs the target itself (``--adopt``: the
     target already runs in the user's containers)."""

@@ -109,10 +109,10 @@ def _docker_cleanup(state: RunState) -> list[str]:
     return cleanup_state(state)
 
 
-def _docker_sweep() -> list[SweepResult]:
+def _docker_sweep(run_id: str | None) -> list[SweepResult]:
     from harness.runtime.docker._cleanup import sweep
 
-    return sweep()
+    return sweep(run_id)
 
 
 register(RuntimeSpec(

@@ -41,9 +41,9 @@ def controller_dead(label: str | None) -> bool:
     return now is None or str(now) != start_text
 
 
-def sweep() -> list[SweepResult]:
-    """Runs whose containers or networks carry our label and whose controller is dead (none
-    when no engine answers: then there is nothing of ours to sweep)."""
+def sweep(only: str | None = None) -> list[SweepResult]:
+    """Remove the containers and networks of runs whose controller is dead, found by our label
+    (only run ``only``'s when given); none when no engine answers: nothing of ours to sweep."""
     try:
         client = connect()
     except RuntimeUnavailableError:
@@ -61,6 +61,8 @@ def sweep() -> list[SweepResult]:
                 dead.add(run_id)
         results = []
         for run_id in sorted(dead):
+            if only is not None and run_id != only:
+                continue
             removed = remove_run(client, run_id)
             if removed:
                 results.append(SweepResult(run_id=run_id, removed=tuple(removed)))

@@ -23,6 +23,8 @@ from tests.harness.runtime.docker.helpers import run_containers, run_networks
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(240)]
 SPLITBRAIN = str(Path(sys.executable).parent / "splitbrain")
+ORPHAN = f"orphan{os.getpid()}"
+"""The run id of a dead run's leftover (unique: other test sessions may sweep at once)."""
 
 
 def test_cleanup_after_sigkill_removes_that_run_only(
@@ -39,7 +41,7 @@ def test_cleanup_after_sigkill_removes_that_run_only(
         name=f"sb-test-bystander-{os.getpid()}")
     orphan = engine.containers.run(
         node_image, ["sleep", "infinity"], detach=True, init=True, network_mode="none",
-        labels={LABEL_RUN: "0rphan", LABEL_CONTROLLER: f"{os.getpid()}:1"},
+        labels={LABEL_RUN: ORPHAN, LABEL_CONTROLLER: f"{os.getpid()}:1"},
         name=f"sb-test-orphan-{os.getpid()}")
     plain = engine.containers.run(node_image, ["sleep", "infinity"], detach=True, init=True,
                                   network_mode="none", name=f"not-splitbrain-{os.getpid()}")
@@ -56,12 +58,18 @@ def test_cleanup_after_sigkill_removes_that_run_only(
         controller.wait(10)
         assert len(run_containers(engine, run_id)) == 3  # left behind by the dead controller
         result = subprocess.run(
-            [SPLITBRAIN, "cleanup", "--state-dir", str(state_dir),
-             "--runtime", "docker"], cwd=ROOT, env=env, capture_output=True, text=True,
-            timeout=120, check=False)
+            [SPLITBRAIN, "cleanup", "--state-dir", str(state_dir), "--runtime", "docker",
+             "--no-sweep"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            check=False)
         assert result.returncode == 0, result.stdout + result.stderr
         assert f"run {run_id}: removed" in result.stdout and "container sb-" in result.stdout
-        assert f"run 0rphan: removed container sb-test-orphan-{os.getpid()}" in result.stdout
+        # a dead run without a run-state file: found by its label (only this one: --run-id)
+        swept = subprocess.run(
+            [SPLITBRAIN, "cleanup", "--state-dir", str(state_dir), "--runtime", "docker",
+             "--run-id", ORPHAN], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120, check=False)
+        assert swept.returncode == 0, swept.stdout + swept.stderr
+        assert f"run {ORPHAN}: removed container sb-test-orphan-{os.getpid()}" in swept.stdout
         assert run_containers(engine, run_id) == [] and run_networks(engine, run_id) == []
         other.reload()
         plain.reload()
