@@ -195,9 +195,30 @@ def run_test(
         log.error("the watchdog ended the run: %s; torn down", e.reason)
     if guard is not None:
         guard.unshield()
-    outcome = _analyse(the_plan, run, log, obs, interrupted, stalled=stalled)
-    _write_report(run.path, obs)
+    try:
+        outcome = _analyse(the_plan, run, log, obs, interrupted, stalled=stalled)
+    except Interrupted as e:  # another Ctrl-C while reading or checking: give up, say so
+        if guard is not None:
+            guard.shield()
+        outcome = _not_analysed(run, log, interrupted, e)
+    with contextlib.suppress(Interrupted):  # a Ctrl-C while rendering: results.json stands
+        _write_report(run.path, obs)
     return outcome
+
+
+def _not_analysed(run: RunDir, log: logging.Logger, interrupted: Interrupted | None,
+                  again: Interrupted) -> RunOutcome:
+    """The outcome of a run whose analysis a signal cut short: unknown (exit 2), with
+    results.json saying why; the history stays on disk for ``splitbrain analyze``."""
+    log.warning("analysis interrupted by %s", again)
+    if interrupted is not None:
+        reason = (f"interrupted by {interrupted}; the history is a prefix (not checked: "
+                  f"interrupted again by {again})")
+    else:
+        reason = f"analysis interrupted by {again}; the history is complete but not checked"
+    results = write_results(run.results, {"verdict": Verdict.UNKNOWN.value, "reason": reason})
+    return RunOutcome(run_dir=run.path, verdict=Verdict.UNKNOWN, exit_code=ExitCode.UNKNOWN,
+                      results=results, interrupted=True)
 
 
 def _write_report(run_dir: Path, obs: RunObserver) -> None:

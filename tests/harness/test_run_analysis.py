@@ -6,7 +6,7 @@ import json
 import logging
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,3 +67,28 @@ def test_a_check_over_budget_is_unknown(tmp_path: Path, monkeypatch: pytest.Monk
     code, results = _analyse(tmp_path, _Checker(Verdict.INVALID, delay_s=2.0))
     assert code is ExitCode.UNKNOWN
     assert "not checked within" in str(results["reason"])
+
+
+def test_another_signal_while_analysing_leaves_a_result(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C pressed several times: a later one lands while the history is read; the run must
+    # still end unknown with its results.json (it used to escape run_test, and the CLI said
+    # "interrupted before the run directory existed")
+    from harness import run as run_module
+    from harness.signals import InterruptGuard
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise Interrupted(signal.SIGINT)
+
+    test = TestConfig(name="t", target="raftkv", workload="register", nemesis=("none",),
+                      store=tmp_path)
+    the_plan = run_module.plan(test)
+    the_plan = replace(the_plan, runtime=replace(the_plan.runtime, preflight=lambda t: t))
+    monkeypatch.setattr(run_module, "_run_stages", interrupted)
+    monkeypatch.setattr(run_module, "read_jsonl", interrupted)
+    monkeypatch.setattr(run_module, "_write_report", interrupted)
+    outcome = run_module.run_test(test, resolved=the_plan, guard=InterruptGuard())
+    assert outcome.exit_code is ExitCode.UNKNOWN and outcome.interrupted
+    results = json.loads((outcome.run_dir / "results.json").read_text())
+    assert results["verdict"] == "unknown"
+    assert "interrupted by SIGINT; the history is a prefix" in results["reason"]
