@@ -86,6 +86,7 @@ def test_harness_failures_exit_255_without_a_traceback(monkeypatch: pytest.Monke
     (["--nodes", "0"], "--nodes"),
     (["--runtime", "vm"], "--runtime"),
     (["--docker-image", "x"], "the netns runtime has no option image"),
+    (["--adopt", "a=b"], "(known: none); add --runtime docker"),
     (["--runtime-opt", "colour=red"], "has no option colour"),
 ])
 def test_bad_arguments_exit_254_with_a_message(
