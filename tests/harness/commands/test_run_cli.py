@@ -153,3 +153,14 @@ def test_verdict_breakdown_says_a_run_was_interrupted() -> None:
                        "workload": {"verdict": "valid",
                                     "checkers": {"linearizable": {"verdict": "valid"}}}})
     assert text == f" (linearizable: valid; {reason})"
+
+
+def test_the_runtime_options_named_in_help_are_the_ones_accepted() -> None:
+    from harness.runtime.registry import get_spec
+
+    text = CliRunner().invoke(cli, ["run", "--help"]).output
+    text = "".join(text.split())  # help is wrapped, also at hyphens
+    for kind in ("docker", "ssh"):
+        options = sorted(get_spec(kind).options)
+        named = f"{','.join(options[:-1])}and{options[-1]}"
+        assert f"the{kind}runtime's{named}" in text.replace("runtime'sare", "runtime's")
