@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 
 from checkers.verdict import Verdict, merge
 from harness.config import TestConfig
-from harness.errors import BadInputError
 from harness.generators import Generator
 from harness.history import History
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.option_reader import OptionError
 from harness.protocols import Checker, CheckResult
 
 
-class WorkloadOptionError(BadInputError):
+class WorkloadOptionError(OptionError):
     """A ``--workload-opt`` is unknown or has a bad value."""
 
 

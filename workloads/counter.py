@@ -31,12 +31,11 @@ from harness.generators import (
 from harness.history import History
 from harness.ops import Op, OpType
 from harness.protocols import complete
-from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.base import Compose, StatsChecker, Workload
 from workloads.behaviour_check import WithBehaviour
-from workloads.final_reads import FINAL_READ
+from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
-from workloads.set import final_phase
 
 ADD = "add"
 READ = "read"
@@ -99,11 +98,7 @@ class CounterChecker:
 def workload(test: TestConfig) -> Workload:
     """Increments and reads on every node, then final reads; checked against the sums."""
     options = CounterOptions.parse(dict(test.workload_options))
-    if test.concurrency < len(test.nodes):
-        raise WorkloadOptionError(
-            f"the counter workload needs --concurrency >= --nodes (final reads come from every "
-            f"node); got concurrency {test.concurrency} for {len(test.nodes)} nodes"
-        )
+    require_final_readers("counter", test)
     return Workload(
         name="counter",
         generator=CounterOps(options.read_fraction, derive_seed(test.seed, "counter")),

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.generators import NS_PER_S, PENDING, Context, Generator, GenOp, Step, Thread
+from harness.config import TestConfig
+from harness.generators import (
+    NS_PER_S,
+    PENDING,
+    Context,
+    Generator,
+    GenOp,
+    Step,
+    Thread,
+    phases,
+    sleep,
+)
 from harness.ops import Op, OpType
+from workloads.base import WorkloadOptionError
 
 FINAL_READ = "final-read"
 
@@ -67,4 +79,20 @@ class FinalReads:
                           tuple(after.items()), self.used, self.done)
 
 
-__all__ = ["FINAL_READ", "FinalReads"]
+def final_phase(nodes: int, wait_s: float, attempts: int) -> Generator:
+    """A quiet wait of ``wait_s`` seconds (none if 0), then a final read on every node."""
+    reads = FinalReads(nodes, attempts=attempts)
+    return phases(sleep(wait_s), reads) if wait_s > 0 else reads
+
+
+def require_final_readers(workload: str, test: TestConfig) -> None:
+    """Raises :class:`WorkloadOptionError` unless ``test`` has a client per node (the first
+    ``nodes`` clients make the final reads)."""
+    if test.concurrency < len(test.nodes):
+        raise WorkloadOptionError(
+            f"the {workload} workload needs --concurrency >= --nodes (final reads come from "
+            f"every node); got concurrency {test.concurrency} for {len(test.nodes)} nodes"
+        )
+
+
+__all__ = ["FINAL_READ", "FinalReads", "final_phase", "require_final_readers"]

@@ -3,7 +3,8 @@
 Options (``--workload-opt K=V``): ``keys`` = ``single`` or ``multi`` (default multi: a few keys
 active at once, each retired after ``ops-per-key`` operations, which keeps every key's history
 small enough to check), ``active-keys`` (default 3), ``ops-per-key`` (default 200), ``values``
-(writes and cas use values 0..values-1, default 5), ``check-time-limit`` (seconds, default 60).
+(writes and cas use values 0..values-1, default 5), ``check-time-limit`` (seconds in
+(0, 86400], default 60).
 Checked by the linearizability checker with the ``cas-register`` model, plus basic statistics.
 """
 
@@ -27,13 +28,16 @@ from harness.generators import (
 )
 from harness.history import History
 from harness.ops import Op, OpType
-from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.base import Compose, StatsChecker, Workload
 from workloads.behaviour_check import WithBehaviour
+from workloads.options_reader import WorkloadOptionReader
 
 if TYPE_CHECKING:
     from checkers.linearizable import LinearizabilityResult
 
 FS = ("read", "write", "cas")
+_MAX = 1_000_000_000
+"""The upper bound of the integer options (they used to be unbounded)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,43 +50,18 @@ class RegisterOptions:
 
     @classmethod
     def parse(cls, options: Mapping[str, str]) -> RegisterOptions:
-        known = {"keys", "active-keys", "ops-per-key", "values", "check-time-limit"}
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise WorkloadOptionError(
-                f"unknown register option(s) {', '.join(unknown)}; known: "
-                f"{', '.join(sorted(known))}"
-            )
+        r = WorkloadOptionReader("register", options,
+                                 {"keys", "active-keys", "ops-per-key", "values",
+                                  "check-time-limit"})
         keys = options.get("keys", "multi")
         if keys not in ("single", "multi"):
-            raise WorkloadOptionError(f"register option keys: expected single or multi, "
-                                      f"got {keys!r}")
-
-        def positive(key: str, default: int) -> int:
-            raw = options.get(key)
-            if raw is None:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise WorkloadOptionError(f"register option {key}: expected an integer, "
-                                          f"got {raw!r}") from None
-            if value < 1:
-                raise WorkloadOptionError(f"register option {key}: must be at least 1")
-            return value
-
-        raw_limit = options.get("check-time-limit", "60")
-        try:
-            limit = float(raw_limit)
-        except ValueError:
-            raise WorkloadOptionError(f"register option check-time-limit: expected seconds, "
-                                      f"got {raw_limit!r}") from None
+            raise r.error("keys", f"expected single or multi, got {keys!r}")
         return cls(
             multi_key=keys == "multi",
-            active_keys=positive("active-keys", 3),
-            ops_per_key=positive("ops-per-key", 200),
-            values=positive("values", 5),
-            check_time_limit_s=limit,
+            active_keys=r.integer("active-keys", 3, 1, _MAX),
+            ops_per_key=r.integer("ops-per-key", 200, 1, _MAX),
+            values=r.integer("values", 5, 1, _MAX),
+            check_time_limit_s=r.seconds("check-time-limit", 60.0, high=86_400.0),
         )
 
 

@@ -33,16 +33,14 @@ from harness.generators import (
     Step,
     derive_seed,
     emit,
-    phases,
-    sleep,
 )
 from harness.history import History
 from harness.intranges import encode_read
 from harness.ops import Op, OpType
 from harness.protocols import complete
-from workloads.base import Compose, StatsChecker, Workload, WorkloadOptionError
+from workloads.base import Compose, StatsChecker, Workload
 from workloads.behaviour_check import WithBehaviour
-from workloads.final_reads import FINAL_READ, FinalReads
+from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
 
@@ -107,20 +105,10 @@ class SetChecker:
         return check_set(history)
 
 
-def final_phase(nodes: int, wait_s: float, attempts: int) -> Generator:
-    """A quiet wait, then a final read on every node."""
-    reads = FinalReads(nodes, attempts=attempts)
-    return phases(sleep(wait_s), reads) if wait_s > 0 else reads
-
-
 def workload(test: TestConfig) -> Workload:
     """Unique adds and reads on every node, then final reads; checked for lost elements."""
     options = SetOptions.parse(dict(test.workload_options))
-    if test.concurrency < len(test.nodes):
-        raise WorkloadOptionError(
-            f"the set workload needs --concurrency >= --nodes (final reads come from every node); "
-            f"got concurrency {test.concurrency} for {len(test.nodes)} nodes"
-        )
+    require_final_readers("set", test)
     return Workload(
         name="set",
         generator=SetOps(options.read_fraction, derive_seed(test.seed, "set")),

@@ -43,11 +43,11 @@ class EtcdOptions:
         client_port = r.integer("client-port", 2379, 1, 65535)
         peer_port = r.integer("peer-port", 2380, 1, 65535)
         if client_port == peer_port:
-            raise r._error("peer-port", f"must differ from client-port (both {client_port})")
+            raise r.error("peer-port", f"must differ from client-port (both {client_port})")
         heartbeat = r.integer("heartbeat-ms", 50, 1, 10_000)
         election = r.integer("election-timeout-ms", 500, 5, 50_000)
         if election < 5 * heartbeat:
-            raise r._error("election-timeout-ms",
+            raise r.error("election-timeout-ms",
                            f"{election} must be at least 5 x heartbeat-ms ({heartbeat})")
         return cls(
             reads=r.choice("reads", Reads, Reads.LINEARIZABLE),

@@ -6,12 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.errors import BadInputError
-
-
-class TargetOptionError(BadInputError):
-    """A ``--target-opt`` is unknown or has a bad value."""
-
+from targets.option_reader import OptionReader, TargetOptionError
 
 BUGS = ("stale-reads", "lease-reads", "unsynced-writes", "ack-before-commit",
         "txn-reads-outside-log")
@@ -39,65 +34,29 @@ class RaftKVOptions:
 
     @classmethod
     def parse(cls, options: Mapping[str, str]) -> RaftKVOptions:
-        known = {
+        r = OptionReader("raftkv", options, {
             "client-port", "peer-port", "election-timeout-ms", "heartbeat-ms", "bug",
             "snapshot-every", "faketime", "ready-timeout", "op-timeout",
-        }
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise TargetOptionError(
-                f"unknown raftkv option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-
-        def integer(key: str, low: int, high: int) -> int | None:
-            if key not in options:
-                return None
-            try:
-                value = int(options[key])
-            except ValueError:
-                raise TargetOptionError(f"raftkv option {key}: expected an integer, got "
-                                        f"{options[key]!r}") from None
-            if not low <= value <= high:
-                raise TargetOptionError(f"raftkv option {key}: {value} is not in {low}..{high}")
-            return value
-
-        def seconds(key: str, default: float) -> float:
-            if key not in options:
-                return default
-            try:
-                value = float(options[key])
-            except ValueError:
-                raise TargetOptionError(f"raftkv option {key}: expected seconds, got "
-                                        f"{options[key]!r}") from None
-            if not 0 < value <= 3600:
-                raise TargetOptionError(f"raftkv option {key}: {value} is not in (0, 3600]")
-            return value
-
+        })
         bug = options.get("bug") or None
         if bug is not None and bug not in BUGS:
-            raise TargetOptionError(f"raftkv option bug: {bug!r} is not one of {', '.join(BUGS)}")
-        faketime = options.get("faketime", "auto")
-        try:
-            fake = FakeTime(faketime)
-        except ValueError:
-            raise TargetOptionError(
-                f"raftkv option faketime: expected auto, on or off, got {faketime!r}"
-            ) from None
-        client_port = integer("client-port", 1, 65535) or 8000
-        peer_port = integer("peer-port", 1, 65535) or 9000
+            raise r.error("bug", f"{bug!r} is not one of {', '.join(BUGS)}")
+        fake = r.choice("faketime", FakeTime, FakeTime.AUTO)
+        client_port = r.integer("client-port", 8000, 1, 65535)
+        peer_port = r.integer("peer-port", 9000, 1, 65535)
         if client_port == peer_port:
             raise TargetOptionError(f"raftkv options client-port and peer-port must differ "
                                     f"(both {client_port})")
         return cls(
             client_port=client_port,
             peer_port=peer_port,
-            election_timeout_ms=integer("election-timeout-ms", 10, 60_000),
-            heartbeat_ms=integer("heartbeat-ms", 1, 60_000),
+            election_timeout_ms=r.maybe_integer("election-timeout-ms", 10, 60_000),
+            heartbeat_ms=r.maybe_integer("heartbeat-ms", 1, 60_000),
             bug=bug,
-            snapshot_every=integer("snapshot-every", 1, 10_000_000),
+            snapshot_every=r.maybe_integer("snapshot-every", 1, 10_000_000),
             faketime=fake,
-            ready_timeout_s=seconds("ready-timeout", 20.0),
-            op_timeout_s=seconds("op-timeout", 2.0),
+            ready_timeout_s=r.seconds("ready-timeout", 20.0),
+            op_timeout_s=r.seconds("op-timeout", 2.0),
         )
 
 

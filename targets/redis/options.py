@@ -38,7 +38,7 @@ class RedisOptions:
         port = r.integer("port", 6379, 1, 65535)
         sentinel_port = r.integer("sentinel-port", 26379, 1, 65535)
         if port == sentinel_port:
-            raise r._error("sentinel-port", f"must differ from port (both {port})")
+            raise r.error("sentinel-port", f"must differ from port (both {port})")
         return cls(
             port=port,
             sentinel_port=sentinel_port,

@@ -5,46 +5,20 @@ logs no console errors. A screenshot is saved next to the report."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from reports import build_report
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.reports.browser import launch_browser, open_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must have Debian's chromium (scripts/setup installs it)")
-        pytest.skip("Debian's chromium is not installed (scripts/setup installs it as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _open(browser: object, report: Path, errors: list[str]):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
-            else errors.append(f"network request: {r.url}"))
-    page.goto(report.as_uri())
-    page.wait_for_selector("body[data-rendered=true]", timeout=30_000)
-    return page
+    yield from launch_browser()
 
 
 def test_invalid_report_in_chromium(browser: object, invalid_run: Path, tmp_path: Path) -> None:
@@ -56,7 +30,7 @@ def test_invalid_report_in_chromium(browser: object, invalid_run: Path, tmp_path
     stuck = failing[0]["counterexample"]["prefixes"][0]["stuck"][0]["operation"]
 
     errors: list[str] = []
-    page = _open(browser, report, errors)
+    page = open_report(browser, report, errors)
 
     assert page.text_content("#verdict").strip().lower() == "invalid"
     assert page.is_visible("#verdict .verdict.invalid")
@@ -96,7 +70,7 @@ def test_valid_and_bounded_report_in_chromium(browser: object, valid_run: Path,
     report = tmp_path / "report.html"
     build_report(valid_run, output=report, budget=200)
     errors: list[str] = []
-    page = _open(browser, report, errors)
+    page = open_report(browser, report, errors)
     assert page.text_content("#verdict").strip().lower() == "valid"
     assert page.locator("#timeline rect.op").count() == 200
     assert "400 elided" in page.text_content("#elided")
@@ -113,7 +87,7 @@ def test_empty_run_report_has_no_script_errors(browser: object, tmp_path: Path) 
     (run / "results.json").write_text('{"verdict": "unknown", "error": "target died"}')
     build_report(run)
     errors: list[str] = []
-    page = _open(browser, run / "report.html", errors)
+    page = open_report(browser, run / "report.html", errors)
     assert page.text_content("#verdict").strip().lower() == "unknown"
     assert page.locator("#timeline rect.op").count() == 0
     assert "target died" in page.text_content("#verdicts")

@@ -22,6 +22,7 @@ import pytest
 from harness.history import History
 from reports import build_report
 from reports._counterexample import headline
+from tests.reports.browser import launch_browser, open_report
 from tests.reports.runs import (
     Checker,
     counter_checker,
@@ -33,7 +34,6 @@ from tests.reports.runs import (
     set_history,
     write_run,
 )
-from tests.reports.test_browser import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -79,27 +79,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must have Debian's chromium (scripts/setup installs it)")
-        pytest.skip("Debian's chromium is not installed (scripts/setup installs it as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _open(browser: object, report: Path, errors: list[str]):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(report.as_uri())
-    page.wait_for_selector("body[data-rendered=true]", timeout=30_000)
-    return page
+    yield from launch_browser()
 
 
 def _overlaps(boxes: list[list[float]]) -> list[tuple[list[float], list[float]]]:
@@ -136,7 +116,7 @@ def test_invalid_run_failure_views(browser: object, tmp_path: Path, name: str) -
     assert results["verdict"] == "invalid"
     build_report(run)
     errors: list[str] = []
-    page = _open(browser, run / "report.html", errors)
+    page = open_report(browser, run / "report.html", errors)
 
     assert page.text_content("#verdict").strip().lower() == "invalid"
     sentence = _explanation(results)
@@ -179,7 +159,7 @@ def test_valid_run_screenshot(browser: object, valid_run: Path, tmp_path: Path) 
     report = tmp_path / "report.html"
     build_report(valid_run, output=report)
     errors: list[str] = []
-    page = _open(browser, report, errors)
+    page = open_report(browser, report, errors)
     assert page.text_content("#verdict").strip().lower() == "valid"
     assert page.locator(".lanes").count() == 0
     assert not re.search(r"\bNone\b", page.inner_text("body"))

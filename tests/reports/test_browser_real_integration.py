@@ -15,7 +15,8 @@ from harness.config import TestConfig, options
 from harness.primaries import PRIMARIES, read_primaries
 from harness.run import run_test
 from reports._counterexample import headline
-from tests.reports.test_browser_failures import BOXES_JS, _open, _overlaps, browser
+from tests.reports.browser import open_report
+from tests.reports.test_browser_failures import BOXES_JS, _overlaps, browser
 
 __all__ = ["browser"]  # the fixture, imported
 
@@ -40,7 +41,7 @@ def test_real_stale_reads_run_in_chromium(browser: object, tmp_path: Path) -> No
     assert re.match(r"(read returned|cas expected) ", sentence), sentence
 
     errors: list[str] = []
-    page = _open(browser, outcome.run_dir / "report.html", errors)
+    page = open_report(browser, outcome.run_dir / "report.html", errors)
     assert sentence in [t.strip() for t in page.locator(".explanation").all_text_contents()]
     boxes = page.evaluate(BOXES_JS)
     assert len(boxes) >= 2
