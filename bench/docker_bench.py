@@ -14,9 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
-import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -26,18 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docker.errors
+from bench_common import bench_context, first_op, partition_times
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import NoopDB
 from harness.runtime.base import ManagedRuntime
 from harness.runtime.docker._engine import connect
 from harness.runtime.docker._image import REPOSITORY, default_image, ensure_image
 from harness.runtime.docker._runtime import DockerRuntime
 from harness.runtime.netns import NetnsRuntime
-from nemesis.operations import F
 from nemesis.partition import PartitionNemesis
 
 SPLITBRAIN = Path(sys.executable).parent / "splitbrain"
@@ -60,25 +52,10 @@ def image_build(rebuild: bool) -> None:
     client.close()
 
 
-def first_op(runtime: str) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store"
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(SPLITBRAIN), "run", "--runtime", runtime, "--nodes", "5", "--time-limit", "2",
-             "--seed", "1", "--store", str(store)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while True:
-                histories = list(store.glob("*/*/history.jsonl"))
-                if histories and histories[0].stat().st_size > 0:
-                    return time.perf_counter() - start
-                if proc.poll() is not None:
-                    raise RuntimeError(f"splitbrain run exited {proc.returncode} before any op")
-                time.sleep(0.002)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=120)
+def first_op_of(runtime: str) -> float:
+    """Seconds from launching ``splitbrain run --runtime RUNTIME`` to its first op."""
+    return first_op(["--runtime", runtime, "--nodes", "5", "--time-limit", "2", "--seed", "1"],
+                    timeout=120)
 
 
 def throughput(runtime: str, seconds: float) -> tuple[float, float, float, int]:
@@ -112,31 +89,16 @@ def throughput(runtime: str, seconds: float) -> tuple[float, float, float, int]:
         return len(latencies) / span, p50, p99, len(latencies)
 
 
-def partition_times(make: Callable[[], ManagedRuntime], rounds: int,
-                    store: Path) -> tuple[float, float]:
+def partition_medians(make: Callable[[], ManagedRuntime], rounds: int,
+                      store: Path) -> tuple[float, float]:
+    """Median ms to apply and to heal a random-halves partition on a fresh runtime."""
     runtime = make()
     runtime.start(store_dir=store)
     try:
-        nodes = tuple(runtime.nodes)
-        ctx = RunContext(
-            test=TestConfig(name="bench", target="none", workload="none", nodes=nodes),
-            runtime=runtime, db=NoopDB(), run_dir=store, clock=MonotonicClock(),
-            rng=random.Random(0), log=logging.getLogger("bench"))
+        ctx = bench_context(runtime, store)
         nemesis = PartitionNemesis(seed=1).setup(ctx)
-        apply, heal = [], []
         try:
-            for _ in range(rounds):
-                op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                        f=F.START_PARTITION.value, value={"topology": "random-halves"})
-                t0 = time.perf_counter()
-                done = nemesis.invoke(ctx, op)
-                apply.append(time.perf_counter() - t0)
-                assert done.error is None, done.error
-                op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                        f=F.STOP_PARTITION.value)
-                t0 = time.perf_counter()
-                nemesis.invoke(ctx, op)
-                heal.append(time.perf_counter() - t0)
+            apply, heal = partition_times(nemesis, ctx, rounds)
         finally:
             nemesis.teardown(ctx)
         return statistics.median(apply) * 1000, statistics.median(heal) * 1000
@@ -159,10 +121,10 @@ def main() -> None:
     print(f"{'runtime':8} {'first op (best of ' + str(args.repeat) + ')':>24} {'ok ops/s':>9} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'partition apply':>16} {'heal':>7}")
     for runtime in RUNTIMES:
-        firsts = [first_op(runtime) for _ in range(args.repeat)]
+        firsts = [first_op_of(runtime) for _ in range(args.repeat)]
         ops, p50, p99, _ = throughput(runtime, args.seconds)
         with tempfile.TemporaryDirectory() as tmp:
-            apply_ms, heal_ms = partition_times(makers[runtime], args.rounds, Path(tmp))
+            apply_ms, heal_ms = partition_medians(makers[runtime], args.rounds, Path(tmp))
         print(f"{runtime:8} {min(firsts):22.2f} s {ops:9.0f} {p50:7.1f} {p99:7.1f} "
               f"{apply_ms:13.1f} ms {heal_ms:4.1f} ms")
 

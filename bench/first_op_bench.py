@@ -7,36 +7,12 @@ Goal: under 3 s. Measured from the exec of the CLI to the first line in history.
 from __future__ import annotations
 
 import argparse
-import signal
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-SPLITBRAIN = Path(sys.executable).parent / "splitbrain"
+from bench_common import first_op
 
 
 def once(nodes: int) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store"
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(SPLITBRAIN), "run", "--nodes", str(nodes), "--time-limit", "2", "--seed", "1",
-             "--store", str(store)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                histories = list(store.glob("*/*/history.jsonl"))
-                if histories and histories[0].stat().st_size > 0:
-                    return time.perf_counter() - start
-                if proc.poll() is not None:
-                    raise RuntimeError(f"splitbrain run exited {proc.returncode} before any op")
-                time.sleep(0.002)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=60)
+    return first_op(["--nodes", str(nodes), "--time-limit", "2", "--seed", "1"])
 
 
 def main() -> None:

@@ -9,20 +9,13 @@ removed (stop-partition), per topology.
 from __future__ import annotations
 
 import argparse
-import logging
-import random
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import NoopDB
+from bench_common import bench_context, partition_times
+
 from harness.runtime.netns import NetnsRuntime
-from nemesis.operations import F
 from nemesis.partition import PartitionNemesis
 from nemesis.topology import Topology
 
@@ -34,11 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     nodes = tuple(f"n{i}" for i in range(1, args.nodes + 1))
     with tempfile.TemporaryDirectory() as tmp, NetnsRuntime(list(nodes)) as runtime:
-        ctx = RunContext(
-            test=TestConfig(name="bench", target="none", workload="none", nodes=nodes),
-            runtime=runtime, db=NoopDB(), run_dir=Path(tmp), clock=MonotonicClock(),
-            rng=random.Random(0), log=logging.getLogger("bench"),
-        )
+        ctx = bench_context(runtime, Path(tmp))
         nemesis = PartitionNemesis(seed=1).setup(ctx)
         try:
             print(f"{args.nodes} nodes, {args.rounds} rounds per topology")
@@ -46,19 +35,7 @@ def main() -> None:
             for topology in Topology:
                 if topology is Topology.ISOLATE_PRIMARY:
                     continue  # needs a DB that names its primaries
-                apply, heal = [], []
-                for _ in range(args.rounds):
-                    op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                            f=F.START_PARTITION.value, value={"topology": topology.value})
-                    t0 = time.perf_counter()
-                    done = nemesis.invoke(ctx, op)
-                    apply.append(time.perf_counter() - t0)
-                    assert done.error is None, done.error
-                    op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                            f=F.STOP_PARTITION.value)
-                    t0 = time.perf_counter()
-                    nemesis.invoke(ctx, op)
-                    heal.append(time.perf_counter() - t0)
+                apply, heal = partition_times(nemesis, ctx, args.rounds, topology.value)
                 print(f"{topology.value:18} {statistics.median(apply) * 1e3:10.1f} ms "
                       f"{max(apply) * 1e3:5.1f} ms {statistics.median(heal) * 1e3:9.1f} ms "
                       f"{max(heal) * 1e3:5.1f} ms")

@@ -12,27 +12,19 @@ to heal a partition (random halves) on every node.
 from __future__ import annotations
 
 import argparse
-import logging
-import random
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import NoopDB
+from bench_common import bench_context, first_op, partition_times
+
 from harness.runtime.base import ManagedRuntime
 from harness.runtime.netns import NetnsRuntime
 from harness.runtime.ssh import SshOptions, read_hosts
 from harness.runtime.ssh.runtime import SshRuntime
-from nemesis.operations import F
 from nemesis.partition import PartitionNemesis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,29 +32,10 @@ if str(ROOT) not in sys.path:  # the test hosts come from the test suite
     sys.path.insert(0, str(ROOT))
 from tests.harness.runtime.ssh.sshd_cluster import SshdCluster  # noqa: E402
 
-SPLITBRAIN = Path(sys.executable).parent / "splitbrain"
 
-
-def first_op(extra: list[str], nodes: int) -> float:
+def first_op_with(extra: list[str], nodes: int) -> float:
     """Seconds from launching ``splitbrain run`` to the first line of its history."""
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store"
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(SPLITBRAIN), "run", "--nodes", str(nodes), "--time-limit", "2", "--seed", "1",
-             "--store", str(store), *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while True:
-                found = [h for h in store.glob("*/*/history.jsonl") if h.stat().st_size > 0]
-                if found:
-                    return time.perf_counter() - start
-                if proc.poll() is not None:
-                    raise RuntimeError(f"splitbrain run exited {proc.returncode} before any op")
-                time.sleep(0.002)
-        finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=60)
+    return first_op(["--nodes", str(nodes), "--time-limit", "2", "--seed", "1", *extra])
 
 
 def timed(fn: Callable[[], object], rounds: int) -> list[float]:
@@ -78,27 +51,11 @@ def runtime_figures(runtime: ManagedRuntime, rounds: int) -> dict[str, list[floa
     """Command latency, partition apply and heal times on a started runtime."""
     with tempfile.TemporaryDirectory() as tmp:
         nodes = tuple(runtime.nodes)
-        ctx = RunContext(
-            test=TestConfig(name="bench", target="none", workload="none", nodes=nodes),
-            runtime=runtime, db=NoopDB(), run_dir=Path(tmp), clock=MonotonicClock(),
-            rng=random.Random(0), log=logging.getLogger("bench"))
+        ctx = bench_context(runtime, Path(tmp))
         command = timed(lambda: runtime.exec(nodes[0], ["true"]), rounds)
         nemesis = PartitionNemesis(seed=1).setup(ctx)
-        apply: list[float] = []
-        heal: list[float] = []
         try:
-            for _ in range(rounds):
-                op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                        f=F.START_PARTITION.value, value={"topology": "random-halves"})
-                t0 = time.perf_counter()
-                done = nemesis.invoke(ctx, op)
-                apply.append(time.perf_counter() - t0)
-                assert done.error is None, done.error
-                op = Op(index=0, time=0, type=OpType.INFO, process=NEMESIS,
-                        f=F.STOP_PARTITION.value)
-                t0 = time.perf_counter()
-                nemesis.invoke(ctx, op)
-                heal.append(time.perf_counter() - t0)
+            apply, heal = partition_times(nemesis, ctx, rounds)
         finally:
             nemesis.teardown(ctx)
     return {"command": command, "apply": apply, "heal": heal}
@@ -119,8 +76,8 @@ def main() -> None:
                     str(hosts.client_key), "--ssh-known-hosts", str(hosts.known_hosts),
                     "--ssh-config", "none"]
         results: dict[str, dict[str, list[float]]] = {}
-        results["netns"] = {"first op": [first_op([], args.nodes) for _ in range(args.repeat)]}
-        results["ssh"] = {"first op": [first_op(ssh_args, args.nodes)
+        results["netns"] = {"first op": [first_op_with([], args.nodes) for _ in range(args.repeat)]}
+        results["ssh"] = {"first op": [first_op_with(ssh_args, args.nodes)
                                        for _ in range(args.repeat)]}
         with NetnsRuntime([f"n{i}" for i in range(1, args.nodes + 1)]) as netns:
             results["netns"].update(runtime_figures(netns, args.rounds))
