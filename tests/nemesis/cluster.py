@@ -17,6 +17,7 @@ from harness.context import RunContext
 from harness.jsontypes import JSON
 from harness.ops import NEMESIS, Op, OpType
 from harness.protocols import DB, NoopDB
+from harness.runtime.base import ManagedRuntime
 from harness.runtime.netns import NetnsRuntime
 
 PORT = 7000
@@ -47,15 +48,27 @@ def cluster(
     *,
     db: DB | None = None,
     nemesis: tuple[str, ...] = (),
+    runtime: str = "netns",
 ) -> Iterator[RunContext]:
+    """Nodes in namespaces (or, with ``runtime="docker"``, containers sharing ``tmp_path``)."""
     test = TestConfig(name="nemesis-it", target="none", workload="none", nodes=tuple(nodes),
                       nemesis=nemesis)
-    with NetnsRuntime(list(nodes), state_dir=tmp_path / "state") as runtime:
+    nodes_runtime: ManagedRuntime
+    if runtime == "docker":
+        from harness.runtime.docker._runtime import DockerRuntime
+
+        nodes_runtime = DockerRuntime(list(nodes), state_dir=tmp_path / "state")
+    else:
+        nodes_runtime = NetnsRuntime(list(nodes), state_dir=tmp_path / "state")
+    nodes_runtime.start(store_dir=tmp_path if runtime == "docker" else None)
+    try:
         yield RunContext(
-            test=test, runtime=runtime, db=db if db is not None else NoopDB(),
+            test=test, runtime=nodes_runtime, db=db if db is not None else NoopDB(),
             run_dir=tmp_path / "run", clock=MonotonicClock(), rng=random.Random(0),
             log=logging.getLogger("nemesis-it"),
         )
+    finally:
+        nodes_runtime.close()
 
 
 def until(cond: Callable[[], bool], timeout: float = 10.0) -> bool:

@@ -32,7 +32,8 @@ def test_partition_cuts_across_and_keeps_sides_and_controller(tmp_path: Path) ->
             print(f"partition applied in {time.monotonic() - started:.3f} s")
             assert done.error is None, done.error
             assert done.value == {
-                "topology": "halves", "grudge": {"n1": ["n2", "n3"], "n2": ["n1"], "n3": ["n1"]}
+                "topology": "halves", "grudge": {"n1": ["n2", "n3"], "n2": ["n1"], "n3": ["n1"]},
+                "verified": True,  # the rules were read back from every node
             }
             assert not tcp_connects(ctx, "n1", "n2")
             assert not tcp_connects(ctx, "n3", "n1")
@@ -63,7 +64,8 @@ def test_one_way_grudge_blocks_one_direction_only(tmp_path: Path) -> None:
         nemesis = PartitionNemesis(seed=1).setup(ctx)
         try:
             done = nemesis.invoke(ctx, nemesis_op(F.START_PARTITION, {"grudge": {"n2": ["n1"]}}))
-            assert done.value == {"topology": "grudge", "grudge": {"n2": ["n1"]}}
+            assert done.value == {"topology": "grudge", "grudge": {"n2": ["n1"]},
+                                  "verified": True}
             send_udp(ctx, "n1", "n2", "from-n1")
             send_udp(ctx, "n2", "n1", "from-n2")
             send_udp(ctx, "n3", "n2", "from-n3")

@@ -19,6 +19,7 @@ runs with iptables, forwarding and masquerading off (``scripts/docker-engine``),
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import logging
 import os
@@ -286,8 +287,13 @@ class DockerRuntime:
 
     def exec(self, node: str, argv: Sequence[str], *, timeout: float = 10.0,
              check: bool = True, stdin: str | None = None) -> ExecResult:
-        return ns.run(node, self._pids[node], ns.NODE, argv, timeout=timeout, check=check,
-                      stdin=stdin)
+        program = list(argv)
+        if program and program[0] == sys.executable:  # as in spawn: the node's python3
+            program = ["env", f"PYTHONPATH={PROJECT_ROOT}", NODE_PYTHON, *program[1:]]
+        result = ns.run(node, self._pids[node], ns.NODE, program, timeout=timeout,
+                        check=check, stdin=stdin)
+        return result if program == list(argv) else dataclasses.replace(result,
+                                                                         argv=tuple(argv))
 
     def net_exec(self, node: str, argv: Sequence[str], *, timeout: float = 10.0,
                  check: bool = True, stdin: str | None = None) -> ExecResult:
@@ -305,8 +311,9 @@ class DockerRuntime:
             environment[key] = value
         if "PYTHONPATH" in environment:  # keep the project importable
             environment["PYTHONPATH"] = f"{environment['PYTHONPATH']}{os.pathsep}{PROJECT_ROOT}"
-        if self._shared_path(log_path):
+        if self._shared_path(log_path):  # exists once spawn returns, as on netns
             log_path.parent.mkdir(parents=True, exist_ok=True)
+            log_path.touch()
         else:
             self.exec(node, ["mkdir", "-p", str(log_path.parent)])
         api = self._client.api
