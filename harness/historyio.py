@@ -76,6 +76,11 @@ def detect_format(path: str | os.PathLike[str]) -> HistoryFormat:
     )
 
 
+def _json_array(path: str | os.PathLike[str]) -> bool:
+    """Whether the file starts like a JSON array of objects (``[{"index": ...``)."""
+    return "".join(_head(path).split()).startswith('[{"')
+
+
 def _has_client_ops(history: History) -> bool:
     return any(op.is_client for op in history.ops)
 
@@ -108,6 +113,13 @@ def load_history(
             if first_error is None and candidate is first:
                 first_error = e
     if first_error is not None:
+        if _json_array(path):
+            raise HistoryFormatError(
+                f"{first_error.message}; the file looks like one JSON array of ops, but "
+                "history.jsonl has one op object per line without the enclosing [ ] "
+                "(e.g. jq -c '.[]' FILE > history.jsonl)",
+                file=first_error.file, line=first_error.line, field=first_error.field,
+            )
         raise first_error
     tried = ", ".join(f.value for f in order)
     raise HistoryFormatError(f"no operations found in {name}; formats tried: {tried}")

@@ -35,7 +35,7 @@ from workloads.base import Compose, StatsChecker, Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader
-from workloads.outcomes import Errors
+from workloads.store_client import StoreClient
 
 ADD = "add"
 READ = "read"
@@ -111,49 +111,19 @@ def workload(test: TestConfig) -> Workload:
 StoreFactory = Callable[[RunContext, str], CounterStore]
 
 
-class CounterClient:
+class CounterClient(StoreClient[CounterStore]):
     """A harness client for the counter workload over a target's :class:`CounterStore`."""
 
-    def __init__(self, connect: StoreFactory, errors: Errors, *,
-                 store: CounterStore | None = None, node: str | None = None) -> None:
-        self._connect = connect
-        self._errors = errors
-        self._store = store
-        self._node = node
-
-    def open(self, ctx: RunContext, node: str) -> CounterClient:
-        return CounterClient(self._connect, self._errors, store=self._connect(ctx, node),
-                             node=node)
-
-    def setup(self, ctx: RunContext) -> None:
-        pass
-
-    def invoke(self, ctx: RunContext, op: Op) -> Op:
-        store = self._store
-        assert store is not None, "client not opened"
-        try:
-            if op.f == ADD:
-                if not isinstance(op.value, int) or isinstance(op.value, bool):
-                    raise ValueError(f"add needs an int delta, got {op.value!r}")
-                store.add(op.value)
-                return complete(op, OpType.OK, op.value, node=self._node)
-            if op.f in (READ, FINAL_READ):
-                return complete(op, OpType.OK, store.read(final=op.f == FINAL_READ),
-                                node=self._node)
-            raise ValueError(f"the counter workload has no operation {op.f!r}")
-        except Exception as e:
-            completion = self._errors.completion(op, e, self._node)
-            if completion is None:
-                raise
-            return completion
-
-    def teardown(self, ctx: RunContext) -> None:
-        pass
-
-    def close(self, ctx: RunContext) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+    def apply(self, store: CounterStore, op: Op) -> Op:
+        if op.f == ADD:
+            if not isinstance(op.value, int) or isinstance(op.value, bool):
+                raise ValueError(f"add needs an int delta, got {op.value!r}")
+            store.add(op.value)
+            return complete(op, OpType.OK, op.value, node=self._node)
+        if op.f in (READ, FINAL_READ):
+            return complete(op, OpType.OK, store.read(final=op.f == FINAL_READ),
+                            node=self._node)
+        raise ValueError(f"the counter workload has no operation {op.f!r}")
 
 
 __all__ = ["CounterChecker", "CounterClient", "CounterOps", "CounterOptions", "CounterStore",

@@ -43,6 +43,7 @@ from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
+from workloads.store_client import StoreClient
 
 ADD = "add"
 READ = "read"
@@ -122,56 +123,34 @@ def workload(test: TestConfig) -> Workload:
 StoreFactory = Callable[[RunContext, str], SetStore]
 
 
-class SetClient:
+class SetClient(StoreClient[SetStore]):
     """A harness client for the set workload over a target's :class:`SetStore`."""
 
     def __init__(self, connect: StoreFactory, errors: Errors, *, store: SetStore | None = None,
                  node: str | None = None) -> None:
-        self._connect = connect
-        self._errors = errors
-        self._store = store
-        self._node = node
+        super().__init__(connect, errors, store=store, node=node)
         self._last: tuple[int, frozenset[int]] | None = None
         """The invocation index and elements of this client's last successful read: the next
         read is recorded relative to it (:func:`harness.intranges.encode_read`)."""
 
-    def open(self, ctx: RunContext, node: str) -> SetClient:
-        return SetClient(self._connect, self._errors, store=self._connect(ctx, node), node=node)
+    def apply(self, store: SetStore, op: Op) -> Op:
+        if op.f == ADD:
+            if not isinstance(op.value, int):
+                raise ValueError(f"add needs an int element, got {op.value!r}")
+            store.add(op.value)
+            return complete(op, OpType.OK, op.value, node=self._node)
+        if op.f in (READ, FINAL_READ):
+            elements = frozenset(store.read(final=op.f == FINAL_READ))
+            value = encode_read(elements, self._last)
+            self._last = (op.index, elements)
+            return complete(op, OpType.OK, value, node=self._node)
+        raise ValueError(f"the set workload has no operation {op.f!r}")
 
-    def setup(self, ctx: RunContext) -> None:
-        pass
-
-    def invoke(self, ctx: RunContext, op: Op) -> Op:
-        store = self._store
-        assert store is not None, "client not opened"
-        try:
-            if op.f == ADD:
-                if not isinstance(op.value, int):
-                    raise ValueError(f"add needs an int element, got {op.value!r}")
-                store.add(op.value)
-                return complete(op, OpType.OK, op.value, node=self._node)
-            if op.f in (READ, FINAL_READ):
-                elements = frozenset(store.read(final=op.f == FINAL_READ))
-                value = encode_read(elements, self._last)
-                self._last = (op.index, elements)
-                return complete(op, OpType.OK, value, node=self._node)
-            raise ValueError(f"the set workload has no operation {op.f!r}")
-        except Exception as e:
-            completion = self._errors.completion(op, e, self._node)
-            if completion is None:
-                raise
-            if op.f == ADD:  # keep the element in the record: the checker needs it
-                completion = complete(op, completion.type, op.value, error=completion.error,
-                                      node=self._node)
-            return completion
-
-    def teardown(self, ctx: RunContext) -> None:
-        pass
-
-    def close(self, ctx: RunContext) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+    def failed(self, op: Op, completion: Op) -> Op:
+        if op.f == ADD:  # keep the element in the record: the checker needs it
+            return complete(op, completion.type, op.value, error=completion.error,
+                            node=self._node)
+        return completion
 
 
 __all__ = ["SetChecker", "SetClient", "SetOps", "SetOptions", "SetStore", "final_phase",

@@ -100,8 +100,9 @@ def _fail(message: str, code: ExitCode) -> None:
                    "the default socket) or ssh (real hosts: --hosts FILE and the ssh flags "
                    "below; docs/ssh.md); see the table below.")
 @click.option("--runtime-opt", multiple=True, metavar="K=V",
-              help="Runtime option (repeatable); the docker runtime's are image, adopt, "
-                   "adopt-names and port (the flags below set them).")
+              help="Runtime option (repeatable): the docker runtime's are adopt, adopt-names "
+                   "and image; the ssh runtime's config, dir, hosts, key, known-hosts, "
+                   "no-host-key-check and user (the flags below set them).")
 @click.option("--docker-image", default=None, metavar="NAME",
               help="docker: run nodes from this image instead of the node image Splitbrain "
                    "builds (it needs python3 and what the target runs, at Debian's paths).")

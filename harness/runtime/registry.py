@@ -148,8 +148,11 @@ def validate(test: TestConfig) -> RuntimeSpec:
     unknown = sorted(k for k, _ in test.runtime_options if k not in spec.options)
     if unknown:
         known = ", ".join(sorted(spec.options)) or "none"
+        elsewhere = sorted({o.kind.value for o in all_specs() for k in unknown if k in o.options})
+        hint = f"; add --runtime {' or '.join(elsewhere)}" if elsewhere else ""
         raise RuntimeOptionError(
-            f"the {spec.kind.value} runtime has no option {', '.join(unknown)} (known: {known})"
+            f"the {spec.kind.value} runtime has no option {', '.join(unknown)} "
+            f"(known: {known}){hint}"
         )
     refused = spec.refuses(test)
     missing = sorted(faults_of(test.nemesis) - usable_faults(test))

@@ -131,3 +131,11 @@ def test_a_run_directory_gives_only_its_history(tmp_path: Path) -> None:
     assert [p.relative_to(tmp_path).as_posix() for p in find_histories([tmp_path])] == [
         "other.edn", "raftkv-register/20260101T000000.000/history.jsonl"]
     assert [p.name for p in find_histories([run])] == ["history.jsonl"]
+
+
+def test_a_json_array_of_ops_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    path.write_text('[{"index": 0, "time": 0, "type": "invoke", "process": 0, "f": "read"},\n'
+                    ' {"index": 1, "time": 1, "type": "ok", "process": 0, "f": "read"}]\n')
+    with pytest.raises(HistoryFormatError, match=r"one op object per line.*jq -c"):
+        read_history(path)

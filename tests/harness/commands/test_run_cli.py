@@ -86,6 +86,7 @@ def test_harness_failures_exit_255_without_a_traceback(monkeypatch: pytest.Monke
     (["--nodes", "0"], "--nodes"),
     (["--runtime", "vm"], "--runtime"),
     (["--docker-image", "x"], "the netns runtime has no option image"),
+    (["--adopt", "a=b"], "(known: none); add --runtime docker"),
     (["--runtime-opt", "colour=red"], "has no option colour"),
 ])
 def test_bad_arguments_exit_254_with_a_message(
@@ -152,3 +153,14 @@ def test_verdict_breakdown_says_a_run_was_interrupted() -> None:
                        "workload": {"verdict": "valid",
                                     "checkers": {"linearizable": {"verdict": "valid"}}}})
     assert text == f" (linearizable: valid; {reason})"
+
+
+def test_the_runtime_options_named_in_help_are_the_ones_accepted() -> None:
+    from harness.runtime.registry import get_spec
+
+    text = CliRunner().invoke(cli, ["run", "--help"]).output
+    text = "".join(text.split())  # help is wrapped, also at hyphens
+    for kind in ("docker", "ssh"):
+        options = sorted(get_spec(kind).options)
+        named = f"{','.join(options[:-1])}and{options[-1]}"
+        assert f"the{kind}runtime's{named}" in text.replace("runtime'sare", "runtime's")
