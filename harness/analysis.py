@@ -9,6 +9,7 @@ it with :data:`RESULTS_SCHEMA`.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +121,12 @@ def analyze(run_dir: Path) -> Analysis:
         raise AnalysisError(f"{history_path}: missing (is {run_dir} a run directory?)")
     history = read_jsonl(history_path)
     results_path = run_dir / "results.json"
-    previous = _read_json(results_path) if results_path.exists() else None
+    previous: JSON = None
+    if results_path.exists():
+        try:
+            previous = _read_json(results_path)
+        except AnalysisError as e:  # the results being replaced: a torn one must not block this
+            logging.getLogger("splitbrain.analyze").warning("%s; replacing it", e)
     workload = get_workload(test)
     try:
         verdict, results = check_history(test, workload, history)

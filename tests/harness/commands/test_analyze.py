@@ -82,3 +82,13 @@ def test_a_checkers_running_time_is_not_a_change(tmp_path: Path) -> None:
                                                          '"invalid", "seconds": 0.01'))
     assert Analysis(verdict=Verdict.VALID, exit_code=ExitCode.VALID, results=results,
                     previous=other).changed
+
+
+def test_a_torn_results_json_is_replaced_not_refused(tmp_path: Path) -> None:
+    # a controller that died while writing results.json: analyze is how the user repairs it
+    run_dir = stored_set_run(tmp_path / "run")
+    stored = json.loads((run_dir / "results.json").read_text())
+    (run_dir / "results.json").write_text('{"verdict": "val')
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and "invalid (changed)" in out
+    assert json.loads((run_dir / "results.json").read_text()) == stored
