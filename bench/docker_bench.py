@@ -64,7 +64,7 @@ def throughput(runtime: str, seconds: float) -> tuple[float, float, float, int]:
         store = Path(tmp) / "store"
         subprocess.run(
             [str(SPLITBRAIN), "run", "--runtime", runtime, "--nodes", "5", "--time-limit",
-             str(seconds), "--rate", "0", "--concurrency", "10", "--seed", "1",
+             str(seconds), "--rate", "0", "--concurrency", "10", "--seed", "1", "--nemesis", "none",
              "--store", str(store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             check=False, timeout=seconds + 120)
         history = next(store.glob("*/*/history.jsonl"))
