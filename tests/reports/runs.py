@@ -114,75 +114,73 @@ def register_history(
     return history_of(ops)
 
 
+class _Recorder:
+    """Ops of a three-node run with one partition (at a third of the adds) and a heal (at two
+    thirds), each stamped with the current time ``t`` (ns)."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self.t = 0
+
+    def emit(self, type_: OpType, process: int | str, f: str, value: JSON,
+             node: str | None = None) -> None:
+        self.ops.append(Op(index=len(self.ops), time=self.t, type=type_, process=process, f=f,
+                           value=value, node=node))
+
+    def fault(self, i: int, n: int) -> None:
+        """The nemesis records due before add ``i`` of ``n``."""
+        if i == n // 3:
+            self.emit(OpType.INFO, NEMESIS, "partition", "n1 | n2 n3")
+            self.emit(OpType.INFO, NEMESIS, "partition", "done")
+        if i == 2 * n // 3:
+            self.emit(OpType.INFO, NEMESIS, "heal", None)
+            self.emit(OpType.INFO, NEMESIS, "heal", "done")
+
+    def final_reads(self, value: JSON) -> History:
+        """A final read returning ``value`` on each of the three nodes; the whole history."""
+        for n in range(3):
+            self.t += 10_000
+            self.emit(OpType.INVOKE, n, "final-read", None, f"n{n + 1}")
+            self.t += 10_000
+            self.emit(OpType.OK, n, "final-read", value, f"n{n + 1}")
+        return history_of(self.ops)
+
+
 def set_history(n_adds: int, *, seed: int = 2, lose: int = 0) -> History:
     """A grow-only set run: adds, a partition, final reads of three nodes; ``lose`` acknowledged
     elements are missing from every final read."""
     rng = random.Random(seed)
-    ops: list[Op] = []
-    t = 0
-
-    def emit(type_: OpType, process: int | str, f: str, value: JSON, node: str | None = None
-             ) -> None:
-        ops.append(Op(index=len(ops), time=t, type=type_, process=process, f=f, value=value,
-                      node=node))
-
+    r = _Recorder()
     for i in range(n_adds):
-        t += rng.randint(10_000, 50_000)
-        if i == n_adds // 3:
-            emit(OpType.INFO, NEMESIS, "partition", "n1 | n2 n3")
-            emit(OpType.INFO, NEMESIS, "partition", "done")
-        if i == 2 * n_adds // 3:
-            emit(OpType.INFO, NEMESIS, "heal", None)
-            emit(OpType.INFO, NEMESIS, "heal", "done")
+        r.t += rng.randint(10_000, 50_000)
+        r.fault(i, n_adds)
         p = i % 3
-        emit(OpType.INVOKE, p, "add", i, f"n{p + 1}")
-        t += rng.randint(1_000, 9_000)
-        emit(OpType.OK, p, "add", i, f"n{p + 1}")
-    final = [e for e in range(n_adds) if e >= lose]
-    for n in range(3):
-        t += 10_000
-        emit(OpType.INVOKE, n, "final-read", None, f"n{n + 1}")
-        t += 10_000
-        emit(OpType.OK, n, "final-read", list(final), f"n{n + 1}")
-    return history_of(ops)
+        r.emit(OpType.INVOKE, p, "add", i, f"n{p + 1}")
+        r.t += rng.randint(1_000, 9_000)
+        r.emit(OpType.OK, p, "add", i, f"n{p + 1}")
+    final: list[JSON] = [e for e in range(n_adds) if e >= lose]
+    return r.final_reads(final)
 
 
 def counter_history(n_adds: int, *, seed: int = 4, drift: int = 0) -> History:
     """A counter run: adds of 1 by three processes, reads, a partition, final reads of three
     nodes; from the middle on, reads are ``drift`` lower than possible (an invalid run)."""
     rng = random.Random(seed)
-    ops: list[Op] = []
-    t = 0
+    r = _Recorder()
     total = 0
-
-    def emit(type_: OpType, process: int | str, f: str, value: JSON, node: str | None = None
-             ) -> None:
-        ops.append(Op(index=len(ops), time=t, type=type_, process=process, f=f, value=value,
-                      node=node))
-
     for i in range(n_adds):
-        t += rng.randint(10_000, 50_000)
-        if i == n_adds // 3:
-            emit(OpType.INFO, NEMESIS, "partition", "n1 | n2 n3")
-            emit(OpType.INFO, NEMESIS, "partition", "done")
-        if i == 2 * n_adds // 3:
-            emit(OpType.INFO, NEMESIS, "heal", None)
-            emit(OpType.INFO, NEMESIS, "heal", "done")
+        r.t += rng.randint(10_000, 50_000)
+        r.fault(i, n_adds)
         p = i % 3
-        emit(OpType.INVOKE, p, "add", 1, f"n{p + 1}")
-        t += rng.randint(1_000, 9_000)
+        r.emit(OpType.INVOKE, p, "add", 1, f"n{p + 1}")
+        r.t += rng.randint(1_000, 9_000)
         total += 1
-        emit(OpType.OK, p, "add", 1, f"n{p + 1}")
+        r.emit(OpType.OK, p, "add", 1, f"n{p + 1}")
         if i % 5 == 4:
-            emit(OpType.INVOKE, 3, "read", None, "n1")
-            t += rng.randint(1_000, 9_000)
-            emit(OpType.OK, 3, "read", total - (drift if i > n_adds // 2 else 0), "n1")
-    for n in range(3):
-        t += 10_000
-        emit(OpType.INVOKE, n, "final-read", None, f"n{n + 1}")
-        t += 10_000
-        emit(OpType.OK, n, "final-read", total, f"n{n + 1}")
-    return history_of(ops)
+            r.emit(OpType.INVOKE, 3, "read", None, "n1")
+            r.t += rng.randint(1_000, 9_000)
+            r.emit(OpType.OK, 3, "read", total - (drift if i > n_adds // 2 else 0), "n1")
+    return r.final_reads(total)
 
 
 def primary_changes(history: History) -> list[PrimaryChange]:
