@@ -71,28 +71,29 @@ class OptionReader:
         value = self.maybe_integer(key, low, high)
         return default if value is None else value
 
-    def number(self, key: str, default: float, low: float, high: float) -> float:
-        """A float in the closed range ``[low, high]``; ``default`` when absent."""
+    def _float(self, key: str, expected: str) -> float | None:
         raw = self.options.get(key)
         if raw is None:
-            return default
+            return None
         try:
-            value = float(raw)
+            return float(raw)
         except ValueError:
-            raise self.error(key, f"expected a number, got {raw!r}") from None
+            raise self.error(key, f"expected {expected}, got {raw!r}") from None
+
+    def number(self, key: str, default: float, low: float, high: float) -> float:
+        """A float in the closed range ``[low, high]``; ``default`` when absent."""
+        value = self._float(key, "a number")
+        if value is None:
+            return default
         if not low <= value <= high:
             raise self.error(key, f"{value:g} is not in [{low:g}, {high:g}]")
         return value
 
     def seconds(self, key: str, default: float, high: float = 3600.0) -> float:
         """A duration in seconds in ``(0, high]``; ``default`` when absent."""
-        raw = self.options.get(key)
-        if raw is None:
+        value = self._float(key, "seconds")
+        if value is None:
             return default
-        try:
-            value = float(raw)
-        except ValueError:
-            raise self.error(key, f"expected seconds, got {raw!r}") from None
         if not 0 < value <= high:
             raise self.error(key, f"{value:g} is not in (0, {high:g}]")
         return value
