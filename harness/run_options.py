@@ -73,6 +73,10 @@ class RunOptions:
         nemeses = tuple(n.strip() for n in self.nemesis if n.strip())
         if not nemeses:
             raise RunOptionError("give at least one nemesis (or none)")
+        if "none" in nemeses and len(set(nemeses)) > 1:
+            raise RunOptionError(
+                f"--nemesis {','.join(nemeses)}: 'none' means no faults and cannot be combined "
+                "with others")
         name = self.test_name()
         try:
             runtime = RuntimeKind(self.runtime)

@@ -39,6 +39,7 @@ def test_a_fresh_seed_per_config_unless_given() -> None:
 @pytest.mark.parametrize(("args", "error", "words"), [
     (["--target-opt", "novalue"], RunOptionError, "--target-opt: expected K=V"),
     (["--nemesis", " , "], RunOptionError, "at least one nemesis"),
+    (["--nemesis", "none,partition"], RunOptionError, "cannot be combined"),
     (["--name", "bad name!"], RunOptionError, "test name"),
     (["--nodes", "0"], click.BadParameter, "0"),
     (["--colour", "red"], click.NoSuchOption, "colour"),
