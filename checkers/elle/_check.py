@@ -30,7 +30,9 @@ from checkers.verdict import Verdict
 MAX_EXAMPLES = 8
 """Cycles kept per anomaly name."""
 MAX_STARTS = 8
-"""Start edges tried per component and shape before giving up on that shape there."""
+"""Start edges tried per component and shape before giving up on that shape there (components
+of at most :data:`SMALL_COMPONENT` transactions try all theirs: cheap, and exhaustive)."""
+SMALL_COMPONENT = 32
 MAX_SEARCHES = 1500
 """Searches (start edges tried) per shape over all components."""
 SEARCH_STEPS = 300_000
@@ -103,12 +105,13 @@ def _search(txns: Sequence[Txn], inf: Inference, levels_done: list[tuple[EdgeTyp
                 exhaustive = False
                 break
             starts = [(a, b) for a in comp for b, m in adj.get(a, ()) if m & shape.first]
-            if len(starts) > MAX_STARTS:
+            limit = len(starts) if len(comp) <= SMALL_COMPONENT else MAX_STARTS
+            if len(starts) > limit:
                 exhaustive = False
             if searches >= MAX_SEARCHES:
                 exhaustive = False
                 break
-            for a, b in starts[:MAX_STARTS]:
+            for a, b in starts[:limit]:
                 searches += 1
                 cycle = cycle_through(adj, (a, b, shape.first), shape, deadline)
                 if cycle is None:

@@ -23,3 +23,15 @@ def test_list_append_agrees_with_brute_force(seed: int, isolation: Isolation, tx
     ruled_out = set(result.boundary.ruled_out)
     assert ("serializable" not in ruled_out) == serializable(ts)
     assert ("strict-serializable" not in ruled_out) == serializable(ts, realtime=True)
+
+
+def test_a_small_history_is_searched_exhaustively() -> None:
+    # found by the property above: 6 transactions on one key had more than MAX_STARTS start
+    # edges in one component, and the search gave up ("start-edge limit reached")
+    cfg = SimConfig(isolation=Isolation.LOST_UPDATE, txns=6, seed=369102, keys=1, max_mops=4,
+                    concurrency=2, p_info=0.0, p_fail=0.1)
+    ts = list(simulate(cfg))
+    result = check_list_append(to_history(ts), model="serializable", time_limit=30)
+    assert result.complete, result.reason
+    assert "serializable" in set(result.boundary.ruled_out)
+    assert not serializable(ts)
