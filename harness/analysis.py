@@ -103,7 +103,8 @@ def analyze(run_dir: Path) -> Analysis:
 
     The configuration comes from ``test.json`` (:meth:`TestConfig.from_json`), the workload and
     its checkers from the current code. A run the watchdog ended (``harness_failure``) or that was
-    interrupted stays at most ``unknown`` unless an anomaly is proven, as when it was recorded.
+    interrupted stays at most ``unknown`` unless an anomaly is proven, as when it was recorded; so
+    does a run that never finished (no ``results.json``: its controller was killed).
     Raises :class:`AnalysisError` (or another :class:`BadInputError`) for a directory that is not
     a readable run.
     """
@@ -122,7 +123,8 @@ def analyze(run_dir: Path) -> Analysis:
     history = read_jsonl(history_path)
     results_path = run_dir / "results.json"
     previous: JSON = None
-    if results_path.exists():
+    finished = results_path.exists()  # written at the end of every run that got that far
+    if finished:
         try:
             previous = _read_json(results_path)
         except AnalysisError as e:  # the results being replaced: a torn one must not block this
@@ -139,6 +141,9 @@ def analyze(run_dir: Path) -> Analysis:
     reason = old.get("reason")
     if failure is not None and verdict is not Verdict.INVALID:
         verdict, code = Verdict.UNKNOWN, ExitCode.HARNESS_FAILED
+    if not finished:
+        reason = ("interrupted: the run did not finish (no results.json: was its controller "
+                  "killed?); the history is a prefix")
     if isinstance(reason, str) and reason.startswith("interrupted") \
             and verdict is not Verdict.INVALID:
         verdict, code = Verdict.UNKNOWN, ExitCode.UNKNOWN

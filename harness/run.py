@@ -38,7 +38,7 @@ from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
 from harness.signals import Interrupted, InterruptGuard
 from harness.store import RunDir, collect_logs, controller_log_handler, create_run
-from nemesis.defaults import DEFAULT, expand
+from nemesis.defaults import DEFAULT, expand, refuse_unable
 from nemesis.registry import NemesisPackage, build
 from targets.registry import get_target
 from workloads.base import Workload
@@ -114,6 +114,7 @@ def plan(test: TestConfig) -> Plan:
     spec = runtimes.validate(test)
     workload = get_workload(test)
     db = target.db if spec.wrap_db is None else spec.wrap_db(test, target.db)
+    refuse_unable(test.nemesis, db, test.target)
     return Plan(
         test=test, runtime=spec,
         target_db=db,

@@ -14,6 +14,7 @@ from harness import faketime
 from harness.protocols import DB, Killable, Pausable
 from harness.runtime.faults import Fault
 from nemesis.clock import ClockControllable
+from nemesis.operations import UnsupportedByTargetError
 
 DEFAULT = "default"
 CANDIDATES: tuple[tuple[str, Fault], ...] = (
@@ -35,6 +36,23 @@ def default_nemeses(db: DB, runtime_faults: Collection[Fault], *,
     }
     names = tuple(n for n, fault in CANDIDATES if abilities[n] and fault in runtime_faults)
     return names or ("none",)
+
+
+ABILITIES: dict[str, type] = {"kill": Killable, "pause": Pausable, "clock": ClockControllable}
+"""The DB ability each built-in process or clock fault needs."""
+
+
+def refuse_unable(nemeses: Collection[str], db: DB, target: str) -> None:
+    """Raise :class:`UnsupportedByTargetError` (bad input, exit 254) for a fault in ``nemeses``
+    that the target's ``db`` lacks the ability for, before anything starts (the nemeses would
+    only find out once the nodes are up)."""
+    for name in nemeses:
+        ability = ABILITIES.get(name)
+        if ability is not None and not isinstance(db, ability):
+            raise UnsupportedByTargetError(
+                f"target {target!r} cannot take {name} faults (its DB is not "
+                f"{ability.__name__}; see docs/own-target.md): drop {name!r} from --nemesis"
+            )
 
 
 def expand(nemeses: tuple[str, ...], db: DB, runtime_faults: Collection[Fault], *,
@@ -60,4 +78,4 @@ def _has_libfaketime() -> bool:
     return True
 
 
-__all__ = ["CANDIDATES", "DEFAULT", "default_nemeses", "expand"]
+__all__ = ["ABILITIES", "CANDIDATES", "DEFAULT", "default_nemeses", "expand", "refuse_unable"]

@@ -37,3 +37,19 @@ def test_a_two_node_cluster_runs_the_default_nemesis() -> None:
                                nemesis=(DEFAULT,), nodes=("n1", "n2")))
     assert the_plan.test.nemesis == ("partition", "kill", "pause", "clock")
     assert the_plan.nemesis.generator is not None
+
+
+def test_a_fault_the_target_cannot_take_is_refused_before_anything_starts() -> None:
+    import pytest
+
+    from nemesis.defaults import refuse_unable
+    from nemesis.operations import UnsupportedByTargetError
+
+    refuse_unable(("partition", "none"), NoopDB(), "t")
+    for name in ("kill", "pause", "clock"):
+        with pytest.raises(UnsupportedByTargetError, match=f"cannot take {name} faults"):
+            refuse_unable(("partition", name), NoopDB(), "t")
+    # the example plugin target (installed by scripts/setup) has no libfaketime control
+    with pytest.raises(UnsupportedByTargetError, match="cannot take clock faults"):
+        plan(TestConfig(name="t", target="example-kv", workload="register",
+                        nemesis=("clock",)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from checkers.verdict import ExitCode, Verdict
@@ -92,3 +93,21 @@ def test_a_torn_results_json_is_replaced_not_refused(tmp_path: Path) -> None:
     code, out, _ = run("analyze", "--no-report", str(run_dir))
     assert code == 1 and "invalid (changed)" in out
     assert json.loads((run_dir / "results.json").read_text()) == stored
+
+
+def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # a SIGKILLed controller leaves test.json and a history prefix, never results.json
+    from harness import analysis
+
+    def all_valid(test: TestConfig, workload: object, history: object) -> tuple[Verdict, dict[
+            str, JSON]]:
+        return Verdict.VALID, {"verdict": "valid"}
+
+    monkeypatch.setattr(analysis, "check_history", all_valid)
+    run_dir = stored_set_run(tmp_path / "run")
+    assert analysis.analyze(run_dir).verdict is Verdict.VALID  # it finished: results.json
+    (run_dir / "results.json").unlink()
+    outcome = analysis.analyze(run_dir)
+    assert outcome.verdict is Verdict.UNKNOWN and outcome.exit_code is ExitCode.UNKNOWN
+    assert "did not finish" in str(outcome.results["reason"])
