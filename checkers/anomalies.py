@@ -13,12 +13,17 @@ from checkers.verdict import Verdict
 
 @runtime_checkable
 class DescribesAnomalies(Protocol):
-    """A checker result with :meth:`anomalies`."""
+    """A checker result with :meth:`describe_anomalies`.
+
+    The method is not called ``anomalies``: :class:`checkers.session.SessionResult` and Elle's
+    :class:`checkers.elle.TxnCheckResult` already have an ``anomalies`` attribute (a tuple of
+    anomaly names), and a runtime Protocol check only looks for the name, so they would match
+    and then fail when called."""
 
     @property
     def verdict(self) -> Verdict: ...
 
-    def anomalies(self) -> list[str]:
+    def describe_anomalies(self) -> list[str]:
         """Short descriptions of what was found (``["3 acknowledged elements lost"]``); empty
         when the verdict is not invalid."""
 

@@ -259,7 +259,7 @@ def anomalies_of(results: Mapping[str, object]) -> list[str]:
     out: list[str] = []
     for name, part in results.items():
         if isinstance(part, DescribesAnomalies):
-            out.extend(part.anomalies())
+            out.extend(part.describe_anomalies())
         elif getattr(part, "verdict", None) is Verdict.INVALID:
             out.append(f"{name} invalid")
     return out

@@ -80,7 +80,7 @@ class CounterResult:
             parts.append(f"The final reads disagree: {values}.")
         return " ".join(parts) or None
 
-    def anomalies(self) -> list[str]:
+    def describe_anomalies(self) -> list[str]:
         """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
         )."""
         if self.verdict is not Verdict.INVALID:

@@ -84,7 +84,7 @@ class SetResult:
             parts.append(f"The final reads disagree: {sizes} elements.")
         return " ".join(parts) or None
 
-    def anomalies(self) -> list[str]:
+    def describe_anomalies(self) -> list[str]:
         """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
         )."""
         if self.verdict is not Verdict.INVALID:

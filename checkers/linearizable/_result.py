@@ -223,7 +223,7 @@ class LinearizabilityResult:
             counts[k.status] = counts.get(k.status, 0) + 1
         return counts
 
-    def anomalies(self) -> list[str]:
+    def describe_anomalies(self) -> list[str]:
         """What makes the verdict invalid, in words (:class:`checkers.anomalies.DescribesAnomalies`
         )."""
         if self.verdict is not Verdict.INVALID:

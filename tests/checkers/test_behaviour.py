@@ -3,6 +3,7 @@ from __future__ import annotations
 from checkers.behaviour import Behaviour, anomalies_of, classify, sides
 from checkers.counter import check_counter
 from checkers.eventual import check_set
+from checkers.session import GuaranteeStatus, SessionResult
 from checkers.verdict import Verdict
 from harness.history import History, history_of
 from harness.jsontypes import JSON
@@ -107,10 +108,14 @@ def test_anomalies_from_typed_checker_results() -> None:
         "counter": check_counter(H().history()),
         "stats": SimpleResult(verdict=Verdict.VALID),
         "other": SimpleResult(verdict=Verdict.INVALID),
+        # its ``anomalies`` attribute is a tuple of names, not the description method
+        "session": SessionResult(verdict=Verdict.INVALID,
+                                 guarantees={"monotonic-reads": GuaranteeStatus.VIOLATED},
+                                 violations=(), checked_reads=1),
     }
     found = anomalies_of(results)
     assert found == ["1 acknowledged elements lost", "replicas did not converge",
-                     "other invalid"]
+                     "other invalid", "session invalid"]
 
 
 def test_ops_during_other_faults_do_not_count() -> None:

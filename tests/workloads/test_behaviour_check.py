@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from checkers.session import SessionChecker
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.history import History, history_of
-from harness.ops import Op, OpType
+from harness.ops import NEMESIS, Op, OpType
 from workloads import behaviour_check
-from workloads.base import Compose, SimpleResult
+from workloads.base import Compose, SimpleResult, StatsChecker
 from workloads.behaviour_check import WithBehaviour
 
 
@@ -44,3 +45,34 @@ def test_a_failing_classification_does_not_lose_the_run(monkeypatch: pytest.Monk
     result = WithBehaviour(Compose({"x": Fixed(Verdict.INVALID)})).check(test, _history())
     assert result.verdict is Verdict.INVALID
     assert result.parts["behaviour"].to_json()["error"] == "RuntimeError: boom"
+
+
+def _partitioned_adds() -> History:
+    """n1 isolated from n2 and n3; n1's adds fail, the majority's succeed, then a read."""
+    raw: list[tuple[int, OpType, int | str, str, object, str | None]] = [
+        (100, OpType.INFO, NEMESIS, "start-partition", {"topology": "isolate-one"}, None),
+        (101, OpType.INFO, NEMESIS, "start-partition",
+         {"grudge": {"n1": ["n2", "n3"], "n2": ["n1"], "n3": ["n1"]}}, None),
+    ]
+    for i, t in enumerate(range(200, 900, 100)):
+        raw += [(t, OpType.INVOKE, i, "add", t, "n1"), (t + 5, OpType.FAIL, i, "add", t, "n1"),
+                (t + 10, OpType.INVOKE, 100 + i, "add", t + 10, "n2"),
+                (t + 15, OpType.OK, 100 + i, "add", t + 10, "n2")]
+    raw += [(1000, OpType.INFO, NEMESIS, "stop-partition", None, None),
+            (1001, OpType.INFO, NEMESIS, "stop-partition", {"healed": "partition"}, None),
+            (1100, OpType.INVOKE, 7, "read", None, "n2"), (1105, OpType.OK, 7, "read",
+                                                          [t + 10 for t in range(200, 900, 100)],
+                                                          "n2")]
+    return history_of([Op(index=i, time=t, type=k, process=p, f=f, value=v, node=n)  # type: ignore[arg-type]
+                       for i, (t, k, p, f, v, n) in enumerate(raw)])
+
+
+def test_classifies_next_to_a_session_checker() -> None:
+    # SessionResult (and Elle's TxnCheckResult) have an ``anomalies`` attribute of their own (a
+    # tuple of names): the classification must not take it for a description method.
+    test = TestConfig(name="t", target="redis", workload="set", nodes=("n1", "n2", "n3"))
+    checker = WithBehaviour(Compose({"session": SessionChecker("set"), "stats": StatsChecker()}))
+    result = checker.check(test, _partitioned_adds())
+    behaviour = result.parts["behaviour"].to_json()
+    assert "error" not in behaviour, behaviour
+    assert behaviour["behaviour"] == "CP-like", behaviour
