@@ -4,6 +4,7 @@ patterns (:mod:`nemesis.patterns`) that they make possible, drawn one after anot
 Options: ``interval`` (as for every nemesis), ``patterns`` (a comma-separated subset of
 :data:`~nemesis.patterns.PATTERN_NAMES`, or ``none``; default all that apply) and
 ``pattern-share`` (the probability that the next fault is a pattern, default 0.5).
+``overlap=true`` turns the mixed schedule off (each nemesis keeps its own timeline).
 """
 
 from __future__ import annotations

@@ -33,12 +33,17 @@ patterns       targeted patterns mixed into the        every pattern whose nemes
                isolate-primary-new-leader,
                kill-majority, pause-primary)
 pattern-share  chance that the next fault is a pattern 0.5
+overlap        true: no mixed schedule; each nemesis   false
+               keeps its own timeline (interval x0.5..
+               1.5 waits), side by side, so faults of
+               different kinds overlap (a partition
+               while a node is paused); no patterns
 ============== ======================================= =========================================
 
 Every composition of built-in nemeses runs one schedule (:mod:`nemesis.mixing`): a short quiet
 time, then either one plain fault of a requested kind, held ~interval, or a targeted pattern
-(:mod:`nemesis.patterns`); ``interval``, ``patterns`` and ``pattern-share`` of that schedule are
-read without a nemesis prefix.
+(:mod:`nemesis.patterns`); ``interval``, ``patterns``, ``pattern-share`` and ``overlap`` of that
+schedule are read without a nemesis prefix.
 """
 
 from __future__ import annotations
@@ -55,12 +60,13 @@ from nemesis.topology import Topology
 KEYS = frozenset({
     "interval", "recovery", "targets", "topologies", "grudge", "clock-faults", "skew-ms",
     "skew-min-ms", "skew-direction", "packet-faults", "loss", "bandwidth", "delay-ms", "jitter-ms",
-    "patterns", "pattern-share",
+    "patterns", "pattern-share", "overlap",
 })
 NAMES = frozenset({"partition", "kill", "pause", "clock", "packet", "loss", "bandwidth", "delay"})
 CLOCK_FAULTS = ("bump", "strobe", "rate")
 SKEW_DIRECTIONS = {"both": (-1.0, 1.0), "back": (-1.0,), "forward": (1.0,)}
 PACKET_FAULTS = ("loss", "bandwidth", "delay")
+BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 T = TypeVar("T")
 
@@ -194,6 +200,8 @@ class MixingOptions:
     patterns: tuple[str, ...] | None = None
     """None = every applicable pattern; () = none."""
     pattern_share: float = 0.5
+    overlap: bool = False
+    """True = no mixed schedule: every nemesis runs its own timeline, side by side."""
 
 
 def mixing_options(test: TestConfig) -> MixingOptions:
@@ -222,9 +230,13 @@ def mixing_options(test: TestConfig) -> MixingOptions:
                 patterns = _names(text, PATTERN_NAMES)
             except ValueError as e:
                 raise NemesisOptionError(f"nemesis option patterns={text!r}: {e}") from None
+    overlap_text = raw.get("overlap", "false").strip().lower()
+    if overlap_text not in BOOLEANS:
+        raise NemesisOptionError(
+            f"nemesis option overlap={raw.get('overlap')!r}: expected true or false")
     return MixingOptions(
         interval_s=number("interval", 0.01, 3600.0, MIXED_INTERVAL_S), patterns=patterns,
-        pattern_share=number("pattern-share", 0.0, 1.0, 0.5),
+        pattern_share=number("pattern-share", 0.0, 1.0, 0.5), overlap=BOOLEANS[overlap_text],
     )
 
 

@@ -54,7 +54,8 @@ class NemesisPackage:
     """The ``f`` values this nemesis handles (used to route ops when packages are composed)."""
     choices: tuple[FaultChoice, ...] = ()
     """The plain faults its schedule draws from (built-ins); when every composed package has
-    them, one mixed schedule of these and the targeted patterns replaces the separate ones."""
+    them, one mixed schedule of these and the targeted patterns replaces the separate ones
+    (unless ``--nemesis-opt overlap=true``)."""
 
 
 NemesisFactory = Callable[[TestConfig], NemesisPackage]
@@ -156,9 +157,12 @@ def build(test: TestConfig) -> NemesisPackage:
     packages = [plugins.build(r, test, NemesisPackage, (NemesisOptionError,)) for r in resolved]
     package = compose(packages, test.seed)
     if packages and all(p.choices for p in packages):
-        from nemesis.mixing import mixed_generator  # here: the registry has no dependencies
+        # here: the registry has no dependencies
+        from nemesis.mixing import mixed_generator
+        from nemesis.options import mixing_options
 
-        package = replace(package, generator=mixed_generator(test, names, packages))
+        if not mixing_options(test).overlap:
+            package = replace(package, generator=mixed_generator(test, names, packages))
     return package
 
 

@@ -25,7 +25,9 @@ def start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     proc = subprocess.Popen(
         [str(SPLITBRAIN), "run", "--nodes", "3", "--concurrency", "3", "--rate", "50",
          "--time-limit", "120", "--seed", "3", "--store", str(tmp_path / "store"),
-         "--nemesis", "partition,pause", "--nemesis-opt", "interval=1"],
+         "--nemesis", "partition,pause", "--nemesis-opt", "interval=1",
+         # the mixed schedule holds one fault at a time: run each kind on its own timeline
+         "--nemesis-opt", "overlap=true"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     return proc, env

@@ -129,6 +129,31 @@ def test_composed_packages_mix_plain_faults_and_targeted_patterns() -> None:
     assert not _overlaps(plain), "without patterns, one fault at a time"
 
 
+def _in_force_together(ops: list[Op], a: tuple[F, F], b: tuple[F, F]) -> bool:
+    on = {a: False, b: False}
+    for op in ops:
+        for pair in on:
+            if op.f == pair[0]:
+                on[pair] = True
+            elif op.f == pair[1]:
+                on[pair] = False
+        if all(on.values()):
+            return True
+    return False
+
+
+def test_overlap_runs_each_nemesis_on_its_own_timeline() -> None:
+    faults = ((F.START_PARTITION, F.STOP_PARTITION), (F.PAUSE, F.RESUME))
+    mixed = invocations(nemesis_ops(build(config("partition,pause", interval="1",
+                                                 time_limit=120.0)), 120.0))
+    assert not _in_force_together(mixed, *faults), "the mixed schedule: one fault at a time"
+    ops = invocations(nemesis_ops(build(config("partition,pause", interval="1", overlap="true",
+                                               time_limit=120.0)), 120.0))
+    assert _in_force_together(ops, *faults)
+    with pytest.raises(NemesisOptionError, match="overlap='maybe'"):
+        build(config("partition,pause", overlap="maybe"))
+
+
 @pytest.mark.parametrize("names", ["kill", "partition,kill,pause,clock"])
 def test_patterns_are_drawn_only_from_the_requested_nemeses(names: str) -> None:
     ops = invocations(nemesis_ops(build(config(names, interval="2", time_limit=200.0)), 200.0))
