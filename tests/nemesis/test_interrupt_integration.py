@@ -75,13 +75,19 @@ def test_sigkill_then_cleanup_names_and_settles_the_faults(tmp_path: Path) -> No
         state = runstate.load(state_path)
     finally:
         stop(proc, signal.SIGKILL)
-    assert "partition" in leftovers(run_dir)
-    done = subprocess.run([str(SPLITBRAIN), "cleanup"], env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "nemesis partition: partition" in done.stdout
-    assert "(healed)" in done.stdout
-    assert leftovers(run_dir) == {}
-    assert "nemesis pause: paused" in done.stdout
-    for ns in state.namespaces:
-        assert not Path("/run/netns", ns).exists()
+    try:
+        assert "partition" in leftovers(run_dir)
+        done = subprocess.run([str(SPLITBRAIN), "cleanup"], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "nemesis partition: partition" in done.stdout
+        assert "(healed)" in done.stdout
+        assert leftovers(run_dir) == {}
+        assert "nemesis pause: paused" in done.stdout
+        for ns in state.namespaces:
+            assert not Path("/run/netns", ns).exists()
+    finally:
+        # a failed assertion must not leave the killed run's namespaces and processes behind
+        # (pytest later deletes tmp_path, and with it the run state cleanup needs)
+        subprocess.run([str(SPLITBRAIN), "cleanup"], env=env, capture_output=True, timeout=60,
+                       check=False)
