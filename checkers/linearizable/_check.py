@@ -254,33 +254,22 @@ def _sequential(
     return results
 
 
+def _undecided(sub: SubHistory, seconds: float, reason: UnknownReason, detail: str) -> KeyResult:
+    """The result of a key whose search was stopped before it decided."""
+    return KeyResult(key=sub.key, group=sub.group, verdict=Verdict.UNKNOWN,
+                     operations=len(sub.operations), pruned=0, configurations=0,
+                     seconds=seconds, reason=reason, detail=detail)
+
+
 def _interrupted(sub: SubHistory, seconds: float) -> KeyResult:
-    return KeyResult(
-        key=sub.key,
-        group=sub.group,
-        verdict=Verdict.UNKNOWN,
-        operations=len(sub.operations),
-        pruned=0,
-        configurations=0,
-        seconds=seconds,
-        reason=UnknownReason.INTERRUPTED,
-        detail="another key was found invalid first; this one was not decided",
-    )
+    return _undecided(sub, seconds, UnknownReason.INTERRUPTED,
+                    "another key was found invalid first; this one was not decided")
 
 
 def _memory_stopped(sub: SubHistory, seconds: float) -> KeyResult:
-    return KeyResult(
-        key=sub.key,
-        group=sub.group,
-        verdict=Verdict.UNKNOWN,
-        operations=len(sub.operations),
-        pruned=0,
-        configurations=0,
-        seconds=seconds,
-        reason=UnknownReason.MEMORY_LIMIT,
-        detail="the keys searched side by side held more than the memory budget; this one, "
-        "holding the most, was stopped",
-    )
+    return _undecided(sub, seconds, UnknownReason.MEMORY_LIMIT,
+                    "the keys searched side by side held more than the memory budget; this one, "
+                    "holding the most, was stopped")
 
 
 def _scheduled(  # noqa: PLR0917
