@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import secrets
 import socket
 import threading
@@ -41,14 +40,13 @@ from harness.protocols import (
     ReportsClock,
     ServesClients,
 )
-from harness.runtime import runstate
 from harness.runtime.base import ExecResult, RuntimeOptionError, RuntimeUnavailableError
 from harness.runtime.docker import _namespaces as ns
 from harness.runtime.docker._engine import connect, engine_url
 from harness.runtime.docker._options import DockerOptions
 from harness.runtime.faults import Fault, faults_of
 from harness.runtime.netns import NetnsProcess
-from harness.runtime.runstate import ProcessRecord, RunState
+from harness.runtime.runstate import RunState
 
 log = logging.getLogger("splitbrain.docker")
 
@@ -240,22 +238,11 @@ class AdoptedRuntime:
 
     def net_spawn(self, node: str, name: str, argv: Sequence[str], *, log_path: Path,
                   env: Mapping[str, str] | None = None) -> NetnsProcess:
-        import subprocess
-
         assert self.state is not None, "runtime not started"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        full_env = {**os.environ, **(env or {})}
-        with open(log_path, "ab") as out:
-            popen = subprocess.Popen(
-                ns.nsenter_argv(self._pids[node], ns.NET, argv), stdin=subprocess.DEVNULL,
-                stdout=out, stderr=subprocess.STDOUT, env=full_env, start_new_session=True)
-        proc = NetnsProcess(self, node, name, popen, log_path)
+        proc = ns.spawn_in_net(self, node=node, pid=self._pids[node], name=name, argv=argv,
+                               log_path=log_path, env=env, state=self.state)
         with self._lock:
             self._procs.append(proc)
-        start = runstate.process_start_time(popen.pid)
-        if start is not None:
-            self.state.add_process(ProcessRecord(pid=popen.pid, start_time=start, node=node,
-                                                 name=name))
         return proc
 
     def put_file(self, node: str, path: Path, data: bytes) -> None:

@@ -7,10 +7,15 @@ filesystem (its binaries), without the API round trips of ``docker exec``.
 
 from __future__ import annotations
 
+import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from harness.runtime import runstate
 from harness.runtime.base import ExecError, ExecResult
+from harness.runtime.netns import NetnsProcess, ReapListener
+from harness.runtime.runstate import ProcessRecord, RunState
 
 NET = ("--net",)
 NODE = ("--mount", "--uts", "--ipc", "--net", "--root", "--wd")
@@ -59,3 +64,21 @@ def write(node: str, pid: int, path: str, data: bytes, *, timeout: float = 30.0)
 
 
 __all__ = ["NET", "NODE", "nsenter_argv", "read", "run", "write"]
+
+
+def spawn_in_net(owner: ReapListener, *, node: str, pid: int, name: str, argv: Sequence[str],
+                 log_path: Path, env: Mapping[str, str] | None, state: RunState) -> NetnsProcess:
+    """Start a host program (``argv``) in the network namespace of the container whose init is
+    ``pid``, as the controller's child with its output in ``log_path``, recorded in the run
+    ``state`` so that cleanup finds it."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as out:
+        popen = subprocess.Popen(
+            nsenter_argv(pid, NET, argv), stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            start_new_session=True)
+    proc = NetnsProcess(owner, node, name, popen, log_path)
+    start = runstate.process_start_time(popen.pid)
+    if start is not None:
+        state.add_process(ProcessRecord(pid=popen.pid, start_time=start, node=node, name=name))
+    return proc

@@ -56,7 +56,7 @@ from harness.runtime.docker._engine import (
 from harness.runtime.docker._image import ensure_image
 from harness.runtime.docker._process import ExecProcess
 from harness.runtime.netns import NetnsProcess, pick_subnet, used_networks
-from harness.runtime.runstate import ProcessRecord, RunState
+from harness.runtime.runstate import RunState
 
 log = logging.getLogger("splitbrain.docker")
 
@@ -345,24 +345,12 @@ class DockerRuntime:
     def net_spawn(self, node: str, name: str, argv: Sequence[str], *, log_path: Path,
                   env: Mapping[str, str] | None = None) -> NetnsProcess:
         """A host program in the container's network namespace (the packet delayer)."""
-        import subprocess
-
         assert self.state is not None, "runtime not started"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        full_env = dict(os.environ)
-        full_env.update(env or {})
-        with open(log_path, "ab") as out:
-            popen = subprocess.Popen(
-                ns.nsenter_argv(self._pids[node], ns.NET, argv), stdin=subprocess.DEVNULL,
-                stdout=out, stderr=subprocess.STDOUT, env=full_env, start_new_session=True)
-        proc = NetnsProcess(self, node, name, popen, log_path)
+        proc = ns.spawn_in_net(self, node=node, pid=self._pids[node], name=name, argv=argv,
+                               log_path=log_path, env=env, state=self.state)
         with self._lock:
             self._procs.append(proc)
-        start = runstate.process_start_time(popen.pid)
-        if start is not None:
-            self.state.add_process(ProcessRecord(pid=popen.pid, start_time=start, node=node,
-                                                 name=name))
-        log.info("started %s in the network of %s: pid %d", name, node, popen.pid)
+        log.info("started %s in the network of %s: pid %d", name, node, proc.pid)
         return proc
 
     def put_file(self, node: str, path: Path, data: bytes) -> None:
