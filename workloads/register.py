@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from checkers.compose import Compose
 from checkers.session import SessionChecker
+from checkers.stats import StatsChecker
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import (
@@ -35,7 +37,7 @@ from harness.history import History
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
 from harness.protocols import complete
-from workloads.base import Compose, StatsChecker, Workload
+from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.options_reader import WorkloadOptionReader
 from workloads.store_client import StoreClient
