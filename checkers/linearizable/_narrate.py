@@ -84,10 +84,6 @@ class Scene:
         return short(self.operations[position], index=self.index(position))
 
 
-def _ok(op: Operation) -> bool:
-    return op.type is OpType.OK
-
-
 def _replay(scene: Scene) -> list[tuple[int, Hashable, Hashable]]:
     """(position, state before, state after) along the partial linearization."""
     out = []
