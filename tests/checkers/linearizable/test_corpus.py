@@ -10,8 +10,8 @@ import csv
 
 import pytest
 
-from checkers.linearizable import check, get_model
 from checkers.evidence import lack_of_evidence
+from checkers.linearizable import check, get_model
 from checkers.verdict import Verdict
 from harness.jepsen_files import read_edn
 from tests.conftest import CORPUS

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from checkers.evidence import lack_of_evidence
 from checkers.linearizable import (
     MODEL_NAMES,
     Model,
@@ -20,7 +21,6 @@ from checkers.linearizable import (
     get_model,
 )
 from checkers.linearizable._subhistory import class_of
-from checkers.evidence import lack_of_evidence
 from checkers.verdict import Verdict
 from harness.history import Operation
 from tests.checkers.linearizable.brute import brute_force_linearizable

@@ -9,9 +9,9 @@ from dataclasses import replace
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from checkers.evidence import lack_of_evidence
 from checkers.linearizable import Input, check, get_model
 from checkers.linearizable.models.kv import append_states
-from checkers.evidence import lack_of_evidence
 from checkers.verdict import Verdict
 from tests.checkers.linearizable.brute import brute_force_linearizable
 from tests.checkers.linearizable.kv_histories import kv_history
