@@ -1,5 +1,10 @@
-"""The results of composed checkers: a merge of named parts, a checker that failed, the operation
-counts, and a plain verdict with data (for plugins). Each with ``to_json``/``from_json``.
+"""Verdict composition: several named checkers judged as one, their verdict the merge
+(invalid > unknown > valid, :func:`checkers.verdict.merge`); a checker that raises is a
+:class:`CheckerFailure` (``unknown`` with the error), so it never loses the run and never passes
+(DESIGN.md, "Verdicts and exit codes").
+
+The results here, each with ``to_json``/``from_json``: a merge of named parts, a checker that
+failed, and a plain verdict with data (for plugins).
 """
 
 from __future__ import annotations
@@ -9,13 +14,17 @@ from dataclasses import dataclass, field
 
 from checkers.result_json import AnyResult, Fields, result_from_json
 from checkers.verdict import Verdict, merge
+from harness.config import TestConfig
+from harness.history import History
 from harness.jsontypes import JSON
+from harness.protocols import Checker
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SimpleResult:
-    """A verdict with free-form data (what a plugin's checker may return). Read back, it is an
-    :class:`checkers.result_json.OtherResult` unless its data names a known ``"checker"``."""
+    """A verdict and the JSON data that explains it (what a plugin's checker may return). Read
+    back from a file, it is a :class:`checkers.result_json.OtherResult` unless its data names a
+    known ``"checker"``."""
 
     verdict: Verdict
     data: Mapping[str, JSON] = field(default_factory=dict)
@@ -31,8 +40,9 @@ class SimpleResult:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CheckerFailure:
-    """A checker that raised: never a pass (``unknown`` unless a stored result said otherwise,
-    as informational checkers of schema 1 did); ``error`` is ``"<exception type>: <message>"``."""
+    """A checker that raised: never a pass (``unknown``, unless a stored result said otherwise:
+    schema 1 stored a failed CP/AP classification as valid); ``error`` is
+    ``"<exception type>: <message>"``."""
 
     error: str
     verdict: Verdict = Verdict.UNKNOWN
@@ -51,37 +61,9 @@ class CheckerFailure:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class StatsResult:
-    """Client operations counted by ``f`` and type (ok, fail, info); ``unknown`` with a reason
-    when none succeeded (nothing was tested)."""
-
-    verdict: Verdict
-    operations: int
-    ok: int
-    by_f: Mapping[str, Mapping[str, int]]
-    """f -> {"ok": n, "fail": n, "info": n}."""
-    reason: str | None = None
-
-    def to_json(self) -> dict[str, JSON]:
-        out: dict[str, JSON] = {"checker": "stats", "verdict": self.verdict.value,
-                                "operations": self.operations, "ok": self.ok,
-                                "by_f": {f: dict(c) for f, c in self.by_f.items()}}
-        if self.reason is not None:
-            out["reason"] = self.reason
-        return out
-
-    @classmethod
-    def from_json(cls, value: JSON, where: str = "") -> StatsResult:
-        f = Fields(value, where)
-        by_f = {name: Fields(counts, f.at(f"by_f.{name}")).int_values()
-                for name, counts in f.mapping("by_f").items()}
-        return cls(verdict=f.verdict(), operations=f.integer("operations"), ok=f.integer("ok"),
-                   by_f=by_f, reason=f.opt_text("reason"))
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class CompositeResult:
-    """Named parts and their merged verdict (invalid > unknown > valid)."""
+    """The merged verdict of named parts; JSON ``{"checker": "compose", "verdict": ...,
+    "checkers": {name: part}}``."""
 
     verdict: Verdict
     parts: Mapping[str, AnyResult]
@@ -102,8 +84,25 @@ class CompositeResult:
 
 
 def merged(parts: Mapping[str, AnyResult]) -> Verdict:
-    """The merge of the parts' verdicts (parts without one are left out)."""
+    """The merge of the parts' verdicts (parts that state none are left out)."""
     return merge(p.verdict for p in parts.values() if p.verdict is not None)
 
 
-__all__ = ["CheckerFailure", "CompositeResult", "SimpleResult", "StatsResult", "merged"]
+@dataclass(frozen=True, slots=True)
+class Compose:
+    """Several named checkers; the verdict is their merge. A checker that raises is a
+    :class:`CheckerFailure`."""
+
+    checkers: Mapping[str, Checker]
+
+    def check(self, test: TestConfig, history: History) -> CompositeResult:
+        parts: dict[str, AnyResult] = {}
+        for name, checker in self.checkers.items():
+            try:
+                parts[name] = checker.check(test, history)
+            except Exception as e:
+                parts[name] = CheckerFailure.of(e)
+        return CompositeResult(verdict=merged(parts), parts=parts)
+
+
+__all__ = ["CheckerFailure", "Compose", "CompositeResult", "SimpleResult", "merged"]

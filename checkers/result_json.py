@@ -269,13 +269,14 @@ def _readers() -> Mapping[str, Reader]:
     """``"checker"`` name -> ``from_json``; imported here, so that reading results costs no import
     of the checkers' machinery until a result is read."""
     from checkers.behaviour import BehaviourResult
-    from checkers.compose import CheckerFailure, CompositeResult, StatsResult
+    from checkers.compose import CheckerFailure, CompositeResult
     from checkers.counter import CounterResult
     from checkers.coverage import CoverageResult
     from checkers.elle import TxnCheckResult
     from checkers.eventual import SetResult
     from checkers.linearizable import LinearizabilityResult
     from checkers.session import SessionResult
+    from checkers.stats import StatsResult
 
     return {
         "linearizable": LinearizabilityResult.from_json,

@@ -8,13 +8,14 @@ A checker this code has no type for (:class:`checkers.result_json.OtherResult`) 
 
 from __future__ import annotations
 
-from checkers.compose import CheckerFailure, StatsResult
+from checkers.compose import CheckerFailure
 from checkers.counter import CounterResult
 from checkers.coverage import CoverageResult
 from checkers.elle import TxnCheckResult
 from checkers.eventual import SetResult
 from checkers.linearizable import LinearizabilityResult
 from checkers.result_json import AnyResult, OtherResult
+from checkers.stats import StatsResult
 from checkers.verdict import Verdict
 from harness.jsontypes import JSON
 from harness.valuetext import show_key
@@ -88,7 +89,7 @@ def _notes(result: AnyResult) -> list[str]:
         return [f"problems: {compact(p, 200)}" for p in result.problems[:10]]
     if isinstance(result, CheckerFailure):
         return [f"error: {result.error}"] if result.error else []
-    if isinstance(result, StatsResult | TxnCheckResult):
+    if isinstance(result, StatsResult | TxnCheckResult | LinearizabilityResult):
         return [f"reason: {result.reason}"] if result.reason else []
     if isinstance(result, CoverageResult):
         return ([f"reason: {result.reason}"] if result.reason else []) + [

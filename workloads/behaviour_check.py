@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checkers.behaviour import anomalies_of, classify
-from checkers.compose import CheckerFailure, CompositeResult, merged
+from checkers.compose import CheckerFailure, Compose, CompositeResult, merged
 from checkers.result_json import AnyResult
 from harness.config import TestConfig
 from harness.history import History
-from workloads.base import Compose
 
 
 @dataclass(frozen=True, slots=True)

@@ -243,6 +243,9 @@ class LinearizabilityResult:
     operations: int
     keys: tuple[KeyResult, ...]
     seconds: float
+    reason: str | None = None
+    """Why the whole history is ``unknown`` although no key is: it holds nothing to judge
+    (:func:`checkers.evidence.lack_of_evidence`). ``None`` otherwise."""
 
     @property
     def valid_keys(self) -> tuple[KeyResult, ...]:
@@ -276,7 +279,7 @@ class LinearizabilityResult:
         return ["not linearizable (e.g. stale reads or lost writes)"]
 
     def to_json(self) -> dict[str, JSON]:
-        return {
+        out: dict[str, JSON] = {
             "checker": "linearizable",
             "verdict": self.verdict.value,
             "model": self.model,
@@ -290,6 +293,9 @@ class LinearizabilityResult:
             "key_status": {s.value: n for s, n in self.status_counts().items()},
             "keys": [k.to_json() for k in self.keys],
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
 
     @classmethod
     def from_json(cls, value: JSON, where: str = "") -> LinearizabilityResult:
@@ -297,7 +303,8 @@ class LinearizabilityResult:
         from ``keys``); raises :class:`checkers.result_json.ResultFormatError`."""
         f = Fields(value, where)
         return cls(verdict=f.verdict(), model=f.text("model"), operations=f.integer("operations"),
-                   keys=f.objects("keys", KeyResult.from_json), seconds=f.number("seconds"))
+                   keys=f.objects("keys", KeyResult.from_json), seconds=f.number("seconds"),
+                   reason=f.opt_text("reason"))
 
 
 __all__ = [

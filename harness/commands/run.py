@@ -205,12 +205,14 @@ def parse_args(args: Sequence[str]) -> RunOptions:
 
 def _reason(result: AnyResult) -> str | None:
     """What a result says about why it is not valid, if anything."""
-    from checkers.compose import CheckerFailure, SimpleResult, StatsResult
+    from checkers.compose import CheckerFailure, SimpleResult
     from checkers.coverage import CoverageResult
     from checkers.elle import TxnCheckResult
+    from checkers.linearizable import LinearizabilityResult
     from checkers.result_json import OtherResult
+    from checkers.stats import StatsResult
 
-    if isinstance(result, StatsResult | TxnCheckResult | CoverageResult):
+    if isinstance(result, StatsResult | TxnCheckResult | CoverageResult | LinearizabilityResult):
         return result.reason
     if isinstance(result, CheckerFailure):
         return result.error

@@ -10,12 +10,13 @@ count fields such results conventionally carry (``error_count``, ``lost_count``,
 from __future__ import annotations
 
 from checkers.behaviour import BehaviourResult
-from checkers.compose import CheckerFailure, SimpleResult, StatsResult
+from checkers.compose import CheckerFailure, SimpleResult
 from checkers.counter import CounterResult
 from checkers.elle import TxnCheckResult
 from checkers.eventual import SetResult
 from checkers.linearizable import LinearizabilityResult
 from checkers.result_json import AnyResult, OtherResult, leaves
+from checkers.stats import StatsResult
 from checkers.verdict import Verdict
 from harness.jsontypes import JSON
 from harness.run_results import RunResults

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checkers.compose import CheckerFailure, CompositeResult, SimpleResult, StatsResult
+from checkers.compose import CheckerFailure, CompositeResult, SimpleResult
 from checkers.counter import CounterResult, check_counter
 from checkers.elle import TxnCheckResult, check_list_append, check_rw_register
 from checkers.elle.simulate import Isolation, SimConfig, simulate, to_history
@@ -20,6 +20,7 @@ from checkers.eventual import SetResult, check_set
 from checkers.linearizable import MODEL_NAMES, LinearizabilityResult, check, get_model
 from checkers.result_json import OtherResult, ResultFormatError, result_from_json
 from checkers.session import SessionResult, check_sessions
+from checkers.stats import StatsResult
 from checkers.verdict import Verdict
 from harness.jsontypes import JSON
 from harness.run_results import ResultsFileError, RunResults

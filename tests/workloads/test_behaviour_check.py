@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from checkers.behaviour import Behaviour, BehaviourResult
-from checkers.compose import CheckerFailure
+from checkers.compose import CheckerFailure, Compose, SimpleResult
 from checkers.session import SessionChecker
+from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
 from harness.commands.run import _breakdown
 from harness.config import TestConfig
@@ -12,7 +13,6 @@ from harness.history import History, history_of
 from harness.ops import NEMESIS, Op, OpType
 from harness.run_results import RunResults
 from workloads import behaviour_check
-from workloads.base import Compose, SimpleResult, StatsChecker
 from workloads.behaviour_check import WithBehaviour
 
 

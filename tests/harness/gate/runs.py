@@ -10,6 +10,7 @@ from pathlib import Path
 
 from checkers.compose import CompositeResult, SimpleResult
 from checkers.linearizable import check, get_model
+from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.gate import RunResult, result_from_run_dir
@@ -19,7 +20,6 @@ from harness.jsontypes import JSON
 from harness.ops import NEMESIS, Op, OpType
 from harness.run_results import RunResults
 from harness.store import create_run, write_json
-from workloads.base import StatsChecker
 
 MS = 1_000_000
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from checkers.compose import CompositeResult, StatsResult
+from checkers.compose import CompositeResult
 from checkers.eventual import SetResult
 from checkers.result_json import OtherResult
+from checkers.stats import StatsResult
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.gate import (
