@@ -265,18 +265,6 @@ def parse_all(text: str, *, file: str | None = None) -> list[tuple[int, object]]
     return list(_Parser(text, file).top_level())
 
 
-def parse_one(text: str, *, file: str | None = None, line: int | None = None) -> object:
-    """Exactly one form (e.g. a value field of a log line)."""
-    try:
-        forms = parse_all(text, file=file)
-    except HistoryFormatError as e:
-        raise HistoryFormatError(e.message, file=file, line=line) from None
-    if len(forms) != 1:
-        raise HistoryFormatError(f"expected one EDN value, found {len(forms)}", file=file,
-                                 line=line)
-    return forms[0][1]
-
-
 def parse_prefix(text: str) -> tuple[object, str]:
     """The first form of ``text`` and the text after it (for log lines)."""
     parser = _Parser(text, None)
@@ -348,6 +336,5 @@ def to_edn(value: object) -> str:
 
 __all__ = [
     "EdnList", "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all",
-    "parse_one",
     "parse_prefix", "to_edn", "to_json",
 ]

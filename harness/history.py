@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from harness.bulk import gc_paused, positional_constructor
 from harness.errors import HistoryFormatError
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
+
+if TYPE_CHECKING:
+    import pandas
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -98,6 +102,15 @@ class History:
         for operation in self.operations():
             groups.setdefault(operation.key, []).append(operation)
         return groups
+
+    def to_frame(self, *, operations: bool = False) -> pandas.DataFrame:
+        """The history as a pandas DataFrame, for analysis in notebooks: one row per event, or
+        with ``operations`` one row per client operation with its latency
+        (:mod:`harness.frame`). Needs the optional extra ``splitbrain[frames]`` (pandas); raises
+        ImportError saying so without it."""
+        from harness.frame import events_frame, operations_frame
+
+        return operations_frame(self) if operations else events_frame(self)
 
 
 def _error(history: History, position: int, fld: str, message: str) -> HistoryFormatError:

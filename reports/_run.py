@@ -18,7 +18,6 @@ HISTORY = "history.jsonl"
 HISTORY_EDN = "history.edn"
 RESULTS = "results.json"
 REPORT = "report.html"
-CONTROLLER_LOG = "controller.log"
 NODES = "nodes"
 MAX_LOG_FILES = 500
 """Node log files listed by name at most (the rest are counted)."""
@@ -158,7 +157,6 @@ def load_run(path: str | Path) -> Run:
 
 
 __all__ = [
-    "CONTROLLER_LOG",
     "HISTORY",
     "NODES",
     "REPORT",

@@ -323,9 +323,4 @@ def _unobserved(inf: ListAppendInference, external: External) -> None:
                 edges.add(EdgeType.RW, tid, w)
 
 
-def describe_mops(txn: Txn) -> JSON:
-    """A transaction's micro-ops as JSON ``[[f, k, v], ...]``."""
-    return [[m.f, m.key, m.value] for m in txn.mops]
-
-
-__all__ = ["ListAppendInference", "describe_mops", "infer"]
+__all__ = ["ListAppendInference", "infer"]
