@@ -78,11 +78,13 @@ class History:
 
     def client_ops(self) -> list[Op]:
         """The events of client processes, in order."""
-        return [op for op in self.ops if op.is_client]
+        return [op for op in self.ops
+                if isinstance(op.process, int) and not isinstance(op.process, bool)]
 
     def nemesis_ops(self) -> list[Op]:
         """The events of the nemesis, in order."""
-        return [op for op in self.ops if not op.is_client]
+        return [op for op in self.ops
+                if not isinstance(op.process, int) or isinstance(op.process, bool)]
 
     def operations(self) -> list[Operation]:
         """Client operations, each invocation paired with its completion, in invocation order.
