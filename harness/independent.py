@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from harness.edn import SetValue
 from harness.errors import HistoryFormatError
 from harness.history import History
 from harness.jsontypes import JSON, Scalar
@@ -63,7 +64,9 @@ def _scalar(value: JSON) -> bool:
 
 
 def _pair(value: JSON) -> bool:
-    return isinstance(value, list) and len(value) == 2 and _scalar(value[0])
+    """``[k v]``: a two-element list (never an EDN set) whose first element is a scalar."""
+    return (isinstance(value, list) and not isinstance(value, SetValue) and len(value) == 2
+            and _scalar(value[0]))
 
 
 def _shaped(op: Op) -> bool:

@@ -31,6 +31,7 @@ from checkers.phrases import call_text, interval, named, short
 from harness.history import Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.values import FrozenSetValue
 from harness.valuetext import show, show_key
 
 MAX_NAMED = 2
@@ -271,7 +272,7 @@ def _is_add(op: Operation) -> bool:
 def _set(scene: Scene) -> Story | None:
     op = scene.op
     _, output = scene.io(scene.stuck)
-    if op.f != "read" or not isinstance(output, tuple):
+    if op.f != "read" or not isinstance(output, tuple | FrozenSetValue):
         return None
     got = frozenset(output)
     held = scene.state if isinstance(scene.state, frozenset) else frozenset()

@@ -245,7 +245,8 @@ def _table(outcomes: list[FileOutcome]) -> str:
               help="Split jepsen.independent values ([key value], cas [key [old new]]) by key "
                    "(--independent: every op must be such a pair) or never (--no-independent). "
                    "Default: split when every client op has such a value; refuse (exit 254) "
-                   "when that is ambiguous.")
+                   "when that is ambiguous, e.g. one operation invoked with [key value] in some "
+                   "ops and with a plain value in others.")
 @click.option("--all-keys", is_flag=True,
               help="Keep checking every key after one is found invalid (default: stop at the "
                    "first invalid key, since the verdict is then known; the others are reported "

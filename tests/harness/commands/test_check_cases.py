@@ -40,6 +40,8 @@ def test_shared_case_gets_its_right_answer(file: str, model: str, code: int) -> 
         assert "no operations" in err or "line" in err
     else:
         assert "(detected)" in out  # says which format it used
+        _, out, _ = run("check", str(CASES / file), "--model", model, "--json")
+        assert json.loads(out)["verdict"] == {0: "valid", 1: "invalid"}[code]  # the README's
 
 
 def _write(tmp_path: Path, name: str, text: str, bom: bool = False) -> Path:
@@ -184,7 +186,8 @@ def test_transactions_without_any_commit_are_unknown_exit_254(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("written", "read"),
     [("1", "true"), ("0", "false"), ("42", "42.0"), (":a", '"a"'), ('"1"', "1"),
-     ("[1 2]", "{1 2}"), ("1.0", "1"), ("true", "1")],
+     ("[1 2]", "{1 2}"), ("1.0", "1"), ("true", "1"), ("#{1 2}", "[1 2]"), ("[1 2]", "#{1 2}"),
+     ("#{1 2}", "#{1 2 3}"), ("#{[1 2]}", "#{#{1 2}}"), ("[1 #{2}]", "[1 [2]]")],
 )
 def test_edn_values_of_different_types_differ(tmp_path: Path, written: str, read: str) -> None:
     text = (f"{{:process 1, :type :invoke, :f :write, :value {written}}}\n"
@@ -195,6 +198,19 @@ def test_edn_values_of_different_types_differ(tmp_path: Path, written: str, read
         assert _check(_write(tmp_path, "h.edn", text), model)[0] == 1
     same = text.replace(f":value {read}}}", f":value {written}}}")
     assert _check(_write(tmp_path, "h.edn", same), "register")[0] == 0
+
+
+def test_edn_sets_are_sets_in_any_order(tmp_path: Path) -> None:
+    text = ("{:process 1, :type :invoke, :f :write, :value #{1 2 :a}}\n"
+            "{:process 1, :type :ok, :f :write, :value #{1 2 :a}}\n"
+            "{:process 0, :type :invoke, :f :read, :value nil}\n"
+            "{:process 0, :type :ok, :f :read, :value #{:a 2 1}}\n")
+    assert _check(_write(tmp_path, "h.edn", text), "register")[0] == 0
+    text = ("0\t:invoke\t:add\t1\n0\t:ok\t:add\t1\n0\t:invoke\t:add\t2\n0\t:ok\t:add\t2\n"
+            "1\t:invoke\t:read\tnil\n1\t:ok\t:read\t#{2 1}\n")
+    assert _check(_write(tmp_path, "history.txt", text), "set")[0] == 0
+    code, out, _ = _check(_write(tmp_path, "history.txt", text.replace("#{2 1}", "#{2}")), "set")
+    assert code == 1 and "#{2}" in out  # shown as the set it is
 
 
 @pytest.mark.parametrize(("written", "read"), [("1", "true"), ("42", "42.0"), ("0", "false")])
