@@ -1,6 +1,6 @@
 """Ten small real runs (raftkv in namespaces: each workload, once valid and once with a bug
 caught), recorded with main at edad781. ``expected.json`` holds what main's code said about each
-before results were typed end to end (5c54290, ``capture_main.py.txt`` is the script that wrote
+before results were typed end to end (9f91f18, ``capture_main.py.txt`` is the script that wrote
 it): its report, gate summary, run summary line, ``splitbrain check --json``, and the
 ``results.json`` its ``splitbrain analyze`` wrote. Today's code must say the same about the same
 files, and its ``analyze`` must reach the same verdicts and findings, and reproduce them.
