@@ -16,17 +16,17 @@ correct mode valid in 100%.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
 from harness.config import TestConfig, options
 from harness.jsonl import read_jsonl
-from harness.jsontypes import JSON
 from harness.run import run_test
+from harness.run_results import RunResults
 from targets.raftkv.options import BUGS
 
 CORRECT = "correct"
@@ -35,27 +35,15 @@ WORKLOAD_OF = {"txn-reads-outside-log": "list-append"}
 first-anomaly time is not measured (only the linearizability checker's counterexamples are)."""
 
 
-def first_anomaly_s(run_dir: Path, results: JSON) -> float | None:
+def first_anomaly_s(run_dir: Path, results: RunResults) -> float | None:
     """Seconds from the start of the run to the completion of the earliest operation that could
     not be linearized, over every invalid key; None if there is none."""
-    workload = results.get("workload") if isinstance(results, dict) else None
-    checkers = workload.get("checkers") if isinstance(workload, dict) else None
-    lin = checkers.get("linearizable") if isinstance(checkers, dict) else None
-    keys = lin.get("keys") if isinstance(lin, dict) else None
-    if not isinstance(keys, list):
+    lin = results.checker("linearizable")
+    if not isinstance(lin, LinearizabilityResult):
         return None
-    positions: list[int] = []
-    for key in keys:
-        example = key.get("counterexample") if isinstance(key, dict) else None
-        prefixes = example.get("prefixes") if isinstance(example, dict) else None
-        for prefix in prefixes if isinstance(prefixes, list) else []:
-            stuck = prefix.get("stuck") if isinstance(prefix, dict) else None
-            for s in stuck if isinstance(stuck, list) else []:
-                op = s.get("operation") if isinstance(s, dict) else None
-                if isinstance(op, dict):
-                    at = op.get("ret") if op.get("ret") is not None else op.get("call")
-                    if isinstance(at, int):
-                        positions.append(at)
+    positions = [s.operation.ret if s.operation.ret is not None else s.operation.call
+                 for key in lin.keys if key.counterexample is not None
+                 for prefix in key.counterexample.prefixes for s in prefix.stuck]
     if not positions:
         return None
     ops = read_jsonl(run_dir / "history.jsonl").ops
@@ -95,8 +83,7 @@ def main() -> None:
             started = time.monotonic()
             outcome = run_test(test)
             wall.append(time.monotonic() - started)
-            results = json.loads((outcome.run_dir / "results.json").read_text())
-            at = first_anomaly_s(outcome.run_dir, results)
+            at = first_anomaly_s(outcome.run_dir, outcome.results)
             verdicts.append(outcome.verdict.value)
             if outcome.verdict is Verdict.INVALID and at is not None:
                 found_at.append(at)

@@ -23,6 +23,7 @@ from checkers.result_json import (
     AnyResult,
     OtherResult,
     ResultFormatError,
+    kind_of,
     result_from_json,
     verdict_of,
 )
@@ -57,8 +58,7 @@ class CheckerResult:
         """The checker that produced it (``"linearizable"``, ``"set"``, ...; else the name)."""
         if isinstance(self.result, OtherResult):
             return self.result.kind or self.name
-        kind = self.data.get("checker")
-        return kind if isinstance(kind, str) else self.name
+        return kind_of(self.data) or self.name
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
