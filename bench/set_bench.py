@@ -15,12 +15,20 @@ Histories are simulated Redis-Sentinel-like set runs (tests/checkers/eventual/si
   (and the new checker on it), with a check that both find the same;
 - for sizes up to ``--report-up-to``: the time to build the HTML report of the stored run and
   its size.
+
+Then the same read-against-check figures for the counter checker on simulated counter runs
+(tests/reports/runs.py: adds by three processes, a read every fifth add, partitions).
+
+Goal (issue #15): on generated set histories of 100k and 1M operations, check time at most the
+time to read the history (``check/read`` at most 1); the last column says whether a row meets it,
+and the load average is printed with the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tempfile
 import time
@@ -28,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from checkers.counter import check_counter
 from checkers.eventual import check_set, check_set_reference
 from harness.analysis import write_results
 from harness.config import TestConfig
@@ -35,6 +44,20 @@ from harness.jsonl import read_jsonl, write_jsonl
 from harness.store import write_json
 from reports import load_run, render
 from tests.checkers.eventual.simulated import Shape, simulate
+from tests.reports.runs import counter_history
+
+GOAL_CHECK_PER_READ = 1.0
+"""Issue #15: check time at most the time to read the history."""
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _met(n: int, ratio: float) -> str:
+    if n < 100_000:
+        return "-"
+    return "met" if ratio <= GOAL_CHECK_PER_READ else "MISSED"
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
@@ -50,14 +73,23 @@ def main() -> None:
     parser.add_argument("--old-format-up-to", type=int, default=20_000,
                         help="write the old (full list) history only up to this size")
     parser.add_argument("--report-up-to", type=int, default=1_000_000)
+    parser.add_argument("--counter-sizes", default="100000,1000000",
+                        help="operations of the counter runs (empty: none)")
     parser.add_argument("--keep", type=Path, default=None)
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="set-bench-"))
+    print(f"load average {_load()}; goal: check/read <= {GOAL_CHECK_PER_READ:.0f} at 100k and 1M")
     print(f"{'ops':>8} {'acked':>7} {'lost':>6} {'old MB':>7} {'new MB':>7} {'read s':>7} "
           f"{'check s':>8} {'check/read':>10} {'old check s':>11} {'new on old s':>12} "
-          f"{'same':>5} {'report s':>8} {'report MB':>9}")
+          f"{'same':>5} {'report s':>8} {'report MB':>9} goal")
     for n in [int(s) for s in args.sizes.split(",")]:
         _one(n, args, root)
+    counter_sizes = [int(s) for s in args.counter_sizes.split(",") if s]
+    if counter_sizes:
+        print(f"\ncounter checker (load average {_load()})")
+        print(f"{'ops':>8} {'MB':>7} {'read s':>7} {'check s':>8} {'check/read':>10} verdict goal")
+    for n in counter_sizes:
+        _counter(n, root)
     if args.keep is None:
         print(f"(runs left in {root}; remove them when done)")
 
@@ -116,7 +148,21 @@ def _one(n: int, args: argparse.Namespace, root: Path) -> None:
           f"{cell(old_mb, 7, '.1f')} {new_mb:>7.2f} {read_s:>7.2f} {check_s:>8.2f} "
           f"{check_s / read_s:>10.2f} {cell(old_s, 11, '.2f')} "
           f"{cell(new_on_old_s, 12, '.2f')} {'-' if same is None else same!s:>5} "
-          f"{cell(report_s, 8, '.1f')} {cell(report_mb, 9, '.2f')}", flush=True)
+          f"{cell(report_s, 8, '.1f')} {cell(report_mb, 9, '.2f')} "
+          f"{_met(n, check_s / read_s)} (load {_load()})", flush=True)
+
+
+def _counter(n: int, root: Path) -> None:
+    path = root / f"counter-{n}.jsonl"
+    write_jsonl(path, counter_history(n * 5 // 6).ops)  # adds + a read per 5 adds: ~n ops
+    gc.collect()
+    history, read_s = _timed(lambda: read_jsonl(path))
+    operations, pair_s = _timed(history.operations)
+    read_s += pair_s
+    result, check_s = _timed(lambda: check_counter(history))
+    print(f"{len(operations):>8} {path.stat().st_size / 1e6:>7.1f} {read_s:>7.2f} "
+          f"{check_s:>8.2f} {check_s / read_s:>10.2f} {result.verdict.value:>7} "
+          f"{_met(n, check_s / read_s)} (load {_load()})", flush=True)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ not a verdict: a partitioned system may rightly refuse requests.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from checkers.fault_windows import FaultWindow
 from harness.history import Operation
@@ -72,16 +73,9 @@ class AvailabilityReport:
         }
 
 
-_TYPES = (OpType.OK, OpType.FAIL)
-
-
-def _prefix(kinds: Sequence[int]) -> list[list[int]]:
-    """prefix[k][i]: operations of outcome k (0 ok, 1 fail, 2 info) among the first i."""
-    out = [[0], [0], [0]]
-    for k in kinds:
-        for j in range(3):
-            out[j].append(out[j][-1] + (1 if j == k else 0))
-    return out
+def _outcome(o: Operation) -> int:
+    """0 ok, 1 fail, 2 info (or anything else)."""
+    return 0 if o.type is OpType.OK else 1 if o.type is OpType.FAIL else 2
 
 
 def _union_length(windows: Sequence[FaultWindow], lo: int, hi: int) -> int:
@@ -102,32 +96,33 @@ def availability(
     start: int | None = None,
     end: int | None = None,
 ) -> AvailabilityReport:
-    """Count outcomes per window; ``start``/``end`` bound the run (default: first/last op)."""
-    ordered = sorted(operations, key=lambda o: o.call_time)
-    calls = [o.call_time for o in ordered]
-    kinds = [_TYPES.index(o.type) if o.type in _TYPES else 2 for o in ordered]
-    prefix = _prefix(kinds)
-    lo = start if start is not None else (calls[0] if calls else 0)
-    hi = (
-        end
-        if end is not None
-        else max(
-            [o.ret_time or o.call_time for o in ordered] + [w.end for w in windows], default=lo
-        )
-    )
+    """Count outcomes per window; ``start``/``end`` bound the run (default: first/last op).
+
+    Columnar (numpy) over the operations sorted by invocation time: prefix sums of each outcome
+    count the operations invoked in a window with two binary searches.
+    """
+    n = len(operations)
+    call_times = np.fromiter((o.call_time for o in operations), dtype=np.int64, count=n)
+    order = np.argsort(call_times, kind="stable")
+    calls = call_times[order]
+    kinds = np.fromiter((_outcome(o) for o in operations), dtype=np.int8, count=n)[order]
+    prefix = [np.concatenate(([0], np.cumsum(kinds == k))) for k in range(3)]
+    lo = start if start is not None else (int(calls[0]) if n else 0)
+    hi = end if end is not None else max(
+        [*(o.ret_time or o.call_time for o in operations), *(w.end for w in windows)], default=lo)
 
     def counts(i0: int, i1: int) -> tuple[int, int, int]:
         return (
-            prefix[0][i1] - prefix[0][i0],
-            prefix[1][i1] - prefix[1][i0],
-            prefix[2][i1] - prefix[2][i0],
+            int(prefix[0][i1] - prefix[0][i0]),
+            int(prefix[1][i1] - prefix[1][i0]),
+            int(prefix[2][i1] - prefix[2][i0]),
         )
 
     per_window: list[Availability] = []
-    cover = [0] * (len(ordered) + 1)
+    cover = np.zeros(n + 1, dtype=np.int64)
     for w in windows:
-        i0 = bisect.bisect_left(calls, w.start)
-        i1 = (bisect.bisect_right if w.open_ended else bisect.bisect_left)(calls, w.end)
+        i0 = int(np.searchsorted(calls, w.start, side="left"))
+        i1 = int(np.searchsorted(calls, w.end, side="right" if w.open_ended else "left"))
         cover[i0] += 1
         cover[i1] -= 1
         ok, fail, info = counts(i0, i1)
@@ -142,12 +137,8 @@ def availability(
                 info=info,
             )
         )
-    outside_counts = [0, 0, 0]
-    depth = 0
-    for i, k in enumerate(kinds):
-        depth += cover[i]
-        if depth == 0:
-            outside_counts[k] += 1
+    outside_kinds = kinds[np.cumsum(cover)[:n] == 0]
+    outside_counts = [int(np.count_nonzero(outside_kinds == k)) for k in range(3)]
     span = max(0, hi - lo)
     outside = Availability(
         label="outside faults",
@@ -158,7 +149,7 @@ def availability(
         fail=outside_counts[1],
         info=outside_counts[2],
     )
-    ok, fail, info = counts(0, len(ordered))
+    ok, fail, info = counts(0, n)
     overall = Availability(
         label="whole run", start=lo, end=hi, duration_ns=span, ok=ok, fail=fail, info=info
     )

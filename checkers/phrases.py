@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from checkers.micro_ops import MicroF, micro_f
 from harness.history import Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
@@ -38,7 +39,7 @@ def call_text(op: Operation) -> str:
     elif isinstance(value, list) and op.f == "txn":
         micros = [m for m in value if isinstance(m, list) and len(m) == 3]
         return "txn[" + ", ".join(
-            f"{'r' if _reads(m[0]) else 'w'} {show_key(m[1])}"
+            f"{_name(m[0])} {show_key(m[1])}"
             + ("" if _reads(m[0]) else f" {show(m[2])}") for m in micros) + "]"
     else:
         args = "" if value is None else show(value)
@@ -46,8 +47,14 @@ def call_text(op: Operation) -> str:
 
 
 def _reads(f: object) -> bool:
-    """A transaction micro-op that reads (``read``, ``r``, ``:r``)."""
-    return isinstance(f, str) and str(f) in ("read", "r")
+    """A transaction micro-op that reads (``read``, ``r``, ``:r``: :mod:`checkers.micro_ops`)."""
+    return micro_f(f) is MicroF.READ
+
+
+def _name(f: object) -> str:
+    """A micro-op's function by Elle's short name (``r``, ``w``, ``append``)."""
+    named = micro_f(f)
+    return named.value if named is not None else show(f)
 
 
 def named(op: Operation, *, index: int | None = None) -> str:

@@ -36,6 +36,14 @@ class Symbol(str):
     __slots__ = ()
 
 
+class SetValue(list[JSON]):
+    """An EDN set as a history value: a JSON list of its elements (JSON has no sets; sorted when
+    they can be), which :mod:`harness.values` keeps apart from lists: ``#{1 2}`` is never
+    ``[1 2]``, and equals ``#{2 1}``."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class EdnMap:
     """A parsed EDN map, keeping its insertion order and its source line."""
@@ -265,18 +273,6 @@ def parse_all(text: str, *, file: str | None = None) -> list[tuple[int, object]]
     return list(_Parser(text, file).top_level())
 
 
-def parse_one(text: str, *, file: str | None = None, line: int | None = None) -> object:
-    """Exactly one form (e.g. a value field of a log line)."""
-    try:
-        forms = parse_all(text, file=file)
-    except HistoryFormatError as e:
-        raise HistoryFormatError(e.message, file=file, line=line) from None
-    if len(forms) != 1:
-        raise HistoryFormatError(f"expected one EDN value, found {len(forms)}", file=file,
-                                 line=line)
-    return forms[0][1]
-
-
 def parse_prefix(text: str) -> tuple[object, str]:
     """The first form of ``text`` and the text after it (for log lines)."""
     parser = _Parser(text, None)
@@ -292,7 +288,7 @@ def parse_prefix(text: str) -> tuple[object, str]:
 def to_json(value: object) -> JSON:
     """JSON for any parsed EDN value: keywords stay :class:`Keyword` (a ``str``: shown as ``:k``,
     and kept apart from strings by ``harness.values``), symbols become plain strings, sets become
-    lists (sorted when their elements can be), tags are dropped."""
+    a :class:`SetValue` (a list, sorted when its elements can be), tags are dropped."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, Keyword):
@@ -306,9 +302,9 @@ def to_json(value: object) -> JSON:
     if isinstance(value, EdnSet):
         items = [to_json(v) for v in value.items]
         try:
-            return sorted(items)  # type: ignore[type-var]
+            return SetValue(sorted(items))  # type: ignore[type-var]
         except TypeError:
-            return items
+            return SetValue(items)
     if isinstance(value, Tagged):
         return to_json(value.value)
     raise TypeError(f"not an EDN value: {type(value).__name__}")
@@ -347,7 +343,6 @@ def to_edn(value: object) -> str:
 
 
 __all__ = [
-    "EdnList", "EdnMap", "EdnSet", "Keyword", "Symbol", "Tagged", "key_text", "parse_all",
-    "parse_one",
-    "parse_prefix", "to_edn", "to_json",
+    "EdnList", "EdnMap", "EdnSet", "Keyword", "SetValue", "Symbol", "Tagged", "key_text",
+    "parse_all", "parse_prefix", "to_edn", "to_json",
 ]

@@ -1,10 +1,19 @@
-"""Histories as pandas DataFrames, for analysis in notebooks and in the report."""
+"""Histories as pandas DataFrames, for analysis in notebooks (:meth:`History.to_frame`).
+
+pandas is an optional extra (``pip install 'splitbrain[frames]'``); nothing else in Splitbrain
+imports it, and nothing imports this module unless asked for a frame.
+"""
 
 from __future__ import annotations
 
 import json
 
-import pandas as pd
+try:
+    import pandas as pd
+except ImportError as e:
+    raise ImportError(
+        "History.to_frame() needs pandas: pip install 'splitbrain[frames]'"
+    ) from e
 
 from harness.history import History
 from harness.jsontypes import JSON

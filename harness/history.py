@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from harness.bulk import gc_paused, positional_constructor
 from harness.errors import HistoryFormatError
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
+
+if TYPE_CHECKING:
+    import pandas
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -73,11 +78,13 @@ class History:
 
     def client_ops(self) -> list[Op]:
         """The events of client processes, in order."""
-        return [op for op in self.ops if op.is_client]
+        return [op for op in self.ops
+                if isinstance(op.process, int) and not isinstance(op.process, bool)]
 
     def nemesis_ops(self) -> list[Op]:
         """The events of the nemesis, in order."""
-        return [op for op in self.ops if not op.is_client]
+        return [op for op in self.ops
+                if not isinstance(op.process, int) or isinstance(op.process, bool)]
 
     def operations(self) -> list[Operation]:
         """Client operations, each invocation paired with its completion, in invocation order.
@@ -98,6 +105,15 @@ class History:
             groups.setdefault(operation.key, []).append(operation)
         return groups
 
+    def to_frame(self, *, operations: bool = False) -> pandas.DataFrame:
+        """The history as a pandas DataFrame, for analysis in notebooks: one row per event, or
+        with ``operations`` one row per client operation with its latency
+        (:mod:`harness.frame`). Needs the optional extra ``splitbrain[frames]`` (pandas); raises
+        ImportError saying so without it."""
+        from harness.frame import events_frame, operations_frame
+
+        return operations_frame(self) if operations else events_frame(self)
+
 
 def _error(history: History, position: int, fld: str, message: str) -> HistoryFormatError:
     return HistoryFormatError(
@@ -105,16 +121,27 @@ def _error(history: History, position: int, fld: str, message: str) -> HistoryFo
     )
 
 
+_new_operation = positional_constructor(Operation)
+"""``Operation`` from its fields in order: process, f, value, output, type, call, ret, call_time,
+ret_time, key, node, error."""
+
+
 def _pair(history: History) -> list[Operation]:
+    with gc_paused():
+        return _pair_ops(history)
+
+
+def _pair_ops(history: History) -> list[Operation]:
     pending: dict[int, tuple[int, Op]] = {}
     slots: list[Operation | None] = []
     slot_of: dict[int, int] = {}
+    new = _new_operation
+    invoke_type, info_type = OpType.INVOKE, OpType.INFO
     for position, op in enumerate(history.ops):
-        if not op.is_client:
-            continue
-        assert isinstance(op.process, int)
         process = op.process
-        if op.type is OpType.INVOKE:
+        if not isinstance(process, int) or isinstance(process, bool):
+            continue  # the nemesis (Op.is_client, inlined: this loop runs per event)
+        if op.type is invoke_type:
             if process in pending:
                 first = pending[process][1]
                 raise _error(
@@ -144,34 +171,25 @@ def _pair(history: History) -> list[Operation]:
                 f"completion {op.f!r} does not match invocation {invoke.f!r} "
                 f"(index {invoke.index})",
             )
-        slots[slot_of.pop(process)] = Operation(
-            process=process,
-            f=invoke.f,
-            value=invoke.value,
-            output=op.value if op.type is not OpType.INFO else None,
-            type=op.type,
-            call=call_position,
-            ret=None if op.type is OpType.INFO else position,
-            call_time=invoke.time,
-            ret_time=None if op.type is OpType.INFO else op.time,
-            key=invoke.key if invoke.key is not None else op.key,
-            node=op.node if op.node is not None else invoke.node,
-            error=op.error,
+        done = op.type is not info_type
+        slots[slot_of.pop(process)] = new(
+            process,
+            invoke.f,
+            invoke.value,
+            op.value if done else None,
+            op.type,
+            call_position,
+            position if done else None,
+            invoke.time,
+            op.time if done else None,
+            invoke.key if invoke.key is not None else op.key,
+            op.node if op.node is not None else invoke.node,
+            op.error,
         )
     for process, (call_position, invoke) in pending.items():
-        slots[slot_of[process]] = Operation(
-            process=process,
-            f=invoke.f,
-            value=invoke.value,
-            output=None,
-            type=OpType.INFO,
-            call=call_position,
-            ret=None,
-            call_time=invoke.time,
-            ret_time=None,
-            key=invoke.key,
-            node=invoke.node,
-            error="never completed",
+        slots[slot_of[process]] = new(
+            process, invoke.f, invoke.value, None, info_type, call_position, None, invoke.time,
+            None, invoke.key, invoke.node, "never completed",
         )
     return [s for s in slots if s is not None]
 

@@ -13,9 +13,16 @@ Detection (:attr:`Independence.AUTO`), on client invocations and ``ok`` completi
 - *independent evidence*: a pair-shaped invocation whose value is ``nil`` (``[k nil]``: a read,
   acquire, dequeue ...) or a ``cas`` of ``[k [old new]]``: shapes a single object's history does
   not have;
+- *mixed invocations*: one operation (``f``) invoked with a pair in some ops and with another
+  non-nil value in others (``write [0 1]`` and ``write 3``): a jepsen.independent history
+  with some values not wrapped, or a single register holding values of both shapes. Which one
+  it is cannot be told, so it is refused, never silently read as plain values;
 - every op pair-shaped, with evidence: split; no op pair-shaped, or ops with keys already: leave
-  the history as it is; anything else is ambiguous and refused (:class:`HistoryFormatError`
-  naming a line of each kind), asking for ``--independent`` or ``--no-independent``.
+  the history as it is; pairs without evidence next to values of other shapes in other
+  operations (a register of pairs, read with ``nil``): plain values; anything else (mixed
+  invocations, evidence next to plain values, pairs everywhere without evidence) is ambiguous
+  and refused (:class:`HistoryFormatError` naming the file, a line of each kind and the field
+  ``value``), asking for ``--independent`` or ``--no-independent``.
 
 :attr:`Independence.ON` splits and requires every client invocation to be a pair (an ``ok``
 completion must be a pair with the same key); :attr:`Independence.OFF` never splits.
@@ -26,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from harness.edn import SetValue
 from harness.errors import HistoryFormatError
 from harness.history import History
 from harness.jsontypes import JSON, Scalar
@@ -56,7 +64,9 @@ def _scalar(value: JSON) -> bool:
 
 
 def _pair(value: JSON) -> bool:
-    return isinstance(value, list) and len(value) == 2 and _scalar(value[0])
+    """``[k v]``: a two-element list (never an EDN set) whose first element is a scalar."""
+    return (isinstance(value, list) and not isinstance(value, SetValue) and len(value) == 2
+            and _scalar(value[0]))
 
 
 def _shaped(op: Op) -> bool:
@@ -99,14 +109,38 @@ def split_independent(history: History, mode: Independence = Independence.AUTO) 
                 evidence = evidence or _evidence(op)
             elif plain is None:
                 plain = position
-        if shaped is None or (not evidence and plain is not None):
+        if shaped is None:
+            return Split(history=history, split=False)
+        mixed = _mixed_invocations(history)
+        if mixed is not None:
+            raise _ambiguous(history, *mixed, f=history.ops[mixed[0]].f)
+        if not evidence and plain is not None:
             return Split(history=history, split=False)
         if plain is not None or not evidence:
             raise _ambiguous(history, shaped, plain)
     return _split(history)
 
 
-def _ambiguous(history: History, shaped: int, plain: int | None) -> HistoryFormatError:
+def _mixed_invocations(history: History) -> tuple[int, int] | None:
+    """The first operation ``f`` whose client invocations carry a ``[key value]`` pair in some
+    ops and another (non-nil) value in others: the positions of the first of each, else None."""
+    first: dict[str, tuple[int | None, int | None]] = {}
+    for position, op in enumerate(history.ops):
+        if not op.is_client or op.type is not OpType.INVOKE or op.value is None:
+            continue
+        pair, other = first.get(op.f, (None, None))
+        if _shaped(op):
+            pair = position if pair is None else pair
+        else:
+            other = position if other is None else other
+        if pair is not None and other is not None:
+            return pair, other
+        first[op.f] = (pair, other)
+    return None
+
+
+def _ambiguous(history: History, shaped: int, plain: int | None,
+               f: str | None = None) -> HistoryFormatError:
     where = f"line {history.line_of(shaped)}" if history.line_of(shaped) else f"op {shaped}"
     if plain is None:
         why = (
@@ -116,8 +150,9 @@ def _ambiguous(history: History, shaped: int, plain: int | None) -> HistoryForma
         )
     else:
         other = f"line {history.line_of(plain)}" if history.line_of(plain) else f"op {plain}"
+        which = "values" if f is None else f"{f!r} invocations"
         why = (
-            f"some values are jepsen.independent [key value] pairs ({where}: "
+            f"some {which} are jepsen.independent [key value] pairs ({where}: "
             f"{show(history.ops[shaped].value)}) and some are not ({other}: "
             f"{show(history.ops[plain].value)})"
         )
@@ -125,7 +160,8 @@ def _ambiguous(history: History, shaped: int, plain: int | None) -> HistoryForma
         f"cannot tell whether this is a jepsen.independent history: {why}; pass "
         "--independent to split values by key, or --no-independent to check them whole",
         file=history.source,
-        line=history.line_of(plain if plain is not None else shaped),
+        # the line where the second kind first appears (mixed invocations), else the plain one
+        line=history.line_of(shaped if plain is None else max(shaped, plain) if f else plain),
         field="value",
     )
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from harness.edn import SetValue
 from harness.errors import BadInputError
 from harness.history import History
 from harness.jsontypes import JSON, Scalar
@@ -291,7 +292,7 @@ def plain_set_reads(history: History) -> History:
 def set_elements(value: JSON) -> list[Scalar] | None:
     """The elements of a set read's result: a JSON list (its scalar items) or an encoded integer
     set; ``None`` for anything else. Raises :class:`IntRangesError` for a malformed encoding."""
-    if type(value) is list:
+    if type(value) is list or type(value) is SetValue:
         return [v for v in value if not isinstance(v, list | dict)]
     if is_int_ranges(value):
         starts, ends = decode_runs(value)

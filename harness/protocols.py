@@ -15,9 +15,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from checkers.verdict import Verdict
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
+from harness.verdict import Verdict
 
 if TYPE_CHECKING:
     from harness.config import TestConfig

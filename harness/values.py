@@ -5,12 +5,14 @@ Values in a history are compared as Jepsen (Clojure) and JSON compare them, neve
 keyword ``:a`` and the string ``"a"``, a list and a map are never equal, however Python's ``==``
 would answer (``1 == True`` and ``42 == 42.0`` are true in Python). Within one type, equality is
 the usual one: integers by value, floats by value (``0.0`` equals ``-0.0``; NaN equals nothing),
-strings and keywords by their text, lists element by element in order, maps by their entries in
-any order. A client that returns the wrong type is exactly the kind of bug a test must catch.
+strings and keywords by their text, lists element by element in order, sets (EDN ``#{...}``,
+read as :class:`harness.edn.SetValue`) by their elements in any order, maps by their entries in
+any order; a set is never equal to a list, whatever their elements (``#{1 2}`` is not ``[1 2]``).
+A client that returns the wrong type is exactly the kind of bug a test must catch.
 
 :func:`freeze` turns a history value (JSON, plus EDN keywords as :class:`harness.edn.Keyword`) into
-a hashable value that obeys this rule under ``==`` and ``hash``: booleans, floats, keywords and
-maps become the small types below; integers, strings and ``None`` stay as they are; lists become
+a hashable value that obeys this rule under ``==`` and ``hash``: booleans, floats, keywords, sets
+and maps become the small types below; integers, strings and ``None`` stay as they are; lists become
 tuples. :func:`thaw` is its inverse. Models receive frozen values, so a model that compares with
 ``==`` or keeps values in sets and dicts follows the rule without knowing it.
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from harness.edn import Keyword
+from harness.edn import Keyword, SetValue
 from harness.jsontypes import JSON
 
 
@@ -85,6 +87,22 @@ class FrozenKeyword(str):
         return str(self)
 
 
+class FrozenSetValue(frozenset):  # type: ignore[type-arg]
+    """An EDN set (:class:`harness.edn.SetValue`): equal only to a :class:`FrozenSetValue` with
+    the same elements, in any order; never to a list."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is FrozenSetValue and frozenset.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("set", frozenset(self)))
+
+
 class FrozenMap(tuple):  # type: ignore[type-arg]
     """A JSON object: its (key, value) pairs sorted by key; equal only to a :class:`FrozenMap`."""
 
@@ -101,7 +119,8 @@ class FrozenMap(tuple):  # type: ignore[type-arg]
 
 
 Frozen: TypeAlias = (
-    int | str | FrozenBool | FrozenFloat | FrozenKeyword | FrozenMap | tuple["Frozen", ...] | None
+    int | str | FrozenBool | FrozenFloat | FrozenKeyword | FrozenMap | FrozenSetValue
+    | tuple["Frozen", ...] | None
 )
 """A history value made hashable, obeying the equality rule of this module."""
 
@@ -123,6 +142,8 @@ def freeze(value: JSON) -> Frozen:
         return FrozenFloat(value)  # type: ignore[arg-type]
     if kind is Keyword:
         return FrozenKeyword(value)
+    if kind is SetValue:
+        return FrozenSetValue(freeze(v) for v in value)  # type: ignore[union-attr]
     if isinstance(value, list):
         return tuple(freeze(v) for v in value)
     if isinstance(value, dict):
@@ -146,6 +167,13 @@ def thaw(value: Frozen) -> JSON:
     if kind is FrozenMap:
         assert isinstance(value, FrozenMap)
         return {str(k): thaw(v) for k, v in value}
+    if kind is FrozenSetValue:
+        assert isinstance(value, FrozenSetValue)
+        items = [thaw(v) for v in value]
+        try:
+            return SetValue(sorted(items))  # type: ignore[type-var]
+        except TypeError:
+            return SetValue(items)
     if kind is tuple:
         return [thaw(v) for v in value]  # type: ignore[union-attr]
     return value  # type: ignore[return-value]
@@ -172,6 +200,7 @@ __all__ = [
     "FrozenFloat",
     "FrozenKeyword",
     "FrozenMap",
+    "FrozenSetValue",
     "freeze",
     "name_of",
     "same_value",

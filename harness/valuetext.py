@@ -7,7 +7,8 @@ Python's ``None``, ``'k'`` or ``null`` never appear. Rules of :func:`show`:
 - an EDN keyword (:class:`harness.edn.Keyword`, kept by the EDN reader) -> ``:k``; a symbol by name;
 - any other string -> double-quoted, JSON escapes;
 - numbers as written (``1``, ``2.5``);
-- lists and tuples -> ``[1, 2]``; sets -> ``#{1, 2}`` (sorted by text, as EDN sets print);
+- lists and tuples -> ``[1, 2]``; sets (EDN sets read as :class:`harness.edn.SetValue`, and frozen
+  ones) -> ``#{1, 2}`` (sorted by text, as EDN sets print);
   objects and pairs-of-tuples from frozen maps -> ``{"k": v}``;
 - the model's "unknown output" -> ``?``.
 """
@@ -18,7 +19,7 @@ import json
 from collections.abc import Mapping
 from enum import Enum
 
-from harness.edn import Keyword, Symbol
+from harness.edn import Keyword, SetValue, Symbol
 from harness.values import FrozenBool, FrozenKeyword, FrozenMap
 
 ELLIPSIS = "…"
@@ -44,6 +45,8 @@ def show(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, SetValue):
+        return "#{" + ", ".join(sorted(show(v) for v in value)) + "}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, frozenset | set):

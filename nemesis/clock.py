@@ -45,7 +45,7 @@ from nemesis.process import target_nodes
 from nemesis.targets import Targets, TargetsError
 
 if TYPE_CHECKING:
-    from harness.config import TestConfig
+    pass
 
 CLOCK = "clock"
 """The nemesis name; targets start under libfaketime when a test's nemesis includes it."""
@@ -64,11 +64,6 @@ class ClockControllable(Protocol):
 
     def faketime_file(self, ctx: RunContext, node: str) -> Path | None:
         """The node's control file, or None if this run did not start it under libfaketime."""
-
-
-def clock_faults_requested(test: TestConfig) -> bool:
-    """Whether a target should start its processes under libfaketime for this test."""
-    return CLOCK in test.nemesis
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -314,5 +309,4 @@ __all__ = [
     "ClockControllable",
     "ClockNemesis",
     "NodeClock",
-    "clock_faults_requested",
 ]

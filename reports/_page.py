@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from checkers.availability import AvailabilityReport, availability
 from checkers.fault_windows import fault_windows, nemesis_events
+from harness.bulk import gc_paused
 from harness.history import history_of
 from harness.jsontypes import JSON
 from reports._counterexample import counterexamples_section
@@ -122,14 +123,24 @@ def _files_section(run: Run) -> str:
 
 def render(run: Run, *, budget: int = DEFAULT_BUDGET, buckets: int = DEFAULT_BUCKETS
            ) -> tuple[str, ReportInfo]:
-    """The page's HTML, and what it contains (``path`` is where it belongs)."""
+    """The page's HTML, and what it contains (``path`` is where it belongs).
+
+    The garbage collector is paused meanwhile: a big run holds millions of live records, and
+    every full collection would walk them all again (rendering makes no reference cycles).
+    """
+    with gc_paused():
+        return _render(run, budget=budget, buckets=buckets)
+
+
+def _render(run: Run, *, budget: int, buckets: int) -> tuple[str, ReportInfo]:
     results: Results = read_results(run.results)
     history = run.history
     operations = history.operations() if history is not None else []
     ops = history.ops if history is not None else ()
     end = max([ops[-1].time if ops else 0] + [o.ret_time or o.call_time for o in operations])
-    windows = fault_windows(ops, end=end)
-    events = nemesis_events(ops)
+    nemesis = history.nemesis_ops() if history is not None else []
+    windows = fault_windows(nemesis, end=end)
+    events = nemesis_events(nemesis)
     focus = focus_positions(results)
     boundaries = [t for w in windows for t in (w.start, w.end)]
     selection = select(operations, focus=focus, boundaries=boundaries, budget=budget)

@@ -9,7 +9,7 @@ from pathlib import Path
 from harness.errors import HistoryFormatError
 from harness.history import History
 from harness.jepsen_files import read_edn
-from harness.jsonl import iter_jsonl
+from harness.jsonl import iter_jsonl, read_jsonl
 from harness.jsontypes import JSON
 from harness.primaries import PRIMARIES, PrimaryChange, read_primaries
 
@@ -18,7 +18,6 @@ HISTORY = "history.jsonl"
 HISTORY_EDN = "history.edn"
 RESULTS = "results.json"
 REPORT = "report.html"
-CONTROLLER_LOG = "controller.log"
 NODES = "nodes"
 MAX_LOG_FILES = 500
 """Node log files listed by name at most (the rest are counted)."""
@@ -72,18 +71,26 @@ def _read_json(path: Path, problems: list[str]) -> JSON | None:
     return value
 
 
+def _read_prefix(jsonl: Path, problems: list[str]) -> History:
+    """The ops of ``history.jsonl`` up to its first bad line (named in ``problems``)."""
+    ops = []
+    lines = []
+    try:
+        for lineno, op in iter_jsonl(jsonl):
+            lines.append(lineno)
+            ops.append(op)
+    except HistoryFormatError as e:
+        problems.append(f"history read up to the first bad line: {e.describe()}")
+    return History(tuple(ops), source=str(jsonl), lines=tuple(lines))
+
+
 def _read_history(run_dir: Path, problems: list[str]) -> History | None:
     jsonl = run_dir / HISTORY
     if jsonl.exists():
-        ops = []
-        lines = []
         try:
-            for lineno, op in iter_jsonl(jsonl):
-                lines.append(lineno)
-                ops.append(op)
-        except HistoryFormatError as e:
-            problems.append(f"history read up to the first bad line: {e.describe()}")
-        history = History(tuple(ops), source=str(jsonl), lines=tuple(lines))
+            history = read_jsonl(jsonl)
+        except HistoryFormatError:
+            history = _read_prefix(jsonl, problems)
     elif (run_dir / HISTORY_EDN).exists():
         try:
             history = read_edn(run_dir / HISTORY_EDN)
@@ -150,7 +157,6 @@ def load_run(path: str | Path) -> Run:
 
 
 __all__ = [
-    "CONTROLLER_LOG",
     "HISTORY",
     "NODES",
     "REPORT",

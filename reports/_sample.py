@@ -11,9 +11,10 @@ evenly (every k-th operation in time order), so the choice is deterministic:
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from harness.history import Operation
 from harness.ops import OpType
@@ -65,6 +66,31 @@ def _thin(candidates: Sequence[int], room: int) -> list[int]:
     return [candidates[int(i * step)] for i in range(room)]
 
 
+def _named(operations: Sequence[Operation], focus: Iterable[int]) -> set[int]:
+    """The operations whose invocation or completion is at one of the history positions
+    ``focus`` (a position claimed twice counts for the later operation)."""
+    wanted = list(focus)
+    if not wanted:
+        return set()
+    n = len(operations)
+    calls = np.fromiter((o.call for o in operations), dtype=np.int64, count=n)
+    rets = np.fromiter((-1 if o.ret is None else o.ret for o in operations), dtype=np.int64,
+                       count=n)
+    has_ret = rets >= 0
+    at = np.arange(n, dtype=np.int64)
+    positions = np.concatenate([calls, rets[has_ret]])
+    owner = np.concatenate([at, at[has_ret]])
+    claim = np.concatenate([2 * at, 2 * at[has_ret] + 1])  # the order claims were made in
+    by = np.lexsort((claim, positions))
+    positions, owner = positions[by], owner[by]
+    found: set[int] = set()
+    for p in wanted:
+        j = int(np.searchsorted(positions, p, side="right")) - 1
+        if j >= 0 and positions[j] == p:
+            found.add(int(owner[j]))
+    return found
+
+
 def select(
     operations: Sequence[Operation],
     *,
@@ -81,26 +107,24 @@ def select(
     if n <= budget:
         return Selection(shown=tuple(range(n)), total=n,
                          tiers=(Tier(name="operations", total=n, shown=n),))
-    order = sorted(range(n), key=lambda i: operations[i].call_time)
-    calls = [operations[i].call_time for i in order]
-    by_position: dict[int, int] = {}
-    for i, o in enumerate(operations):
-        by_position[o.call] = i
-        if o.ret is not None:
-            by_position[o.ret] = i
-    named = sorted({by_position[p] for p in focus if p in by_position},
-                   key=lambda i: operations[i].call_time)
+    call_times = np.fromiter((o.call_time for o in operations), dtype=np.int64, count=n)
+    order = np.argsort(call_times, kind="stable")
+    calls = call_times[order]
+    named = sorted(_named(operations, focus), key=lambda i: operations[i].call_time)
     points = [operations[i].call_time for i in named] + list(boundaries)
     radius = max(1, min(NEIGHBOURS, budget // (4 * max(1, len(points)))))
-    near: set[int] = set()
+    named_mask = np.zeros(n, dtype=bool)
+    named_mask[named] = True
+    near_mask = np.zeros(n, dtype=bool)
     for t in points:
-        at = bisect.bisect_left(calls, t)
-        near.update(order[max(0, at - radius): at + radius])
-    named_set = set(named)
-    near_list = [i for i in order if i in near and i not in named_set]
-    taken = named_set | set(near_list)
-    odd = [i for i in order if i not in taken and operations[i].type is not OpType.OK]
-    rest = [i for i in order if i not in taken and operations[i].type is OpType.OK]
+        at = int(np.searchsorted(calls, t, side="left"))
+        near_mask[order[max(0, at - radius): at + radius]] = True
+    near_mask &= ~named_mask
+    ok = np.fromiter((o.type is OpType.OK for o in operations), dtype=bool, count=n)
+    free = ~(named_mask | near_mask)
+    near_list: list[int] = order[near_mask[order]].tolist()
+    odd: list[int] = order[(free & ~ok)[order]].tolist()
+    rest: list[int] = order[(free & ok)[order]].tolist()
 
     chosen: list[int] = []
     tiers: list[Tier] = []

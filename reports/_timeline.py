@@ -6,10 +6,11 @@ microseconds since the start of the test.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
 
 from checkers.fault_windows import FaultWindow, NemesisAction
 from harness.history import History, Operation
@@ -85,6 +86,31 @@ def primary_spans(changes: Sequence[PrimaryChange], end: int) -> tuple[list[JSON
     return spans, max(0, len(changes) - MAX_PRIMARY_SPANS)
 
 
+class _NextStart:
+    """The first invocation time of a timeline row after a given time (columnar: the rows'
+    invocation times sorted once, on first use, then two binary searches per question)."""
+
+    def __init__(self, operations: Sequence[Operation], row_of: Mapping[int, int]) -> None:
+        self._operations = operations
+        self._row_of = row_of
+        self._rows: np.ndarray | None = None
+        self._starts: np.ndarray | None = None
+
+    def __call__(self, row: int, after: int, default: int) -> int:
+        if self._rows is None or self._starts is None:
+            n = len(self._operations)
+            rows = np.fromiter((self._row_of[o.process] for o in self._operations),
+                               dtype=np.int64, count=n)
+            starts = np.fromiter((o.call_time for o in self._operations), dtype=np.int64,
+                                 count=n)
+            by = np.lexsort((starts, rows))
+            self._rows, self._starts = rows[by], starts[by]
+        lo = int(np.searchsorted(self._rows, row, side="left"))
+        hi = int(np.searchsorted(self._rows, row, side="right"))
+        nxt = lo + int(np.searchsorted(self._starts[lo:hi], after, side="right"))
+        return int(self._starts[nxt]) if nxt < hi else default
+
+
 def timeline_data(
     history: History,
     operations: Sequence[Operation],
@@ -100,11 +126,7 @@ def timeline_data(
 ) -> dict[str, JSON]:
     """The page script's input (see ``assets/report.js``)."""
     rows, row_of = rows_of(operations, concurrency)
-    starts_by_row: dict[int, list[int]] = {}
-    for o in operations:
-        starts_by_row.setdefault(row_of[o.process], []).append(o.call_time)
-    for starts in starts_by_row.values():
-        starts.sort()
+    next_start = _NextStart(operations, row_of)
     focus_set = set(focus)
     fs: dict[str, int] = {}
     nodes: dict[str, int] = {}
@@ -113,12 +135,8 @@ def timeline_data(
     for j in selection.shown:
         o = operations[j]
         row = row_of[o.process]
-        if o.ret_time is not None:
-            stop = o.ret_time
-        else:  # indeterminate: drawn until its thread's next invocation, or the end
-            starts = starts_by_row[row]
-            nxt = bisect.bisect_right(starts, o.call_time)
-            stop = starts[nxt] if nxt < len(starts) else end
+        # indeterminate: drawn until its thread's next invocation, or the end
+        stop = o.ret_time if o.ret_time is not None else next_start(row, o.call_time, end)
         cols["r"].append(row)
         cols["s"].append(us(o.call_time))
         cols["e"].append(us(stop))

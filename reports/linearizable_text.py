@@ -96,6 +96,8 @@ def explain(result: LinearizabilityResult) -> str:
         f"  valid: {len(result.valid_keys)}, invalid: {len(result.invalid_keys)}, "
         f"unknown: {len(result.unknown_keys)}",
     ]
+    if result.reason is not None:
+        lines.append(f"  why: {result.reason}")
     interesting = [*result.invalid_keys, *result.unknown_keys]
     for key in interesting[:MAX_KEYS]:
         lines.extend(_key(key))

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checkers.behaviour import anomalies_of, classify
+from checkers.compose import Compose, CompositeResult, SimpleResult
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.history import History
 from harness.protocols import CheckResult
-from workloads.base import Compose, CompositeResult, SimpleResult
 
 
 @dataclass(frozen=True, slots=True)

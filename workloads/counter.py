@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from checkers.compose import Compose
 from checkers.counter import CounterResult, check_counter
+from checkers.stats import StatsChecker
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import (
@@ -31,7 +33,7 @@ from harness.generators import (
 from harness.history import History
 from harness.ops import Op, OpType
 from harness.protocols import complete
-from workloads.base import Compose, StatsChecker, Workload
+from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader

@@ -6,16 +6,23 @@ small enough to check), ``active-keys`` (default 10), ``ops-per-key`` (default 2
 (writes and cas use values 0..values-1, default 10), ``check-time-limit`` (seconds in
 (0, 86400], default 60).
 Checked by the linearizability checker with the ``cas-register`` model, plus basic statistics.
+
+A target supports this workload with a :class:`RegisterStore` per node (a key-value connection
+with get / put / cas on strings); :class:`RegisterClient` turns it into a harness client. History
+values are JSON scalars (the generator uses ints); on the wire they are strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from checkers.compose import Compose
 from checkers.session import SessionChecker
+from checkers.stats import StatsChecker
 from harness.config import TestConfig
+from harness.context import RunContext
 from harness.generators import (
     PENDING,
     Context,
@@ -27,15 +34,20 @@ from harness.generators import (
     emit,
 )
 from harness.history import History
+from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
-from workloads.base import Compose, StatsChecker, Workload
+from harness.protocols import complete
+from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.options_reader import WorkloadOptionReader
+from workloads.store_client import StoreClient
 
 if TYPE_CHECKING:
     from checkers.linearizable import LinearizabilityResult
 
 FS = ("read", "write", "cas")
+DEFAULT_KEY = "r"
+"""The store key of single-key histories (ops without a ``key``)."""
 _MAX = 1_000_000_000
 """The upper bound of the integer options (they used to be unbounded)."""
 
@@ -132,6 +144,60 @@ class LinearizableRegister:
         return check(history, get_model("cas-register"), time_limit=self.time_limit_s)
 
 
+class RegisterStore(Protocol):
+    """One connection to a node's key-value store; values are strings on the wire. Raises what
+    the target's :class:`workloads.outcomes.Errors` classifies (else the op is ``info``)."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+    def cas(self, key: str, expected: str | None, new: str) -> bool:
+        """Set ``key`` to ``new`` if it holds ``expected`` (None: absent); True if it did."""
+        ...
+
+    def close(self) -> None: ...
+
+
+StoreFactory = Callable[[RunContext, str], RegisterStore]
+
+
+def encode(value: JSON) -> str:
+    """History value -> wire string."""
+    return str(value)
+
+
+def decode(text: str | None) -> Scalar:
+    """Wire string -> history value (ints stay ints; None: the key is absent)."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+class RegisterClient(StoreClient[RegisterStore]):
+    """A harness client for the register workload over a target's :class:`RegisterStore`:
+    ``read``, ``write`` and ``cas`` (value ``[expected, new]``; a mismatch is ``fail``)."""
+
+    def apply(self, store: RegisterStore, op: Op) -> Op:
+        key = DEFAULT_KEY if op.key is None else str(op.key)
+        if op.f == "read":
+            return complete(op, OpType.OK, decode(store.get(key)), node=self._node)
+        if op.f == "write":
+            store.put(key, encode(op.value))
+            return complete(op, OpType.OK, op.value, node=self._node)
+        if op.f == "cas":
+            if not (isinstance(op.value, list) and len(op.value) == 2):
+                raise ValueError(f"cas needs [expected, new], got {op.value!r}")
+            expected, new = op.value
+            swapped = store.cas(key, None if expected is None else encode(expected), encode(new))
+            return complete(op, OpType.OK if swapped else OpType.FAIL, op.value, node=self._node,
+                            error=None if swapped else "cas mismatch")
+        raise ValueError(f"the register workload has no operation {op.f!r}")
+
+
 def workload(test: TestConfig) -> Workload:
     """Read / write / cas on registers, checked for linearizability."""
     options = RegisterOptions.parse(dict(test.workload_options))
@@ -146,4 +212,5 @@ def workload(test: TestConfig) -> Workload:
     )
 
 
-__all__ = ["LinearizableRegister", "RegisterOps", "RegisterOptions", "random_op", "workload"]
+__all__ = ["DEFAULT_KEY", "LinearizableRegister", "RegisterClient", "RegisterOps",
+           "RegisterOptions", "RegisterStore", "decode", "encode", "random_op", "workload"]

@@ -4,9 +4,11 @@ anomalies the chosen consistency model forbids. Targets provide a client named `
 
 from __future__ import annotations
 
+from checkers.compose import Compose
+from checkers.stats import StatsChecker
 from harness.config import TestConfig
 from harness.generators import derive_seed
-from workloads.base import Compose, StatsChecker, Workload
+from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.txn import TxnChecker, TxnOps, TxnOptions
 

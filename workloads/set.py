@@ -20,8 +20,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from checkers.compose import Compose
 from checkers.eventual import SetResult, check_set
 from checkers.session import SessionChecker
+from checkers.stats import StatsChecker
 from harness.config import TestConfig
 from harness.context import RunContext
 from harness.generators import (
@@ -38,7 +40,7 @@ from harness.history import History
 from harness.intranges import encode_read
 from harness.ops import Op, OpType
 from harness.protocols import complete
-from workloads.base import Compose, StatsChecker, Workload
+from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
 from workloads.options_reader import WorkloadOptionReader

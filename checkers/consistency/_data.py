@@ -97,7 +97,7 @@ MODELS: dict[str, ConsistencyModel] = {m.name: m for m in (
        "daudjee", "serializable, in an order that respects each process's order"),
     _m("serializable", ("repeatable-read",), ("G2-item",), "adya",
        "equivalent to some serial order (Adya PL-3, item anomalies only)"),
-    _m("snapshot-isolation", ("read-committed",), ("G-nonadjacent",), "cerone",
+    _m("snapshot-isolation", ("read-committed",), ("G-nonadjacent", "lost-update"), "cerone",
        "reads from a snapshot, first committer wins (Berenson et al.; Adya PL-SI)"),
     _m("repeatable-read", ("read-committed",), ("G2-item",), "adya",
        "no item anti-dependency cycles (Adya PL-2.99)"),
@@ -166,9 +166,12 @@ ANOMALIES: dict[str, Anomaly] = {a.name: a for a in (
     _a("duplicate-elements", (), "elle", "a read of a list saw an appended element twice"),
     _a("incompatible-order", (), "elle", "two reads of a list disagree on its order (neither "
        "is a prefix of the other)"),
-    _a("garbage-read", (), "elle", "a read saw a value nobody wrote"),
-    _a("lost-update", ("G-single",), "berenson",
-       "two transactions read the same version and both wrote the key"),
+    _a("garbage-read", (), "elle", "a read saw a value nobody wrote (Elle's README calls these "
+       "garbage reads; Elle's code has no keyword for them, the name is Splitbrain's)"),
+    _a("lost-update", ("G2-item",), "berenson",
+       "two committed transactions read the same version of a key and both wrote it (Adya's "
+       "H_lu; Elle: a special case of G2-item, forbidden by repeatable read and, through "
+       "first-committer-wins, by snapshot isolation)"),
     _a("nonlinearizable", (), "herlihy", "no linearization exists"),
     _a("nonsequential", ("nonlinearizable",), "lamport",
        "no total order respecting process order exists"),

@@ -10,7 +10,9 @@ Every appended value is unique per key, and a read returns the whole list, so:
 - a read seeing a failed transaction's element is ``G1a``; one ending in an element its writer
   later followed with another append to the key is ``G1b``; a committed element after a failed
   one in the version order is ``dirty-update``; a read contradicting its own transaction's
-  earlier reads and appends is ``internal``; an element nobody appended is ``garbage-read``.
+  earlier reads and appends is ``internal``; an element nobody appended is ``garbage-read``;
+  two committed transactions that read the same version of a key and both appended to it are a
+  ``lost-update`` (:mod:`checkers.elle._lost_update`).
 
 A committed append that no read observed has no known position, but it must come after every
 observed element (lists only grow): it gets a ``ww`` edge from the writer of the last observed
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from checkers.elle._findings import Finding
 from checkers.elle._graph import Edges, EdgeType
+from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
 from harness.errors import HistoryFormatError
 from harness.jsontypes import JSON
@@ -161,6 +164,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
     _ww(inf)
     _wr_rw(inf, external)
     _unobserved(inf, external)
+    inf.findings.extend(lost_updates(txns, write="append"))
     return inf
 
 
@@ -323,9 +327,4 @@ def _unobserved(inf: ListAppendInference, external: External) -> None:
                 edges.add(EdgeType.RW, tid, w)
 
 
-def describe_mops(txn: Txn) -> JSON:
-    """A transaction's micro-ops as JSON ``[[f, k, v], ...]``."""
-    return [[m.f, m.key, m.value] for m in txn.mops]
-
-
-__all__ = ["ListAppendInference", "describe_mops", "infer"]
+__all__ = ["ListAppendInference", "infer"]

@@ -10,7 +10,9 @@ it. With unique written values per key (every value is written at most once):
   from v's other readers);
 - a read of a failed transaction's value is ``G1a``; of a value its writer overwrote in the
   same transaction ``G1b``; of a value nobody wrote ``garbage-read``; a read that disagrees with
-  its own transaction's earlier reads or writes ``internal``.
+  its own transaction's earlier reads or writes ``internal``; two committed transactions that
+  read the same value of a key and both wrote it ``lost-update`` (found directly, as Elle does,
+  since the version order that would show it as a cycle is mostly invisible here).
 
 What this cannot infer is listed in :data:`CANNOT_INFER` and reported with every result.
 """
@@ -22,13 +24,14 @@ from dataclasses import dataclass, field
 
 from checkers.elle._findings import Finding
 from checkers.elle._graph import Edges, EdgeType
+from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
 from harness.errors import HistoryFormatError
 
 CANNOT_INFER = (
     "the order of two writes to a key, unless a transaction read one and then wrote the key "
-    "(so most ww edges, and rw edges to later writers, are invisible: lost updates and many "
-    "G0 and G-single cycles can go unseen)",
+    "(so most ww edges, and rw edges to later writers, are invisible: many G0 and G-single "
+    "cycles can go unseen; lost updates are found directly)",
     "writes that no read observed (they give no edges except from reads of the initial nil)",
     "real-time version orders (keys are not assumed linearizable)",
 )
@@ -155,6 +158,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> RwRegisterInference
                 edges.add(EdgeType.WW, source_w, tid)
             for r in readers.get((k, v), ()):
                 edges.add(EdgeType.RW, r, tid)
+    inf.findings.extend(lost_updates(txns, write="w"))
     return inf
 
 

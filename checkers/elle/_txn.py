@@ -1,9 +1,10 @@
 """Transactions read from a history: ``f: txn`` operations whose value is a list of micro-ops.
 
 Micro-ops follow Elle's spelling (Kingsbury and Alvaro, VLDB 2020): ``[append k v]``,
-``[r k list-or-nil]`` for list-append and ``[w k v]``, ``[r k v-or-nil]`` for rw-register. In
-EDN keywords become their names (``:append`` -> ``"append"``), so the same records come from
-``history.jsonl`` and from Jepsen's ``history.edn``.
+``[r k list-or-nil]`` for list-append and ``[w k v]``, ``[r k v-or-nil]`` for rw-register; the
+other spellings of :mod:`checkers.micro_ops` (``read``, ``write``) are read as the same functions
+and kept under Elle's names. In EDN keywords become their names (``:append`` -> ``"append"``), so
+the same records come from ``history.jsonl`` and from Jepsen's ``history.edn``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple
 
+from checkers.micro_ops import MicroF, micro_f, spellings
 from harness.errors import HistoryFormatError
 from harness.history import History, Operation
 from harness.jsontypes import JSON
@@ -79,7 +81,9 @@ def _mops(history: History, position: int | None, value: JSON, writes: frozenset
         if not isinstance(mop, list) or len(mop) != 3 or not isinstance(mop[0], str):
             raise _bad(history, position,
                        f"micro-op {i}: expected [f k v], got {_show(mop)}")
-        f, key, v = mop
+        spelled, key, v = mop
+        named = micro_f(spelled)
+        f = spelled if named is None else named.value  # Elle's name: r, w, append
         if not isinstance(key, _SCALAR):
             raise _bad(history, position, f"micro-op {i}: key must be a scalar, got {_show(key)}")
         if f in writes:
@@ -100,8 +104,9 @@ def _mops(history: History, position: int | None, value: JSON, writes: frozenset
                            f"micro-op {i}: a register read must be a scalar or nil, "
                            f"got {_show(v)}")
         else:
-            allowed = ", ".join(sorted(writes | {"r"}))
-            raise _bad(history, position, f"micro-op {i}: unknown f {f!r} (expected {allowed})")
+            allowed = spellings(*(MicroF(w) for w in sorted(writes)), MicroF.READ)
+            raise _bad(history, position,
+                       f"micro-op {i}: unknown f {spelled!r} (expected {allowed})")
         out.append(MicroOp(f=f, key=key, value=v))
     return tuple(out)
 

@@ -12,7 +12,7 @@ see and what commits:
   transaction since its snapshot). Allows write skew (G2-item), nothing weaker;
 - ``read-committed``: each read sees the latest committed state when it runs, plus own appends;
   appends are applied at commit. Allows G-single, G-nonadjacent, G2-item (any cycle needs an
-  rw edge), never G0, G1a, G1b or G1c;
+  rw edge) and lost-update, never G0, G1a, G1b or G1c;
 - ``lost-update``: like read-committed, but commit writes back the whole list it read plus its
   own appends (a read-modify-write without isolation), so concurrent appends vanish.
 
@@ -48,7 +48,7 @@ ALLOWED: dict[Isolation, frozenset[str] | None] = {
     Isolation.SNAPSHOT_ISOLATION: frozenset({"G2-item", "G2-item-process", "G2-item-realtime"}),
     Isolation.READ_COMMITTED: frozenset(
         f"{a}{v}" for a in ("G-single", "G-nonadjacent", "G2-item")
-        for v in ("", "-process", "-realtime")),
+        for v in ("", "-process", "-realtime")) | {"lost-update"},
     Isolation.LOST_UPDATE: None,
 }
 """Anomalies each database may show (None: anything; it breaks even read-uncommitted)."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkers.eventual._intervals import Ints
+from harness.edn import SetValue
 from harness.history import History, Operation
 from harness.intranges import (
     ADDED,
@@ -180,8 +181,8 @@ class _Builder:
 
 def _plain_runs(value: JSON) -> tuple[Ints, Ints]:
     """A read's absolute result as runs: a list of ints or ``{"ranges": ...}``; anything else
-    that is not a list reads as the empty set."""
-    if type(value) is list:
+    that is not a list (or an EDN set) reads as the empty set."""
+    if type(value) is list or type(value) is SetValue:
         kinds = set(map(type, value))
         items = value if kinds <= {int} else [v for v in value if not isinstance(v, list | dict)]
         if not items:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from multiprocessing import get_context
 from typing import Protocol, TypeVar, cast
 
+from checkers.evidence import lack_of_evidence
 from checkers.linearizable._key import Budget, KeySteps, check_sub, check_sub_steps
 from checkers.linearizable._model import Model
 from checkers.linearizable._result import KeyResult, LinearizabilityResult, UnknownReason
@@ -91,7 +92,8 @@ def check(
     ``schedule``: how keys share the budget in one process (:class:`Schedule`); by default in
     round-robin slices, so that one hard key cannot starve the others.
 
-    A history with no client operation is ``unknown``, never ``valid``: nothing was checked.
+    A history with no client operation, or none that completed ``ok``, is ``unknown``, never
+    ``valid``: nothing was checked (``reason`` says so; :mod:`checkers.evidence`).
 
     Raises only for bad input: ``HistoryFormatError`` when a ``History`` cannot be paired into
     operations, ``TypeError`` for a list that holds something other than ``Operation``. Model
@@ -124,14 +126,18 @@ def check(
     finally:
         if collecting:
             gc.enable()
-    # valid needs evidence (DESIGN.md): with no client operation at all there is none.
-    verdict = merge(r.verdict for r in results) if operations else Verdict.UNKNOWN
+    # valid needs evidence (DESIGN.md): none without an operation that completed ok.
+    verdict = merge(r.verdict for r in results)
+    reason = lack_of_evidence(operations)
+    if reason is not None and verdict is Verdict.VALID:
+        verdict = Verdict.UNKNOWN
     return LinearizabilityResult(
         verdict=verdict,
         model=model.name,
         operations=len(operations),
         keys=tuple(results),
         seconds=clock() - started,
+        reason=reason if verdict is Verdict.UNKNOWN else None,
     )
 
 

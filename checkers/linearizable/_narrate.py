@@ -26,10 +26,12 @@ from dataclasses import dataclass
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, freeze
 from checkers.linearizable._subhistory import class_of
+from checkers.micro_ops import MicroF, micro_f
 from checkers.phrases import call_text, interval, named, short
 from harness.history import Operation
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.values import FrozenSetValue
 from harness.valuetext import show, show_key
 
 MAX_NAMED = 2
@@ -82,10 +84,6 @@ class Scene:
     def short(self, position: int) -> str:
         """:func:`checkers.phrases.short`, with the operation's history index."""
         return short(self.operations[position], index=self.index(position))
-
-
-def _ok(op: Operation) -> bool:
-    return op.type is OpType.OK
 
 
 def _replay(scene: Scene) -> list[tuple[int, Hashable, Hashable]]:
@@ -274,7 +272,7 @@ def _is_add(op: Operation) -> bool:
 def _set(scene: Scene) -> Story | None:
     op = scene.op
     _, output = scene.io(scene.stuck)
-    if op.f != "read" or not isinstance(output, tuple):
+    if op.f != "read" or not isinstance(output, tuple | FrozenSetValue):
         return None
     got = frozenset(output)
     held = scene.state if isinstance(scene.state, frozenset) else frozenset()
@@ -343,7 +341,7 @@ def _multi_register(scene: Scene) -> Story | None:
         if not (isinstance(micro, tuple) and len(micro) == 3):
             continue
         f, key, value = micro
-        if isinstance(f, str) and str(f) in ("write", "w"):
+        if micro_f(f) is MicroF.WRITE:
             held[key] = value
             continue
         now = held.get(key, None if default == () else default)
@@ -351,8 +349,8 @@ def _multi_register(scene: Scene) -> Story | None:
             def writes_key(o: Operation, key: Frozen = key) -> bool:
                 v = _frozen(o.value)
                 return isinstance(v, tuple) and any(
-                    isinstance(m, tuple) and len(m) == 3 and isinstance(m[0], str)
-                    and str(m[0]) in ("write", "w") and m[1] == key
+                    isinstance(m, tuple) and len(m) == 3
+                    and micro_f(m[0]) is MicroF.WRITE and m[1] == key
                     for m in v)
 
             last = _last_change(scene, writes_key)

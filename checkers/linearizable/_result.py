@@ -198,6 +198,9 @@ class LinearizabilityResult:
     operations: int
     keys: tuple[KeyResult, ...]
     seconds: float
+    reason: str | None = None
+    """Why the whole history is ``unknown`` although no key is: it holds nothing to judge
+    (:func:`checkers.evidence.lack_of_evidence`). ``None`` otherwise."""
 
     @property
     def valid_keys(self) -> tuple[KeyResult, ...]:
@@ -231,7 +234,7 @@ class LinearizabilityResult:
         return ["not linearizable (e.g. stale reads or lost writes)"]
 
     def to_json(self) -> dict[str, JSON]:
-        return {
+        out: dict[str, JSON] = {
             "checker": "linearizable",
             "verdict": self.verdict.value,
             "model": self.model,
@@ -245,6 +248,9 @@ class LinearizabilityResult:
             "key_status": {s.value: n for s, n in self.status_counts().items()},
             "keys": [k.to_json() for k in self.keys],
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
 
 
 __all__ = [

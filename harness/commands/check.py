@@ -12,6 +12,7 @@ import click
 
 from checkers.consistency import TRANSACTIONAL
 from checkers.elle import TXN_MODELS
+from checkers.evidence import lack_of_evidence
 from checkers.linearizable import (
     MODEL_NAMES,
     LinearizabilityResult,
@@ -43,8 +44,8 @@ vectors); Jepsen text histories and jepsen.log files in every layout (2015, 0.1,
 
 \b
 Exit codes: 0 all valid, 1 some invalid, 2 unknown (could not decide within the budget),
-254 unreadable, malformed or uninterpretable input, or no operations in a file (the message
-names file, line and field).
+254 unreadable, malformed or uninterpretable input, no operations in a file, or none that
+completed ok (nothing to judge: never valid); the message names file, line and field.
 """
 
 
@@ -63,6 +64,9 @@ class FileOutcome:
     """The format the file was read as (``None`` when it could not be read)."""
     independent_keys: int | None = None
     """Keys found in jepsen.independent ``[key value]`` values (``None``: not split)."""
+    no_evidence: bool = False
+    """True when the file was read but holds nothing to judge (no operation completed ok):
+    verdict unknown, ``error`` says why, exit 254 (:mod:`checkers.evidence`)."""
     summary: dict[str, JSON] | None = None
 
     def to_json(self, model: str) -> dict[str, JSON]:
@@ -78,6 +82,8 @@ class FileOutcome:
         if self.error is not None:
             out["error"] = self.error
             out["bad_input"] = self.bad_input
+        if self.no_evidence:
+            out["no_evidence"] = True
         if self.summary is not None:
             out.update(self.summary)
         if self.details is not None:
@@ -107,6 +113,25 @@ def _bad(path: Path, error: str, *, ops: int = 0, fmt: str | None = None) -> Fil
                        error=error, bad_input=True, format=fmt)
 
 
+def _nothing_to_judge(path: Path, history: History, model_name: str,
+                      fmt: str) -> FileOutcome | None:
+    """The outcome for a history with no operation that completed ok, else None.
+
+    Raises :class:`HistoryFormatError` when the history cannot be paired into operations."""
+    operations = history.operations()
+    if model_name in TXN_MODELS:
+        operations = [o for o in operations if o.f == "txn"]
+        if not operations:
+            return None  # the transaction reader names what is missing ("no txn operations")
+    reason = lack_of_evidence(operations)
+    if reason is None:
+        return None
+    return FileOutcome(file=str(path), verdict=Verdict.UNKNOWN, seconds=0.0, ops=len(history),
+                       error=f"{path}: {reason}; a verdict needs at least one operation that "
+                             "completed ok",
+                       no_evidence=True, format=fmt)
+
+
 def _problem_error(history: History, result: LinearizabilityResult) -> HistoryFormatError | None:
     """The first operation the model could not interpret, as an error naming its line."""
     problems = result.problems
@@ -133,6 +158,9 @@ def _check_file(
     try:
         loaded = load_history(path, fmt)
         loaded = replace(loaded, history=plain_set_reads(loaded.history))  # compact set reads
+        empty = _nothing_to_judge(path, loaded.history, model_name, _shown(loaded))
+        if empty is not None:
+            return empty, None
         if model_name in TXN_MODELS:
             from harness.commands._check_txn import check_txn_file
 
@@ -217,7 +245,8 @@ def _table(outcomes: list[FileOutcome]) -> str:
               help="Split jepsen.independent values ([key value], cas [key [old new]]) by key "
                    "(--independent: every op must be such a pair) or never (--no-independent). "
                    "Default: split when every client op has such a value; refuse (exit 254) "
-                   "when that is ambiguous.")
+                   "when that is ambiguous, e.g. one operation invoked with [key value] in some "
+                   "ops and with a plain value in others.")
 @click.option("--all-keys", is_flag=True,
               help="Keep checking every key after one is found invalid (default: stop at the "
                    "first invalid key, since the verdict is then known; the others are reported "
@@ -274,7 +303,7 @@ def command(
                 click.echo(f"\n{outcome.file}: {outcome.verdict.value}\n{text}")
     if not as_json:
         click.echo(_table(outcomes))
-    if any(o.bad_input for o in outcomes):
+    if any(o.bad_input or o.no_evidence for o in outcomes):
         sys.exit(ExitCode.BAD_INPUT)
     sys.exit(exit_code(merge(o.verdict for o in outcomes)))
 

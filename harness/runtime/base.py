@@ -207,10 +207,7 @@ class ManagedRuntime(NodeRuntime, Protocol):
     def close(self) -> None: ...
 
 
-SIGNALS = signal.Signals
-
 __all__ = [
-    "SIGNALS",
     "ExecError",
     "ExecResult",
     "ManagedRuntime",

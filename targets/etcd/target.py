@@ -7,7 +7,6 @@ from targets.etcd.db import EtcdDB
 from targets.etcd.options import EtcdOptions, Reads
 from targets.etcd.workload_clients import EtcdConnect
 from targets.option_reader import TargetOptionError
-from targets.raftkv.register import RaftKVRegisterClient
 from targets.registry import Target, TargetError
 
 
@@ -27,10 +26,7 @@ def target(test: TestConfig) -> Target:
         name="etcd",
         db=EtcdDB(options),
         clients={
-            "register": lambda: RaftKVRegisterClient(
-                port=options.client_port, timeout=options.op_timeout_s,
-                connect=connect.kv, errors=connect.errors,
-            ),
+            "register": connect.register_client,
             "set": connect.set_client,
             "counter": connect.counter_client,
             "list-append": connect.txn_client,

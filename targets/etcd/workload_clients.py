@@ -1,5 +1,5 @@
-"""etcd stores for the workloads: a register per key, a set as one key per element under a
-prefix, and a counter as a compare-on-revision transaction loop.
+"""etcd stores for the workloads: a register per key (the client itself), a set as one key per
+element under a prefix, and a counter as a compare-on-revision transaction loop.
 
 Reads follow ``--target-opt reads=``; final reads of the set and counter are always serializable
 (the member's own state), which is what convergence is about.
@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from harness.context import RunContext
 from harness.jsontypes import JSON
 from targets.etcd.client import EtcdClient, Indeterminate, Unavailable
-from targets.raftkv.register import Errors as RegisterErrors
-from targets.raftkv.register import KVConnection
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors
+from workloads.register import RegisterClient
 from workloads.set import SetClient
 from workloads.txn import TxnClient
 
@@ -129,16 +128,12 @@ class EtcdConnect:
     timeout: float
     serializable: bool
 
-    @property
-    def errors(self) -> RegisterErrors:
-        return RegisterErrors(definite=(Unavailable,), indeterminate=(Indeterminate,))
-
-    def kv(self, host: str, port: int, timeout: float) -> KVConnection:
-        return EtcdClient(host, port, timeout=timeout, serializable=self.serializable)
-
     def _client(self, ctx: RunContext, node: str) -> EtcdClient:
         return EtcdClient(ctx.runtime.address(node), self.port, timeout=self.timeout,
                           serializable=self.serializable)
+
+    def register_client(self) -> RegisterClient:
+        return RegisterClient(self._client, ERRORS)
 
     def set_client(self) -> SetClient:
         return SetClient(lambda ctx, node: EtcdSet(self._client(ctx, node)), ERRORS)

@@ -74,12 +74,6 @@ def run_txn(data: dict[str, str], ops: list[list[object]]) -> list[list[object]]
     return out
 
 
-def command_op(data: str) -> Op | None:
-    if not data:
-        return None
-    return Op(json.loads(data)["op"])
-
-
 class KVStore:
     def __init__(self) -> None:
         self.data: dict[str, str] = {}

@@ -158,10 +158,6 @@ class PeerTransport:
         link = self._links.get(dst)
         return link is not None and link.send(encode_frame(frame))
 
-    def send_encoded(self, dst: str, data: bytes) -> bool:
-        link = self._links.get(dst)
-        return link is not None and link.send(data)
-
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()

@@ -232,30 +232,11 @@ class LocalCluster:
         popen.wait()
         self._reap(node_id)
 
-    def stop_node(self, node_id: str, timeout: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL after ``timeout`` seconds."""
-        popen = self._signal(node_id, signal.SIGCONT)
-        popen.send_signal(signal.SIGTERM)
-        try:
-            popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait()
-        self._reap(node_id)
-
     def pause_node(self, node_id: str) -> None:
         self._signal(node_id, signal.SIGSTOP)
 
     def resume_node(self, node_id: str) -> None:
         self._signal(node_id, signal.SIGCONT)
-
-    def restart_node(self, node_id: str, *, kill: bool = True) -> None:
-        if self.pid(node_id) is not None:
-            if kill:
-                self.kill_node(node_id)
-            else:
-                self.stop_node(node_id)
-        self.start_node(node_id)
 
     def _reap(self, node_id: str) -> None:
         proc = self._procs.pop(node_id, None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from harness.config import TestConfig
 from targets.raftkv.db import RaftKVDB
 from targets.raftkv.options import RaftKVOptions, TargetOptionError
-from targets.raftkv.register import RaftKVRegisterClient
 from targets.raftkv.workload_clients import RaftKVConnect
 from targets.registry import Target, TargetError
 
@@ -20,9 +19,7 @@ def target(test: TestConfig) -> Target:
         name="raftkv",
         db=RaftKVDB(options),
         clients={
-            "register": lambda: RaftKVRegisterClient(
-                port=options.client_port, timeout=options.op_timeout_s
-            ),
+            "register": connect.register_client,
             "set": connect.set_client,
             "counter": connect.counter_client,
             "list-append": connect.txn_client,

@@ -1,4 +1,5 @@
-"""Raft KV stores for the set and counter workloads, built on compare-and-set loops.
+"""Raft KV stores for the workloads. The register is the client itself (one key per register);
+the set and counter are built on compare-and-set loops.
 
 The set is sharded over ``SHARDS`` keys (element ``e`` lives in ``set-{e % SHARDS}``), each holding
 a JSON list; ``add`` reads a shard and CASes in the extended list until it wins. A read reads every
@@ -17,6 +18,7 @@ from harness.context import RunContext
 from targets.raftkv.client import Indeterminate, RaftKVClient, Unavailable
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors
+from workloads.register import RegisterClient
 from workloads.set import SetClient
 from workloads.txn import TxnClient
 
@@ -121,6 +123,9 @@ class RaftKVConnect:
 
     def _client(self, ctx: RunContext, node: str) -> RaftKVClient:
         return RaftKVClient(ctx.runtime.address(node), self.port, timeout=self.timeout)
+
+    def register_client(self) -> RegisterClient:
+        return RegisterClient(self._client, ERRORS)
 
     def set_client(self) -> SetClient:
         return SetClient(lambda ctx, node: RaftKVSet(self._client(ctx, node), self.timeout),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from checkers.behaviour import Behaviour, anomalies_of, classify, sides
+from checkers.compose import SimpleResult
 from checkers.counter import check_counter
 from checkers.eventual import check_set
 from checkers.session import GuaranteeStatus, SessionResult
@@ -9,7 +10,6 @@ from harness.history import History, history_of
 from harness.jsontypes import JSON
 from harness.ops import NEMESIS, Op, OpType
 from tests.checkers.histories import H
-from workloads.base import SimpleResult
 
 NODES = ("n1", "n2", "n3")
 ISOLATE_N1: dict[str, JSON] = {"n1": ["n2", "n3"], "n2": ["n1"], "n3": ["n1"]}

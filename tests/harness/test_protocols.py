@@ -117,3 +117,18 @@ def test_config_json_round_trips_options() -> None:
     cfg = TestConfig(name="t", target="raftkv", workload="register", target_options=(("a", "1"),))
     assert cfg.to_json()["target_options"] == {"a": "1"}
     assert cfg.target_option("a") == "1" and cfg.target_option("b", "x") == "x"
+
+
+def test_the_protocols_import_no_checker() -> None:
+    """harness.protocols is below the checkers (which import it): no import cycle."""
+    import subprocess
+    import sys
+
+    code = ("import sys, harness.protocols; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('checkers', 'workloads')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    from checkers.verdict import Verdict as Reexported
+    from harness.verdict import Verdict
+
+    assert Reexported is Verdict

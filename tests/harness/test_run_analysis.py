@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from checkers.compose import SimpleResult
 from checkers.verdict import ExitCode, Verdict
 from harness.config import TestConfig
 from harness.generators import NOTHING
@@ -19,7 +20,7 @@ from harness.history import History
 from harness.run import Plan, _analyse_prefix
 from harness.signals import Interrupted
 from harness.store import RunDir
-from workloads.base import SimpleResult, Workload
+from workloads.base import Workload
 
 
 @dataclass(frozen=True)

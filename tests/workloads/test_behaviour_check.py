@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from checkers.compose import Compose, SimpleResult
 from checkers.session import SessionChecker
+from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.history import History, history_of
 from harness.ops import NEMESIS, Op, OpType
 from workloads import behaviour_check
-from workloads.base import Compose, SimpleResult, StatsChecker
 from workloads.behaviour_check import WithBehaviour
 
 

@@ -1,11 +1,12 @@
 """Multi-register: a map of registers, accessed by ``txn`` operations of micro-ops.
 
-A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``, also
-spelled ``r`` and ``w`` (Elle's and many Jepsen suites' ``[:w k v]`` / ``[:r k v]``), as a keyword
-or a string; the completion value repeats them with the values read. A micro-op that is not of
-this shape is an :class:`~checkers.linearizable.InputError` naming the value (bad input).
-Unwritten keys hold ``default`` (``None`` =
-absent). With ``nil_read_any`` a ``nil`` read matches any value (Knossos's semantics; its corpus
+A ``txn`` value is a list of ``[f, key, value]`` micro-ops, ``f`` being ``read`` or ``write``,
+also spelled ``r`` and ``w`` (Elle's and many Jepsen suites' ``[:w k v]`` / ``[:r k v]``), as a
+keyword or a string (one reader for every model: :mod:`checkers.micro_ops`); the completion value
+repeats them with the values read. A micro-op that is not of this shape is an
+:class:`~checkers.linearizable.InputError` naming the value (bad input). Unwritten keys hold
+``default`` (``None`` = absent). With ``nil_read_any`` a ``nil`` read matches any value (Knossos's
+semantics; its corpus
 also starts every key at 0: the ``knossos-multi-register`` model).
 
 The partition function splits operations into groups of keys that no transaction connects
@@ -27,21 +28,17 @@ from checkers.linearizable._model import (
     freeze,
     model,
 )
+from checkers.micro_ops import MicroF, micro_f, spellings
 from harness.history import Operation
-from harness.values import name_of
 from harness.valuetext import show, show_key
 
 State = tuple[tuple[Frozen, Frozen], ...]
 """The written keys (those not holding ``default``) and their values, sorted by ``repr(key)``."""
 
 
-MICRO_OP_NAMES = {"read": "read", "r": "read", "write": "write", "w": "write"}
-"""Micro-op spellings, as keywords or strings, and the operation each one means."""
-
-
 def _micro_ops(
     value: Frozen | object, completion: bool = False
-) -> tuple[tuple[str, Frozen, Frozen], ...]:
+) -> tuple[tuple[MicroF, Frozen, Frozen], ...]:
     if type(value) is not tuple:
         raise InputError(
             f"txn value must be a list of [f, key, value] micro-ops, got {show(value)}",
@@ -49,14 +46,15 @@ def _micro_ops(
         )
     out = []
     for micro in value:
-        f = name_of(micro[0]) if type(micro) is tuple and len(micro) == 3 else None
-        if f not in MICRO_OP_NAMES:
+        f = micro_f(micro[0]) if type(micro) is tuple and len(micro) == 3 else None
+        if f is None or f is MicroF.APPEND:
             raise InputError(
-                f"txn micro-op must be [read|write|r|w, key, value], got {show(micro)}",
+                f"txn micro-op must be [{spellings(MicroF.READ, MicroF.WRITE)}, key, value], "
+                f"got {show(micro)}",
                 completion=completion,
             )
-        assert type(micro) is tuple and f is not None
-        out.append((MICRO_OP_NAMES[f], micro[1], micro[2]))
+        assert type(micro) is tuple
+        out.append((f, micro[1], micro[2]))
     return tuple(out)
 
 
@@ -81,7 +79,7 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
             )
         values = dict(state)
         for f, key, val in micros:
-            if f == "write":
+            if f is MicroF.WRITE:
                 values[key] = val
             elif known and not (val is None and nil_read_any) and values.get(key, default) != val:
                 return False, state
@@ -101,8 +99,8 @@ def multi_register(*, default: Frozen = None, nil_read_any: bool = False) -> Mod
             return f"{input.f}({show(input.value)}) -> {show(output)}"
         shown = []
         for f, k, v in micros:
-            seen = "?" if output is UNKNOWN and f == "read" else show(v)
-            shown.append(f"{'r' if f == 'read' else 'w'} {show_key(k)} {seen}")
+            seen = "?" if output is UNKNOWN and f is MicroF.READ else show(v)
+            shown.append(f"{f.value} {show_key(k)} {seen}")
         return f"txn[{', '.join(shown)}]"
 
     return model(

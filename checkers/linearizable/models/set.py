@@ -1,4 +1,5 @@
-"""Set: ``add`` (value) inserts an element; ``read`` returns all elements (in any order).
+"""Set: ``add`` (value) inserts an element; ``read`` returns all elements (a list in any order,
+or an EDN set ``#{...}``; either is compared with the state as a set of elements).
 
 Pruning rule: a crashed ``add`` of a value that no successful ``read`` returned can be dropped.
 In a linearization where it took effect, the value is in the set from then on, so no successful
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
+from harness.values import FrozenSetValue
 from harness.valuetext import show
 
 State = frozenset[Frozen]
@@ -25,9 +27,10 @@ def set_model() -> Model[State]:
         if input.f == "read":
             if output is UNKNOWN:
                 return True, state
-            if type(output) is not tuple:
+            if type(output) is not tuple and type(output) is not FrozenSetValue:
                 raise InputError(
-                    f"set: read must return a list, got {show(output)}", completion=True
+                    f"set: read must return a list or a set, got {show(output)}",
+                    completion=True,
                 )
             return frozenset(output) == state, state
         raise InputError(f"set: unknown operation {input.f!r} (expected add, read)", field="f")
@@ -45,7 +48,7 @@ def unobserved_adds(operations: Sequence[tuple[Input, Output]]) -> list[bool]:
     """Crashed adds of values no successful read returned (see the module's docstring)."""
     seen: set[Frozen] = set()
     for input, out in operations:
-        if input.f == "read" and type(out) is tuple:
+        if input.f == "read" and (type(out) is tuple or type(out) is FrozenSetValue):
             seen.update(out)
     return [
         input.f == "add" and out is UNKNOWN and input.value not in seen for input, out in operations

@@ -217,3 +217,16 @@ def test_a_nil_read_justifies_its_rw_edge() -> None:
     r = check_list_append(h, time_limit=10)
     rw = next(e for f in r.findings for e in f.cycle if e.type == "rw")
     assert "misses 1 appended by T0" in rw.why
+
+
+def test_lost_update_two_appends_on_the_same_read_version() -> None:
+    h = serial((0, [["append", "x", 1]]))
+    h = Builder(ops=list(h.ops)).invoke(1, [["r", "x", [1]], ["append", "x", 2]]) \
+        .invoke(2, [["r", "x", [1]], ["append", "x", 3]]).ok(1).ok(2).history()
+    h = _then(h, (3, [["r", "x", [1, 2, 3]]]))
+    r = check_list_append(h, time_limit=10)
+    assert "lost-update" in r.anomalies
+    assert [f.txns for f in r.findings if f.name == "lost-update"] == [(1, 2)]
+    assert "lost-update" not in names(_then(serial((0, [["append", "x", 1]])),
+                                            (1, [["r", "x", [1]], ["append", "x", 2]]),
+                                            (2, [["r", "x", [1, 2]], ["append", "x", 3]])))

@@ -52,11 +52,41 @@ def test_g1a_g1b_garbage_internal() -> None:
     assert "internal" in names(serial((0, [["w", "x", 1], ["r", "x", 2]])))
 
 
-def test_lost_update_is_seen_only_as_g2_item() -> None:
-    # the documented limit: two writers both read T0's value and overwrite it; with no ww
-    # order between them, all that is visible is T1 -rw-> T2 -rw-> T1 (adjacent rw: G2-item),
-    # though under Adya's version order it is a G-single.
+def test_lost_update_is_named_as_elle_names_it() -> None:
+    # two writers both read T0's value and overwrite it; with no ww order between them the
+    # cycle visible is T1 -rw-> T2 -rw-> T1 (G2-item); Elle also names it lost-update.
     h = serial((0, [["w", "x", 1]]))
     h = Builder(ops=list(h.ops)).invoke(1, [["r", "x", 1], ["w", "x", 2]]) \
         .invoke(2, [["r", "x", 1], ["w", "x", 3]]).ok(1).ok(2).history()
-    assert names(h) == {"G2-item"}
+    assert names(h) == {"G2-item", "lost-update"}
+    r = check_rw_register(h, time_limit=10)
+    lost = [f for f in r.findings if f.name == "lost-update"]
+    assert [f.txns for f in lost] == [(1, 2)]
+    assert "read key x = 1" in lost[0].description
+    assert "snapshot-isolation" in r.boundary.not_ and "repeatable-read" in r.boundary.not_
+
+
+def test_lost_update_from_the_initial_state_and_only_between_committed_txns() -> None:
+    both_nil = concurrent((1, [["r", "x", None], ["w", "x", 2]]),
+                          (2, [["r", "x", None], ["w", "x", 3]]))
+    assert "lost-update" in names(both_nil)
+    other_values = concurrent((1, [["r", "x", None], ["w", "x", 2]]),
+                              (2, [["r", "x", 2], ["w", "x", 3]]))
+    assert "lost-update" not in names(other_values)
+    own_write_first = concurrent((1, [["w", "x", 2], ["r", "x", 2], ["w", "x", 4]]),
+                                 (2, [["w", "x", 3], ["r", "x", 3], ["w", "x", 5]]))
+    assert "lost-update" not in names(own_write_first)
+    other_key = concurrent((1, [["r", "x", None], ["w", "y", 2]]),
+                           (2, [["r", "x", None], ["w", "y", 3]]))
+    assert "lost-update" not in names(other_key)
+    failed = Builder().invoke(1, [["r", "x", None], ["w", "x", 2]]) \
+        .invoke(2, [["r", "x", None], ["w", "x", 3]]).ok(1).fail(2).history()
+    assert "lost-update" not in names(failed)
+
+
+def test_lost_update_verdict_follows_the_consistency_model() -> None:
+    h = concurrent((1, [["r", "x", None], ["w", "x", 2]]), (2, [["r", "x", None], ["w", "x", 3]]))
+    for model, verdict in (("read-committed", Verdict.VALID), ("causal", Verdict.VALID),
+                           ("snapshot-isolation", Verdict.INVALID),
+                           ("repeatable-read", Verdict.INVALID)):
+        assert check_rw_register(h, model=model, time_limit=10).verdict is verdict, model

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from checkers.linearizable import MODEL_NAMES, check, get_model
 from checkers.verdict import Verdict
-from harness.edn import Keyword
+from harness.edn import Keyword, SetValue
 from harness.history import history_of
 from harness.jsontypes import JSON
 from harness.ops import Op, OpType
@@ -55,6 +55,8 @@ TEMPLATES: dict[str, Callable[[JSON, JSON], Events]] = {
 confusable = st.sampled_from([
     (1, True), (0, False), (42, 42.0), (1.0, True), (Keyword("a"), "a"), (0, 0.0),
     ([1], [True]), ({"k": 1}, {"k": 1.0}), ([Keyword("x")], ["x"]), ({"a": 1}, [["a", 1]]),
+    (SetValue([1, 2]), [1, 2]), (SetValue([]), []), (SetValue([1]), SetValue([True])),
+    (SetValue([Keyword("a")]), ["a"]),
 ])
 
 
@@ -108,3 +110,24 @@ def test_keys_of_different_types_are_different_keys(pair: tuple[JSON, JSON]) -> 
     # Key b was never written: its read of 5 is invalid if b is not the same key as a.
     result = check(history_of(ops), get_model("register"), time_limit=10.0)
     assert result.verdict is Verdict.INVALID and len(result.keys) == 2
+
+
+def test_sets_equal_in_any_order_and_never_a_list() -> None:
+    assert same_value(SetValue([1, 2]), SetValue([2, 1]))
+    assert same_value(SetValue([[1], {"a": 2}]), SetValue([{"a": 2}, [1]]))
+    assert not same_value(SetValue([1, 2]), [1, 2]) and not same_value([1, 2], [2, 1])
+    assert not same_value(SetValue([1, 2]), SetValue([1, 2, 3]))
+    assert isinstance(thaw(freeze(SetValue([2, 1]))), SetValue)
+    for name, observed, verdict in (("register", SetValue([2, 1]), Verdict.VALID),
+                                    ("register", [1, 2], Verdict.INVALID),
+                                    ("cas-register", SetValue([1]), Verdict.INVALID)):
+        events = _store_then_observe("write", "read", SetValue([1, 2]), observed)
+        result = check(history_of(_ops(events)), get_model(name), time_limit=10.0)
+        assert result.verdict is verdict, (name, observed)
+    for read, verdict in ((SetValue([2, 1]), Verdict.VALID), ([2, 1], Verdict.VALID),
+                          (SetValue([1, 3]), Verdict.INVALID)):
+        events = [(0, OpType.INVOKE, "add", 1), (0, OpType.OK, "add", 1),
+                  (0, OpType.INVOKE, "add", 2), (0, OpType.OK, "add", 2),
+                  (1, OpType.INVOKE, "read", None), (1, OpType.OK, "read", read)]
+        result = check(history_of(_ops(events)), get_model("set"), time_limit=10.0)
+        assert result.verdict is verdict, read  # the set model reads lists and sets as sets

@@ -40,6 +40,8 @@ def test_shared_case_gets_its_right_answer(file: str, model: str, code: int) -> 
         assert "no operations" in err or "line" in err
     else:
         assert "(detected)" in out  # says which format it used
+        _, out, _ = run("check", str(CASES / file), "--model", model, "--json")
+        assert json.loads(out)["verdict"] == {0: "valid", 1: "invalid"}[code]  # the README's
 
 
 def _write(tmp_path: Path, name: str, text: str, bom: bool = False) -> Path:
@@ -143,12 +145,49 @@ def test_no_client_operation_is_never_valid(tmp_path: Path, text: str, fmt: str)
     assert json.loads(out)["verdict"] != "valid"
 
 
+NO_OK = {
+    "h.edn": "{:process 0, :type :invoke, :f :write, :value 1}\n"
+             "{:process 0, :type :info, :f :write, :value 1}\n"
+             "{:process 1, :type :invoke, :f :read, :value nil}\n"
+             "{:process 1, :type :fail, :f :read, :value nil}\n"
+             "{:process 2, :type :invoke, :f :write, :value 2}\n",
+    "history.txt": "0\t:invoke\t:write\t1\n0\t:fail\t:write\t1\n:nemesis\t:info\t:start\tnil\n",
+    "h.jsonl": '{"index":0,"time":0,"type":"invoke","process":0,"f":"read","value":null}\n'
+               '{"index":1,"time":5,"type":"info","process":0,"f":"read","value":null}\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_OK))
+@pytest.mark.parametrize("model", ["register", "cas-register", "knossos-cas-register"])
+def test_invocations_without_any_ok_are_unknown_exit_254(tmp_path: Path, name: str,
+                                                        model: str) -> None:
+    # Jepsen says valid here; "never valid on nothing", and 2 means only "out of budget".
+    code, out, err = _check(_write(tmp_path, name, NO_OK[name]), model, "--json")
+    assert code == 254, out + err
+    got = json.loads(out)
+    assert got["verdict"] == "unknown" and got["no_evidence"] is True
+    assert "no client operation completed ok" in got["error"] and name in got["error"]
+    code, out, err = _check(_write(tmp_path, name, NO_OK[name]), model)
+    assert code == 254 and "completed ok" in err and "unknown" in out
+
+
+def test_transactions_without_any_commit_are_unknown_exit_254(tmp_path: Path) -> None:
+    text = ("{:type :invoke, :f :txn, :value [[:append :x 1]], :process 0}\n"
+            "{:type :fail, :f :txn, :value [[:append :x 1]], :process 0}\n"
+            "{:type :invoke, :f :txn, :value [[:r :x nil]], :process 1}\n")
+    for model in ("list-append", "rw-register"):
+        body = text if model == "list-append" else text.replace(":append", ":w")
+        code, _, err = _check(_write(tmp_path, "h.edn", body), model)
+        assert code == 254 and "completed ok" in err, err
+
+
 # --- values keep their types ---------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("written", "read"),
     [("1", "true"), ("0", "false"), ("42", "42.0"), (":a", '"a"'), ('"1"', "1"),
-     ("[1 2]", "{1 2}"), ("1.0", "1"), ("true", "1")],
+     ("[1 2]", "{1 2}"), ("1.0", "1"), ("true", "1"), ("#{1 2}", "[1 2]"), ("[1 2]", "#{1 2}"),
+     ("#{1 2}", "#{1 2 3}"), ("#{[1 2]}", "#{#{1 2}}"), ("[1 #{2}]", "[1 [2]]")],
 )
 def test_edn_values_of_different_types_differ(tmp_path: Path, written: str, read: str) -> None:
     text = (f"{{:process 1, :type :invoke, :f :write, :value {written}}}\n"
@@ -159,6 +198,19 @@ def test_edn_values_of_different_types_differ(tmp_path: Path, written: str, read
         assert _check(_write(tmp_path, "h.edn", text), model)[0] == 1
     same = text.replace(f":value {read}}}", f":value {written}}}")
     assert _check(_write(tmp_path, "h.edn", same), "register")[0] == 0
+
+
+def test_edn_sets_are_sets_in_any_order(tmp_path: Path) -> None:
+    text = ("{:process 1, :type :invoke, :f :write, :value #{1 2 :a}}\n"
+            "{:process 1, :type :ok, :f :write, :value #{1 2 :a}}\n"
+            "{:process 0, :type :invoke, :f :read, :value nil}\n"
+            "{:process 0, :type :ok, :f :read, :value #{:a 2 1}}\n")
+    assert _check(_write(tmp_path, "h.edn", text), "register")[0] == 0
+    text = ("0\t:invoke\t:add\t1\n0\t:ok\t:add\t1\n0\t:invoke\t:add\t2\n0\t:ok\t:add\t2\n"
+            "1\t:invoke\t:read\tnil\n1\t:ok\t:read\t#{2 1}\n")
+    assert _check(_write(tmp_path, "history.txt", text), "set")[0] == 0
+    code, out, _ = _check(_write(tmp_path, "history.txt", text.replace("#{2 1}", "#{2}")), "set")
+    assert code == 1 and "#{2}" in out  # shown as the set it is
 
 
 @pytest.mark.parametrize(("written", "read"), [("1", "true"), ("42", "42.0"), ("0", "false")])
@@ -290,6 +342,33 @@ def test_ambiguous_independent_is_refused_and_can_be_forced(tmp_path: Path) -> N
     code, _, err = _check(path, "cas-register", "--independent")
     assert code == 254 and "line 11" in err and "[key value]" in err
     assert _check(path, "cas-register", "--no-independent")[0] == 1
+
+
+@pytest.mark.parametrize(
+    "ops",
+    [
+        # some writes wrapped as [key value], some not; no op shows keys ([k nil], [k [o n]])
+        [(0, "invoke", "write", "[0 1]"), (0, "ok", "write", "[0 1]"),
+         (1, "invoke", "write", "3"), (1, "ok", "write", "3"),
+         (2, "invoke", "read", "nil"), (2, "ok", "read", "3")],
+        [(1, "invoke", "write", "3"), (1, "ok", "write", "3"),
+         (0, "invoke", "write", "[0 1]"), (0, "ok", "write", "[0 1]"),
+         (2, "invoke", "read", "nil"), (2, "ok", "read", "[0 1]")],
+        [(0, "invoke", "cas", "[0 [1 2]]"), (0, "fail", "cas", "[0 [1 2]]"),
+         (1, "invoke", "cas", "[1 2]"), (1, "ok", "cas", "[1 2]")],
+    ],
+    ids=["pair-first", "plain-first", "cas"],
+)
+def test_some_pairs_some_plain_values_is_refused_not_read_plain(
+    tmp_path: Path, ops: list[tuple[int, str, str, str]]
+) -> None:
+    path = _write(tmp_path, "h.edn", _lin_kv(ops))
+    code, out, err = _check(path, "cas-register")
+    assert code == 254, out + err
+    assert f"{path}, line 3: field 'value'" in err  # the second kind's first line
+    assert "line 1" in err and "--independent" in err and "--no-independent" in err
+    code, out, err = _check(path, "cas-register", "--no-independent")
+    assert code in (0, 1) and "keys]" not in out, out + err
 
 
 def test_plain_histories_with_pair_values_are_not_split(tmp_path: Path) -> None:

@@ -1,28 +1,16 @@
+"""The register workload's client over a fake key-value store (no nodes, no network)."""
+
 from __future__ import annotations
 
-import logging
-import random
 from pathlib import Path
 
 import pytest
 
-from harness.clock import ManualClock
-from harness.config import TestConfig
 from harness.context import RunContext
 from harness.jsontypes import JSON, Scalar
 from harness.ops import Op, OpType
-from harness.protocols import NoopDB
-from harness.runtime.static import StaticRuntime
-from targets.raftkv.options import FakeTime, RaftKVOptions, TargetOptionError
-from targets.raftkv.register import Errors, KVConnection, RaftKVRegisterClient
-
-
-class UnavailableError(Exception):
-    pass
-
-
-class IndeterminateError(Exception):
-    pass
+from tests.workloads.fakes import ERRORS, DefiniteError, MaybeError, context
+from workloads.register import RegisterClient
 
 
 class FakeKV:
@@ -57,24 +45,17 @@ class FakeKV:
         self.closed = True
 
 
-def _setup(tmp_path: Path) -> tuple[RunContext, RaftKVRegisterClient, FakeKV]:
+def _setup(tmp_path: Path) -> tuple[RunContext, RegisterClient, FakeKV]:
     kv = FakeKV()
-    seen: list[tuple[str, int]] = []
+    seen: list[str] = []
 
-    def connect(host: str, port: int, timeout: float) -> KVConnection:
-        seen.append((host, port))
+    def connect(ctx: RunContext, node: str) -> FakeKV:
+        seen.append(node)
         return kv
 
-    ctx = RunContext(
-        test=TestConfig(name="t", target="raftkv", workload="register"),
-        runtime=StaticRuntime({"n1": "10.9.9.1"}), db=NoopDB(), run_dir=tmp_path,
-        clock=ManualClock(), rng=random.Random(0), log=logging.getLogger("t"),
-    )
-    client = RaftKVRegisterClient(
-        port=8123, connect=connect,
-        errors=Errors(definite=(UnavailableError,), indeterminate=(IndeterminateError,)),
-    ).open(ctx, "n1")
-    assert seen == [("10.9.9.1", 8123)]
+    ctx = context(tmp_path)
+    client = RegisterClient(connect, ERRORS).open(ctx, "n1")
+    assert seen == ["n1"]
     return ctx, client, kv
 
 
@@ -91,34 +72,32 @@ def test_read_write_cas_map_onto_the_store(tmp_path: Path) -> None:
     assert (read.type, read.value, read.node) == (OpType.OK, 3, "n1")
     assert client.invoke(ctx, _inv("cas", [3, 4])).type is OpType.OK
     missed = client.invoke(ctx, _inv("cas", [3, 1]))
-    assert missed.type is OpType.FAIL and kv.data == {"7": "4"}
+    assert (missed.type, missed.error) == (OpType.FAIL, "cas mismatch") and kv.data == {"7": "4"}
     client.invoke(ctx, _inv("write", 1, key=None))
     assert kv.data["r"] == "1"
+    kv.data["7"] = "text"
+    assert client.invoke(ctx, _inv("read")).value == "text"
     client.close(ctx)
     assert kv.closed
 
 
 def test_errors_become_fail_or_info(tmp_path: Path) -> None:
     ctx, client, kv = _setup(tmp_path)
-    kv.fail_with = UnavailableError("no leader")
+    kv.fail_with = DefiniteError("no leader")
     done = client.invoke(ctx, _inv("write", 1))
-    assert (done.type, done.error) == (OpType.FAIL, "no leader")
-    kv.fail_with = IndeterminateError("commit timeout")
+    assert (done.type, done.error, done.node) == (OpType.FAIL, "no leader", "n1")
+    kv.fail_with = MaybeError("commit timeout")
     assert client.invoke(ctx, _inv("write", 1)).type is OpType.INFO
-    kv.fail_with = IndeterminateError("timeout")
+    kv.fail_with = MaybeError("timeout")
     assert client.invoke(ctx, _inv("read")).type is OpType.FAIL  # reads change nothing
     kv.fail_with = ConnectionResetError()
     with pytest.raises(ConnectionResetError):  # the interpreter records it as info
         client.invoke(ctx, _inv("cas", [1, 2]))
 
 
-def test_options_parse_and_refuse_bad_values() -> None:
-    opts = RaftKVOptions.parse({"bug": "stale-reads", "election-timeout-ms": "500",
-                                "faketime": "on"})
-    assert (opts.bug, opts.election_timeout_ms, opts.faketime) == ("stale-reads", 500,
-                                                                    FakeTime.ON)
-    for bad in ({"nope": "1"}, {"client-port": "0"}, {"heartbeat-ms": "x"},
-                {"faketime": "maybe"}, {"op-timeout": "-1"}, {"bug": "nope"},
-                {"client-port": "9000"}):
-        with pytest.raises(TargetOptionError, match="raftkv option"):
-            RaftKVOptions.parse(bad)
+def test_malformed_ops_are_harness_bugs(tmp_path: Path) -> None:
+    ctx, client, _ = _setup(tmp_path)
+    with pytest.raises(ValueError, match="cas needs"):
+        client.invoke(ctx, _inv("cas", 3))
+    with pytest.raises(ValueError, match="no operation 'add'"):
+        client.invoke(ctx, _inv("add", 3))
