@@ -2,7 +2,8 @@
 
 The lines of :func:`harness.jsonl.encode_line` (the one serialiser of an op), as
 :class:`harness.jsonl.JsonlWriter` writes them, but
-``write`` only buffers and ``flush`` hands the burst to the OS in one system call. The interpreter
+``write`` only keeps the op, and ``flush`` encodes the burst and hands it to the OS in one system
+call. The interpreter
 flushes before it hands any invocation to a worker and before it waits, so a crash can only lose
 records of operations that had not been sent yet, or completions whose invocations are then read
 as indeterminate: the prefix on disk is always a correct history.
@@ -11,10 +12,11 @@ as indeterminate: the prefix on disk is always a correct history.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from harness.jsonl import encode_line
+from harness.jsonl import encode_lines
 from harness.ops import Op
 
 
@@ -22,15 +24,14 @@ class HistoryLog:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._pending: list[bytes] = []
-
-    def write(self, op: Op) -> None:
-        self._pending.append(encode_line(op))
+        self._pending: list[Op] = []
+        self.write: Callable[[Op], None] = self._pending.append
+        """Keep ``op`` for the next flush (the list's own append: no wrapper call per op)."""
 
     def flush(self) -> None:
         if not self._pending or self._fd is None:
             return
-        data = b"".join(self._pending)
+        data = encode_lines(self._pending)
         self._pending.clear()
         view = memoryview(data)
         while view:

@@ -2,10 +2,12 @@
 
 The calling thread owns the generator, the clock and the history: it asks the generator for the
 next operation, stamps and records the invocation, hands it to the worker of that thread, and
-records completions as workers report them (in the order observed, flushed per op).
-A client exception or a timeout is recorded as ``info``; the process is then retired and its
-thread continues as process ``p + concurrency`` with a freshly opened client. A worker stuck past
-the timeout is abandoned (daemon thread) and replaced by a new one.
+records completions as workers (:mod:`harness.workers`) report them, in the order observed.
+A client exception (of any type) or a timeout is recorded as ``info``; the process is then
+retired and its thread continues as process ``p + concurrency`` with a freshly opened client. A
+worker stuck past the timeout is abandoned (daemon thread) and replaced by a new one.
+The history is flushed before any invocation is handed to a worker, so the file on disk is always
+a correct prefix.
 
 A :class:`Watchdog` ends a run that stops making progress: nothing dispatched or completed for
 ``stall_s`` while a client thread is free and no nemesis operation is in flight, or the whole run
@@ -27,10 +29,20 @@ from enum import StrEnum
 from itertools import compress
 from typing import Protocol
 
+from harness.clock import ManualClock
 from harness.context import RunContext
 from harness.generators import PENDING, Context, Generator, GenOp, OpKind, Thread
 from harness.ops import NEMESIS, Op, OpType, Process
-from harness.protocols import Client, Nemesis, complete, validate_completion
+from harness.protocols import Client, Nemesis
+from harness.workers import (
+    ClientSession,
+    Done,
+    NemesisSession,
+    Performer,
+    ThreadWorker,
+    Worker,
+    describe,
+)
 
 _POLL_NS = 10_000_000  # re-ask a pending generator at least this often
 _TIMEOUT_CHECK_NS = 20_000_000  # look for timed-out operations this often
@@ -89,95 +101,13 @@ class StallError(RuntimeError):
         self.diagnosis = diagnosis
 
 
-@dataclass(frozen=True, slots=True)
-class _Done:
-    thread: Thread
-    generation: int
-    op: Op | None  # the completion; None if the worker raised (see ``error``)
-    error: str | None = None
-
-
-_STOP = object()
-
-
-class _Worker:
-    """A thread that performs the ops of one logical thread (clients or the nemesis)."""
-
-    def __init__(
-        self,
-        interpreter: Interpreter,
-        thread: Thread,
-        generation: int,
-    ) -> None:
-        self.thread = thread
-        self.generation = generation
-        self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._interp = interpreter
-        self._client: Client | None = None
-        self._os_thread = threading.Thread(
-            target=self._run, name=f"worker-{thread}-{generation}", daemon=True
-        )
-        self._os_thread.start()
-
-    def _run(self) -> None:
-        interp = self._interp
-        out = interp._completions
-        try:
-            while True:
-                item = self.inbox.get()
-                if item is _STOP:
-                    return
-                assert isinstance(item, Op)
-                try:
-                    done = self._perform(item)
-                    out.put(_Done(self.thread, self.generation, done))
-                except Exception as e:  # the op's outcome is unknown
-                    interp._log_exception(item, e)
-                    self._drop_client()
-                    out.put(_Done(self.thread, self.generation, None, _describe(e)))
-        finally:
-            self._drop_client()
-
-    def _perform(self, op: Op) -> Op:
-        interp = self._interp
-        if self.thread == NEMESIS:
-            done = interp._nemesis.invoke(interp._ctx, op)
-            return validate_completion(op, done)
-        client = self._client
-        if client is None:
-            try:
-                client = interp._client.open(interp._ctx, interp.node_of(self.thread))
-            except Exception as e:
-                interp._log_exception(op, e)
-                return complete(op, OpType.FAIL, None, error=f"client open: {_describe(e)}")
-            self._client = client
-        done = validate_completion(op, client.invoke(interp._ctx, op))
-        if done.type is OpType.INFO:
-            self._drop_client()  # the next process starts with a fresh connection
-        return done
-
-    def _drop_client(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            try:
-                client.close(self._interp._ctx)
-            except Exception as e:
-                self._interp._ctx.log.debug("closing a client failed: %s", e)
-
-    def stop(self) -> None:
-        self.inbox.put(_STOP)
-
-    def join(self, timeout: float) -> None:
-        self._os_thread.join(timeout)
-
-
-def _describe(e: BaseException) -> str:
-    text = str(e)
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
-
-
 class Interpreter:
-    """Runs ``generator`` to exhaustion against ``client`` and ``nemesis``."""
+    """Runs ``generator`` to exhaustion against ``client`` and ``nemesis``.
+
+    With a :class:`~harness.clock.ManualClock` the run happens in virtual time (tests): when
+    nothing is in flight, the clock jumps to the next due time instead of sleeping; while
+    operations are in flight it stands still (so operation timeouts never fire).
+    """
 
     def __init__(
         self,
@@ -205,23 +135,28 @@ class Interpreter:
         self._timeout_ns = int(op_timeout_s * 1e9)
         self._on_event = on_event
         self._clock = ctx.clock
-        self._completions: queue.SimpleQueue[_Done | None] = queue.SimpleQueue()  # None: wake
+        self._virtual = ctx.clock if isinstance(ctx.clock, ManualClock) else None
+        self._completions: queue.SimpleQueue[Done | None] = queue.SimpleQueue()  # None: wake
         self._nodes = tuple(ctx.nodes) or ("local",)
         self.stats = Stats()
         self.history: list[Op] = []
         self._keep = keep_history
         self._count = 0
         self._threads: tuple[Thread, ...] = (*range(concurrency), NEMESIS)
+        self._node_of: dict[Thread, str | None] = {
+            t: (self._nodes[t % len(self._nodes)] if isinstance(t, int) else None)
+            for t in self._threads
+        }
         self._workers_of: dict[Thread, Process] = {t: t for t in self._threads}
         self._busy: dict[Thread, tuple[Op, int]] = {}  # invocation, deadline (ns)
         self._sleeping: dict[Thread, int] = {}  # wake time (ns)
         self._free: tuple[Thread, ...] | None = None  # cached; None when busy/sleeping changed
         self._free_mask = [True] * len(self._threads)  # neither busy nor sleeping
         self._position = {t: i for i, t in enumerate(self._threads)}
-        self._generation = 0
-        self._workers: dict[Thread, _Worker] = {}
-        self._abandoned: list[_Worker] = []
-        self._outbox: list[tuple[_Worker, Op]] = []  # invocations recorded, not yet handed over
+        self._workers: dict[Thread, Worker] = {}
+        self._thread_of: dict[Worker, Thread] = {}  # current workers only
+        self._abandoned: list[Worker] = []
+        self._outbox: list[tuple[Worker, Op]] = []  # invocations recorded, not yet handed over
         self._next_timeout_check = 0
         self._watchdog = watchdog if watchdog is not None else Watchdog()
         self._activity_ns = 0  # last dispatch or completion (run clock)
@@ -230,38 +165,11 @@ class Interpreter:
 
     def node_of(self, thread: Thread) -> str:
         """The node a client thread talks to (round robin)."""
-        assert isinstance(thread, int)
-        return self._nodes[thread % len(self._nodes)]
-
-    def _log_exception(self, op: Op, e: BaseException) -> None:
-        self._ctx.log.warning(
-            "process %s %s raised %s\n%s", op.process, op.f, _describe(e),
-            "".join(traceback.format_exception(e)).rstrip(),
-        )
+        node = self._node_of[thread]
+        assert node is not None, "the nemesis talks to no node"
+        return node
 
     # --- history -----------------------------------------------------------------------------
-
-    def _record(self, op: Op) -> Op:
-        """Stamp ``op`` with the next index and the current time, and record it."""
-        op = Op(
-            index=self._count, time=self._clock.now_ns(), type=op.type,
-            process=op.process, f=op.f, value=op.value, key=op.key, node=op.node,
-            error=op.error,
-        )
-        return self._append(op)
-
-    def _append(self, op: Op) -> Op:
-        self._count += 1
-        if self._keep:
-            self.history.append(op)
-        self._sink.write(op)
-        if self._on_event is not None:
-            self._on_event(op)
-        return op
-
-    def _set_free(self, thread: Thread, free: bool) -> None:
-        self._free_mask[self._position[thread]] = free
-        self._free = None
 
     def _context(self, now: int) -> Context:
         free = self._free
@@ -281,6 +189,7 @@ class Interpreter:
             self._loop()
             while self._busy or self._sleeping:
                 self._wait(None)
+                self._drain()
         except BaseException as e:
             stall = self._stall
             if stall is not None and not isinstance(e, StallError):
@@ -295,17 +204,32 @@ class Interpreter:
         return self.history
 
     def _spawn(self, thread: Thread) -> None:
-        self._generation += 1
-        self._workers[thread] = _Worker(self, thread, self._generation)
+        performer: Performer
+        if thread == NEMESIS:
+            performer = NemesisSession(self._nemesis, self._ctx)
+        else:
+            performer = ClientSession(self._client, self._ctx, self.node_of(thread))
+        worker = ThreadWorker(name=f"worker-{thread}", performer=performer,
+                              report=self._completions.put, log=self._ctx.log)
+        self._workers[thread] = worker
+        self._thread_of[worker] = thread
 
     def _loop(self) -> None:
-        clock = self._clock
+        now_ns = self._clock.now_ns
+        empty = self._completions.empty
+        threads, workers_of, concurrency = self._threads, self._workers_of, self._concurrency
         while True:
-            now = clock.now_ns()
-            self._drain(now)
+            if not empty():
+                self._take_all()
             if self._stall is not None:
                 raise self._stall
-            step = self._gen.op(self._context(now))
+            now = now_ns()  # after the completions: no record is older than the one before
+            if self._sleeping or (self._busy and now >= self._next_timeout_check):
+                self._housekeeping(now)
+            free = self._free
+            if free is None:
+                free = self._free = tuple(compress(threads, self._free_mask))
+            step = self._gen.op(Context(now, threads, free, workers_of, concurrency))
             if step is None:
                 self._release()
                 return
@@ -317,110 +241,152 @@ class Interpreter:
                 self._wait(out.time)
                 continue  # re-ask: a completion may have changed the answer
             self._gen = nxt
-            self._dispatch(out)
+            self._dispatch(out, now)
 
-    def _dispatch(self, out: GenOp) -> None:
-        thread: Thread = out.process % self._concurrency if isinstance(out.process, int) else (
-            out.process
-        )
-        if thread in self._busy or thread in self._sleeping or (
-            self._workers_of.get(thread) != out.process
+    def _dispatch(self, out: GenOp, now: int) -> None:
+        process = out.process
+        thread: Thread = process % self._concurrency if type(process) is int else process
+        position = self._position.get(thread)
+        if position is None or not self._free_mask[position] or (
+            self._workers_of[thread] != process
         ):
             raise RuntimeError(f"generator emitted {out} for a busy or unknown process")
+        self._free_mask[position] = False
+        self._free = None
         if out.kind is OpKind.SLEEP:
             assert isinstance(out.value, int)
-            self._sleeping[thread] = self._clock.now_ns() + out.value
-            self._set_free(thread, False)
+            self._sleeping[thread] = now + out.value
             return
         is_nemesis = thread == NEMESIS
-        node = None if is_nemesis else self.node_of(thread)
-        invocation = self._append(
-            Op(
-                index=self._count, time=self._clock.now_ns(),
-                type=OpType.INFO if is_nemesis else OpType.INVOKE,
-                process=out.process, f=out.f, value=out.value, key=out.key, node=node,
-            )
+        invocation = Op(
+            index=self._count, time=now, type=OpType.INFO if is_nemesis else OpType.INVOKE,
+            process=process, f=out.f, value=out.value, key=out.key, node=self._node_of[thread],
         )
+        self._count += 1
+        if self._keep:
+            self.history.append(invocation)
+        self._sink.write(invocation)
+        if self._on_event is not None:
+            self._on_event(invocation)
+        stats = self.stats
         if is_nemesis:
-            self.stats.nemesis += 1
-            self.stats.last_nemesis = f"{out.f} {out.value}" if out.value is not None else out.f
+            stats.nemesis += 1
+            stats.last_nemesis = f"{out.f} {out.value}" if out.value is not None else out.f
+            deadline = 1 << 62
         else:
-            self.stats.invoked += 1
-        deadline = invocation.time + self._timeout_ns if not is_nemesis else 1 << 62
+            stats.invoked += 1
+            deadline = now + self._timeout_ns
         self._busy[thread] = (invocation, deadline)
-        self._activity_ns = invocation.time
-        self._set_free(thread, False)
-        self._gen = self._gen.update(self._context(invocation.time), invocation)
+        self._activity_ns = now
+        self._gen = self._gen.update(self._context(now), invocation)
         self._outbox.append((self._workers[thread], invocation))
 
     def _release(self) -> None:
         """Flush the history, then hand the recorded invocations to their workers."""
         self._sink.flush()
-        if self._outbox:
-            for worker, invocation in self._outbox:
-                worker.inbox.put(invocation)
-            self._outbox.clear()
+        outbox = self._outbox
+        if outbox:
+            for worker, invocation in outbox:
+                worker.submit(invocation)
+            outbox.clear()
 
     def _wait(self, until: int | None) -> None:
-        """Block until a completion arrives, ``until`` passes, or a deadline/wake-up is due."""
+        """Block until a completion arrives, ``until`` passes, or a deadline/wake-up is due (the
+        caller then drains)."""
         self._release()
+        completions = self._completions
+        if not completions.empty():
+            return
         now = self._clock.now_ns()
         wake = until if until is not None else now + _POLL_NS
         if self._busy:
             wake = min(wake, self._next_timeout_check)
-        for t in self._sleeping.values():
-            wake = min(wake, t)
-        timeout = max(0, wake - now) / 1e9
-        try:
-            done = self._completions.get(timeout=timeout) if timeout > 0 else (
-                self._completions.get_nowait()
-            )
-        except queue.Empty:
-            self._drain(self._clock.now_ns())
+        if self._sleeping:
+            wake = min(wake, *self._sleeping.values())
+        if self._virtual is not None:  # virtual time: jump when nothing is in flight
+            if not self._busy:
+                self._virtual.set(wake)
+                return
+            timeout_s = _POLL_NS / 1e9  # real time: the virtual clock stands meanwhile
+        elif wake <= now:
             return
-        if done is None:  # the watchdog's wake-up
+        else:
+            timeout_s = (wake - now) / 1e9
+        try:
+            done = completions.get(timeout=timeout_s)
+        except queue.Empty:
+            return
+        if done is None:
             if self._stall is not None:
                 raise self._stall
             return
-        self._complete(done)
-        self._drain(self._clock.now_ns())
+        self._complete(done, self._clock.now_ns())
 
-    def _drain(self, now: int) -> None:
+    def _drain(self) -> None:
+        """Record the completions that have arrived; wake sleepers; time out overdue operations."""
+        if not self._completions.empty():
+            self._take_all()
+        if self._stall is not None:
+            raise self._stall
+        if self._sleeping or self._busy:
+            self._housekeeping(self._clock.now_ns())
+
+    def _take_all(self) -> None:
+        """Record every completion that has arrived (observed together, at one time)."""
         completions = self._completions
-        while not completions.empty():  # only this thread takes from the queue
-            done = completions.get_nowait()
-            if done is not None:
-                self._complete(done)
+        now = self._clock.now_ns()
+        get, empty, complete_ = completions.get_nowait, completions.empty, self._complete
+        while not empty():  # only this thread takes from the queue
+            done = get()
+            if done is not None:  # None: the watchdog's wake-up (the loop checks for a stall)
+                complete_(done, now)
+
+    def _housekeeping(self, now: int) -> None:
+        """Wake sleepers that are due; time out overdue operations (a few times a second)."""
         if self._sleeping:
             for thread, wake in list(self._sleeping.items()):
                 if wake <= now:
                     del self._sleeping[thread]
-                    self._set_free(thread, True)
-        if now >= self._next_timeout_check:  # timeouts are checked a few times a second
+                    self._set_free(thread)
+        if now >= self._next_timeout_check:
             self._next_timeout_check = now + _TIMEOUT_CHECK_NS
             for thread, (invocation, deadline) in list(self._busy.items()):
                 if deadline <= now:
-                    self._time_out(thread, invocation)
+                    self._time_out(thread, invocation, now)
 
-    def _complete(self, done: _Done) -> None:
-        worker = self._workers.get(done.thread)
-        if worker is None or worker.generation != done.generation:
+    def _set_free(self, thread: Thread) -> None:
+        self._free_mask[self._position[thread]] = True
+        self._free = None
+
+    def _complete(self, done: Done, now: int) -> None:
+        """Record one reported outcome at ``now``."""
+        worker, completion, error = done
+        thread = self._thread_of.get(worker)
+        if thread is None:
             return  # from an abandoned worker: already recorded as timed out
-        invocation, _ = self._busy.pop(done.thread)
-        self._set_free(done.thread, True)
-        if done.op is None:
-            completion = complete(invocation, OpType.INFO, None, error=done.error)
+        busy = self._busy.pop(thread, None)
+        if busy is None:
+            self._ctx.log.warning("the worker of thread %s reported twice; ignored", thread)
+            return
+        invocation = busy[0]
+        self._free_mask[self._position[thread]] = True
+        self._free = None
+        if completion is None:  # performing raised: the outcome is unknown
+            recorded = Op(index=self._count, time=now, type=OpType.INFO,
+                          process=invocation.process, f=invocation.f, value=None,
+                          key=invocation.key, node=invocation.node, error=error)
         else:
-            completion = done.op
-        if invocation.process == NEMESIS:
-            completion = complete(completion, OpType.INFO, completion.value,
-                                  error=completion.error)
-        self._finish(done.thread, invocation, completion)
+            recorded = Op(index=self._count, time=now,
+                          type=OpType.INFO if thread == NEMESIS else completion.type,
+                          process=completion.process, f=completion.f, value=completion.value,
+                          key=completion.key, node=completion.node, error=completion.error)
+        self._record_completion(thread, invocation, recorded)
 
-    def _time_out(self, thread: Thread, invocation: Op) -> None:
+    def _time_out(self, thread: Thread, invocation: Op, now: int) -> None:
         del self._busy[thread]
-        self._set_free(thread, True)
+        self._set_free(thread)
         worker = self._workers.pop(thread)
+        del self._thread_of[worker]
         worker.stop()
         self._abandoned.append(worker)
         self._spawn(thread)
@@ -428,22 +394,35 @@ class Interpreter:
             "process %s %s timed out after %.1f s", invocation.process, invocation.f,
             self._timeout_ns / 1e9,
         )
-        self._finish(thread, invocation, complete(invocation, OpType.INFO, None, error="timeout"))
+        recorded = Op(index=self._count, time=now, type=OpType.INFO, process=invocation.process,
+                      f=invocation.f, value=None, key=invocation.key, node=invocation.node,
+                      error="timeout")
+        self._record_completion(thread, invocation, recorded)
 
-    def _finish(self, thread: Thread, invocation: Op, completion: Op) -> None:
-        recorded = self._record(completion)
-        self._activity_ns = recorded.time
-        stats = self.stats
+    def _record_completion(self, thread: Thread, invocation: Op, recorded: Op) -> None:
+        """Record ``recorded`` (stamped already), tell the generator; after ``info`` the client
+        thread goes on as a new process."""
+        self._count += 1
+        if self._keep:
+            self.history.append(recorded)
+        self._sink.write(recorded)
+        if self._on_event is not None:
+            self._on_event(recorded)
+        now = recorded.time
+        self._activity_ns = now
+        kind = recorded.type
         if thread != NEMESIS:
-            if recorded.type is OpType.OK:
+            stats = self.stats
+            if kind is OpType.OK:
                 stats.ok += 1
-            elif recorded.type is OpType.FAIL:
+            elif kind is OpType.FAIL:
                 stats.fail += 1
             else:
                 stats.info += 1
-            stats.by_f[recorded.f] = stats.by_f.get(recorded.f, 0) + 1
-        self._gen = self._gen.update(self._context(recorded.time), recorded)
-        if recorded.type is OpType.INFO and thread != NEMESIS:
+            by_f = stats.by_f
+            by_f[recorded.f] = by_f.get(recorded.f, 0) + 1
+        self._gen = self._gen.update(self._context(now), recorded)
+        if kind is OpType.INFO and thread != NEMESIS:
             assert isinstance(invocation.process, int)
             self._workers_of[thread] = invocation.process + self._concurrency
 
@@ -504,7 +483,7 @@ class Interpreter:
         try:
             return self._diagnose()
         except Exception as e:
-            return f"no diagnosis: {_describe(e)}"
+            return f"no diagnosis: {describe(e)}"
 
     def _diagnose(self) -> str:
         now = self._clock.now_ns()
@@ -538,7 +517,7 @@ class Interpreter:
                 answer.append(repr(step if step is None or not isinstance(step, tuple)
                                    else step[0]))
             except Exception as e:
-                answer.append(f"raised {_describe(e)}")
+                answer.append(f"raised {describe(e)}")
 
         helper = threading.Thread(target=ask, name="watchdog-ask", daemon=True)
         helper.start()

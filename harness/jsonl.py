@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated, Any, Literal
@@ -30,6 +30,8 @@ from harness.ops import NEMESIS, Op, OpType
 _TYPES = {t.value: t for t in OpType}
 _decode = json.JSONDecoder().decode
 _BOM = b"\xef\xbb\xbf"
+_dumps = orjson.dumps
+_NEWLINE = orjson.OPT_APPEND_NEWLINE
 
 
 _LONG_NUMBER = re.compile(rb"\d{19}")
@@ -59,6 +61,15 @@ def encode_line(op: Op) -> bytes:
         return orjson.dumps(obj) + b"\n"
     except (orjson.JSONEncodeError, TypeError):
         return (json.dumps(obj, separators=(",", ":"), allow_nan=False) + "\n").encode()
+
+
+def encode_lines(ops: Sequence[Op]) -> bytes:
+    """``b"".join(encode_line(op) for op in ops)``, faster for a batch (the interpreter's
+    history writer encodes each burst at once)."""
+    try:
+        return b"".join([_dumps(op.to_json(), option=_NEWLINE) for op in ops])
+    except (orjson.JSONEncodeError, TypeError):  # something only the standard library writes
+        return b"".join([encode_line(op) for op in ops])
 
 
 def _bad(file: str | None, line: int, fld: str | None, message: str) -> HistoryFormatError:

@@ -47,7 +47,7 @@ class Op:
         out: dict[str, JSON] = {
             "index": self.index,
             "time": self.time,
-            "type": self.type.value,
+            "type": self.type._value_,  # what .value gives, without the enum's descriptor
             "process": self.process,
             "f": self.f,
             "value": self.value,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import is_
 
 from harness.generators._core import (
     PENDING,
@@ -15,6 +15,7 @@ from harness.generators._core import (
     Rng,
     Step,
     Thread,
+    splitmix64,
 )
 from harness.generators._leaves import NOTHING
 from harness.ops import NEMESIS, Op, OpType
@@ -91,7 +92,7 @@ class Stagger:
         if out.time > ctx.time:
             due = max(due, out.time)
         if due != out.time:
-            out = dataclasses.replace(out, time=due)
+            out = out._replace(time=due)
         rng = Rng(self.seed)
         gap = int(rng.random() * 2 * self.mean_ns)
         return out, Stagger(self.mean_ns, nxt, rng.state, due + gap)
@@ -118,7 +119,7 @@ class Delay:
         out, nxt = step
         due = max(out.time, ctx.time if self.next_time is None else self.next_time)
         if due != out.time:
-            out = dataclasses.replace(out, time=due)
+            out = out._replace(time=due)
         return out, Delay(self.interval_ns, nxt, due + self.interval_ns)
 
     def update(self, ctx: Context, event: Op) -> Generator:
@@ -150,9 +151,8 @@ class Mix:
             out, nxt = step
             if nxt is not gens[current]:
                 gens = (*gens[:current], nxt, *gens[current + 1 :])
-            rng = Rng(self.seed)
-            following = rng.below(len(gens))
-            return out, Mix(gens, rng.state, following)
+            state, drawn = splitmix64(self.seed)
+            return out, Mix(gens, state, drawn % len(gens))
         return None
 
     def update(self, ctx: Context, event: Op) -> Generator:
@@ -164,13 +164,8 @@ def _update_all(
     gens: tuple[Generator, ...], ctx: Context, event: Op
 ) -> tuple[Generator, ...]:
     """Every generator updated; the same tuple if none changed."""
-    changed = False
-    updated = []
-    for gen in gens:
-        new = gen.update(ctx, event)
-        changed = changed or new is not gen
-        updated.append(new)
-    return tuple(updated) if changed else gens
+    updated = tuple([gen.update(ctx, event) for gen in gens])
+    return gens if all(map(is_, updated, gens)) else updated
 
 
 def mix(gens: Sequence[Generator], seed: int) -> Generator:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, TypeAlias, TypeVar
+from typing import NamedTuple, Protocol, TypeAlias, TypeVar
 
 from harness.jsontypes import JSON, Scalar
 from harness.ops import NEMESIS, Op, Process
@@ -46,9 +46,10 @@ class Invocation:
     key: Scalar = None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class GenOp:
-    """A generated operation: invoke ``f`` on ``process`` no earlier than ``time`` (ns)."""
+class GenOp(NamedTuple):
+    """A generated operation: invoke ``f`` on ``process`` no earlier than ``time`` (ns).
+
+    A named tuple rather than a dataclass: one is made per operation, and this is cheaper."""
 
     process: Process
     f: str
@@ -58,9 +59,10 @@ class GenOp:
     kind: OpKind = OpKind.INVOKE
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a generator may look at: the time, the threads in scope, which are free."""
+class Context(NamedTuple):
+    """What a generator may look at: the time, the threads in scope, which are free.
+
+    A named tuple rather than a dataclass: the interpreter makes a few per operation."""
 
     time: int
     threads: tuple[Thread, ...]
@@ -85,10 +87,11 @@ class Context:
     def clients(self) -> Context:
         """Only the client threads (they come first; the nemesis, if any, is last)."""
         threads, free = self.threads, self.free
-        if threads and not isinstance(threads[-1], int):
-            threads = threads[:-1]
-            if free and not isinstance(free[-1], int):
-                free = free[:-1]
+        if not threads or type(threads[-1]) is int:
+            return self  # no nemesis in scope
+        threads = threads[:-1]
+        if free and type(free[-1]) is not int:
+            free = free[:-1]
         return Context(self.time, threads, free, self.workers, self.concurrency)
 
     def nemesis(self) -> Context:
@@ -133,6 +136,16 @@ _MASK = (1 << 64) - 1
 T = TypeVar("T")
 
 
+def splitmix64(state: int) -> tuple[int, int]:
+    """One step of splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+    generators", OOPSLA 2014): ``(next state, 64 random bits)``; what :class:`Rng` does, without
+    an object (for the hot paths of combinators)."""
+    state = (state + 0x9E3779B97F4A7C15) & _MASK
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return state, z ^ (z >> 31)
+
+
 class Rng:
     """A small splitmix64 generator whose whole state is one int (cheap to store in a record)."""
 
@@ -142,11 +155,8 @@ class Rng:
         self.state = state & _MASK
 
     def next64(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
+        self.state, z = splitmix64(self.state)
+        return z
 
     def random(self) -> float:
         """Uniform in [0, 1)."""
@@ -187,4 +197,5 @@ __all__ = [
     "Thread",
     "derive_seed",
     "initial_context",
+    "splitmix64",
 ]
