@@ -163,6 +163,8 @@ ANOMALIES: dict[str, Anomaly] = {a.name: a for a in (
        "write"),
     _a("internal", (), "elle", "a transaction's read contradicts its own earlier reads or "
        "writes"),
+    _a("future-read", ("G1c",), "elle", "a transaction read a value it wrote only later "
+       "(a trivial cycle T -wr-> T; Elle files it under G1c)"),
     _a("duplicate-elements", (), "elle", "a read of a list saw an appended element twice"),
     _a("incompatible-order", (), "elle", "two reads of a list disagree on its order (neither "
        "is a prefix of the other)"),

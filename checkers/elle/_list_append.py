@@ -12,7 +12,8 @@ Every appended value is unique per key, and a read returns the whole list, so:
   one in the version order is ``dirty-update``; a read contradicting its own transaction's
   earlier reads and appends is ``internal``; an element nobody appended is ``garbage-read``;
   two committed transactions that read the same version of a key and both appended to it are a
-  ``lost-update`` (:mod:`checkers.elle._lost_update`).
+  ``lost-update`` (:mod:`checkers.elle._lost_update`); a read of an element its own transaction
+  appends only later is a ``future-read`` (:mod:`checkers.elle._future_read`).
 
 A committed append that no read observed has no known position, but it must come after every
 observed element (lists only grow): it gets a ``ww`` edge from the writer of the last observed
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from checkers.elle._findings import Finding
+from checkers.elle._future_read import future_reads
 from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
@@ -165,6 +167,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> ListAppendInference
     _wr_rw(inf, external)
     _unobserved(inf, external)
     inf.findings.extend(lost_updates(txns, write="append"))
+    inf.findings.extend(future_reads(txns, write="append", list_reads=True))
     return inf
 
 

@@ -54,11 +54,13 @@ def lost_updates(txns: Sequence[Txn], *, write: str) -> list[Finding]:
         if len(ids) < 2:
             continue
         key, value = shown[group]
-        names = ", ".join(f"T{i}" for i in ids)
+        names = " and ".join(f"T{i}" for i in ids) if len(ids) == 2 else \
+            ", ".join(f"T{i}" for i in ids[:-1]) + f" and T{ids[-1]}"
         findings.append(Finding(
             name="lost-update", txns=tuple(ids),
-            description=f"{names} all read key {show_key(key)} = {show(value)} (the same version) "
-                        "and then wrote it: all but one of their updates are lost"))
+            description=f"{names} {'both' if len(ids) == 2 else 'all'} read key {show_key(key)} "
+                        f"= {show(value)} (the same version) and then wrote it: all but one of "
+                        "their updates are lost"))
     return findings
 
 

@@ -12,7 +12,8 @@ it. With unique written values per key (every value is written at most once):
   same transaction ``G1b``; of a value nobody wrote ``garbage-read``; a read that disagrees with
   its own transaction's earlier reads or writes ``internal``; two committed transactions that
   read the same value of a key and both wrote it ``lost-update`` (found directly, as Elle does,
-  since the version order that would show it as a cycle is mostly invisible here).
+  since the version order that would show it as a cycle is mostly invisible here); a read of a
+  value its own transaction writes only later ``future-read``.
 
 What this cannot infer is listed in :data:`CANNOT_INFER` and reported with every result.
 """
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from checkers.elle._findings import Finding
+from checkers.elle._future_read import future_reads
 from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
@@ -159,6 +161,7 @@ def infer(txns: Sequence[Txn], source: str | None = None) -> RwRegisterInference
             for r in readers.get((k, v), ()):
                 edges.add(EdgeType.RW, r, tid)
     inf.findings.extend(lost_updates(txns, write="w"))
+    inf.findings.extend(future_reads(txns, write="w", list_reads=False))
     return inf
 
 

@@ -1,5 +1,7 @@
-"""The pytest plugin, in a pytest run inside this one (pytester), with the run itself faked; the
-real runs are in test_pytest_plugin_integration.py."""
+"""The pytest plugin, in a pytest run started by this one (pytester), with the run itself faked;
+the real runs are in test_pytest_plugin_integration.py. The inner runs are subprocesses: an
+in-process run restores ``sys.modules`` afterwards, which left numpy unloadable and two copies of
+harness.generators (two PENDINGs) for the tests after it."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ def test_plain_assert(splitbrain):
 
 def test_verdicts_are_assertions_and_failures_name_the_report(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=2)
     text = result.stdout.str()
     assert "AssertionError: expected valid, got raftkv-register: invalid; seed 3; report: " in (
@@ -67,10 +69,10 @@ def test_store(splitbrain, tmp_path):
 def test_elsewhere(splitbrain):
     assert str(splitbrain.config().store).endswith("elsewhere")
 ''')
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "test_store")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "test_store")
     result.assert_outcomes(passed=1)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "elsewhere",
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "elsewhere",
                                           "--splitbrain-store", "elsewhere")
     result.assert_outcomes(passed=1)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:splitbrain")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:splitbrain")
     result.assert_outcomes(errors=2)  # fixture 'splitbrain' not found

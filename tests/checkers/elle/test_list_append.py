@@ -230,3 +230,13 @@ def test_lost_update_two_appends_on_the_same_read_version() -> None:
     assert "lost-update" not in names(_then(serial((0, [["append", "x", 1]])),
                                             (1, [["r", "x", [1]], ["append", "x", 2]]),
                                             (2, [["r", "x", [1, 2]], ["append", "x", 3]])))
+
+
+def test_future_read_a_read_of_an_append_the_transaction_makes_later() -> None:
+    h = serial((0, [["r", "x", [1]], ["append", "x", 1]]))
+    r = check_list_append(h, time_limit=10)
+    assert r.anomalies == ("future-read",) and r.verdict is Verdict.INVALID
+    assert r.findings[0].txns == (0,) and "appended" in r.findings[0].description
+    assert check_list_append(h, model="read-uncommitted", time_limit=10).verdict is Verdict.VALID
+    later = serial((0, [["append", "x", 1], ["r", "x", [1]], ["append", "x", 2]]))
+    assert "future-read" not in names(later)

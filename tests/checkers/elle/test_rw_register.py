@@ -90,3 +90,9 @@ def test_lost_update_verdict_follows_the_consistency_model() -> None:
                            ("snapshot-isolation", Verdict.INVALID),
                            ("repeatable-read", Verdict.INVALID)):
         assert check_rw_register(h, model=model, time_limit=10).verdict is verdict, model
+
+
+def test_future_read_a_read_of_a_value_the_transaction_writes_later() -> None:
+    h = serial((0, [["r", "x", 5], ["w", "x", 5]]))
+    assert names(h) == {"future-read"}
+    assert "future-read" not in names(serial((0, [["w", "x", 5], ["r", "x", 5]])))
