@@ -44,9 +44,12 @@ FAULT_KINDS: Mapping[str, frozenset[str]] = {
 """Requested nemesis name -> the fault kinds (:mod:`checkers.fault_windows`) that apply it.
 Names not listed here (plugins) are not checked."""
 
-_START_KIND = {"start-partition": "partition", "kill": "kill", "pause": "pause",
-               "bump-clock": "clock", "strobe-clock": "clock", "rate-clock": "clock",
-               "start-loss": "loss", "start-bandwidth": "bandwidth", "start-delay": "delay"}
+START_KIND: Mapping[str, str] = {
+    "start-partition": "partition", "kill": "kill", "pause": "pause",
+    "bump-clock": "clock", "strobe-clock": "clock", "rate-clock": "clock",
+    "start-loss": "loss", "start-bandwidth": "bandwidth", "start-delay": "delay",
+}
+"""The ``f`` of a nemesis action that starts a fault -> its fault kind."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,7 +134,7 @@ def check_coverage(test: TestConfig, history: History) -> CoverageResult:
     result_of: dict[int, JSON] = {a.index: a.result for a in actions}
     applied_kinds: dict[str, int] = {}
     for a in actions:
-        kind = _START_KIND.get(a.f)
+        kind = START_KIND.get(a.f)
         if kind is not None and took_effect(a.result, errors.get(a.index)):
             applied_kinds[kind] = applied_kinds.get(kind, 0) + 1
     applied: dict[str, int] = {}
@@ -183,4 +186,5 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["FAULT_KINDS", "MIN_SURVIVABLE_S", "CoverageResult", "check_coverage", "took_effect"]
+__all__ = ["FAULT_KINDS", "MIN_SURVIVABLE_S", "START_KIND", "CoverageResult", "check_coverage",
+           "took_effect"]

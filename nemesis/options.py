@@ -31,7 +31,7 @@ jitter-ms      delay jitter                            10
 patterns       targeted patterns mixed into the        every pattern whose nemeses are all
                schedule (clock-back-isolate-primary,   requested; ``none`` = plain faults only
                isolate-primary-new-leader,
-               kill-majority, pause-primary)
+               kill-all, pause-primary)
 pattern-share  chance that the next fault is a pattern 0.5
 overlap        true: no mixed schedule; each nemesis   false
                keeps its own timeline (interval x0.5..

@@ -26,7 +26,7 @@ from harness.intranges import (
     IntRangesError,
     decode_runs,
     difference,
-    entry_runs,
+    entry_lists,
     is_int_ranges,
     is_set_delta,
     runs_of_ints,
@@ -266,23 +266,28 @@ def _delta(builder: _Builder, place: dict[int, tuple[int, int]], value: dict[str
         raise IntRangesError(
             f"base {base!r} is not the invocation index of an earlier successful set read "
             f"(op at index {index})")
-    added = entry_runs(value[ADDED], ADDED) if ADDED in value else (_EMPTY, _EMPTY)
-    removed = entry_runs(value[REMOVED], REMOVED) if REMOVED in value else (_EMPTY, _EMPTY)
-    if added[0].size and removed[0].size:
-        removed = difference(removed, added)  # (base - removed) + added
+    added = entry_lists(value[ADDED], ADDED) if ADDED in value else ([], [])
+    removed = entry_lists(value[REMOVED], REMOVED) if REMOVED in value else ([], [])
+    if added[0] and removed[0]:  # (base - removed) + added
+        rest = difference(_arrays(removed), _arrays(added))
+        removed = (rest[0].tolist(), rest[1].tolist())
     k, i = where
     c = builder.chains[k]
     if i == len(c.reads) - 1:  # the base is the chain's latest read: continue it
         local = len(c.reads)
-        builder.remove(k, removed[0].tolist(), removed[1].tolist(), local)
-        builder.add(k, added[0].tolist(), added[1].tolist(), local)
+        builder.remove(k, removed[0], removed[1], local)
+        builder.add(k, added[0], added[1], local)
         return k
     # An older base: start a new chain from the base's set.
     base_runs = builder.runs_at(k, i)
-    runs = union(difference(base_runs, removed), added)
+    runs = union(difference(base_runs, _arrays(removed)), _arrays(added))
     k = builder.new_chain()
     builder.add(k, runs[0].tolist(), runs[1].tolist(), 0)
     return k
+
+
+def _arrays(runs: tuple[list[int], list[int]]) -> tuple[Ints, Ints]:
+    return np.array(runs[0], dtype=np.int64), np.array(runs[1], dtype=np.int64)
 
 
 __all__ = ["NotIntsError", "Presence", "presence"]

@@ -129,6 +129,11 @@ def command(ctx: click.Context, /, **_: object) -> None:
     except BAD_INPUT as e:
         _fail(str(e), ExitCode.BAD_INPUT)
     click.echo(f"splitbrain: seed {test.seed} (rerun with --seed {test.seed})", err=True)
+    from harness.fault_reach import short_time_limit_warning  # here: only `run` needs it
+
+    warning = short_time_limit_warning(resolved.test)
+    if warning is not None:
+        click.echo(f"splitbrain: warning: {warning}", err=True)
     progress = LiveProgress(sys.stderr)
     try:
         with interrupts_raise() as guard:

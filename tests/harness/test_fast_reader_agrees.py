@@ -135,3 +135,23 @@ def test_fast_and_line_by_line_readers_agree_on_any_file(
     path = tmp_path / "history.jsonl"
     path.write_bytes(bytes(raw))
     assert _outcome(path, read_jsonl) == _outcome(path, read_jsonl_by_line)
+
+
+_A = b'{"index":0,"time":0,"type":"invoke","process":0,"f":"read","value":null}'
+_B = b'{"index":1,"time":1,"type":"ok","process":0,"f":"read","value":"} {"}'
+_C = b'{"index":2,"time":2,"type":"invoke","process":1,"f":"read"}'
+
+
+@pytest.mark.parametrize("raw", [
+    _A + b" " + _B + b"\n\n" + _C + b"\n",  # two on a line and a blank line: as many rows
+    _A + b"\r" + _B + b"\n \n" + _C,
+    _A + b"\n" + _B + b"\n" + _C + b"\n",  # a string that looks like two objects
+    _A + b"\n\n" + _B + b"\n",  # a blank line: later line numbers count it
+    b"\xef\xbb\xbf" + _A + b"\r\n" + _B + b"\r\n",
+    _A + b"\n" + _B.replace(b'"value":"} {"', b'"value":[1\n,2]') + b"\n",
+])
+def test_tricky_lines_read_as_the_line_by_line_reader_reads_them(raw: bytes,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    path.write_bytes(raw)
+    assert _outcome(path, read_jsonl) == _outcome(path, read_jsonl_by_line)

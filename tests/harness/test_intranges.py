@@ -11,7 +11,9 @@ from harness.intranges import (
     decode_runs,
     encode_ints,
     encode_read,
+    entry_lists,
     expand,
+    normalize_runs,
     plain_set_reads,
     resolve_set_reads,
 )
@@ -71,3 +73,19 @@ def test_deltas_keep_a_growing_set_small() -> None:
     grown = set(range(0, 10_002, 2))
     assert encode_read(grown, previous) == {"base": 0, "added": [10_000]}
     assert np.array_equal(expand(*decode_runs(encode_ints(range(3)))), np.arange(3))
+
+
+@given(st.lists(st.one_of(st.integers(-50, 50),
+                          st.tuples(st.integers(-50, 50), st.integers(0, 9)).map(
+                              lambda t: [t[0], t[0] + t[1]])), max_size=12))
+def test_entry_lists_are_the_normalized_runs_of_the_entries(entries: list[JSON]) -> None:
+    starts = [e if isinstance(e, int) else e[0] for e in entries]  # type: ignore[index]
+    ends = [e + 1 if isinstance(e, int) else e[1] + 1 for e in entries]  # type: ignore[index]
+    s, e = normalize_runs(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    assert entry_lists(entries, "added") == (s.tolist(), e.tolist())
+
+
+@pytest.mark.parametrize("entries", [[2**63], [[0, 2**63 - 1]], [-(2**63) - 1]])
+def test_entry_lists_refuse_what_does_not_fit_in_64_bits(entries: list[JSON]) -> None:
+    with pytest.raises(IntRangesError, match="64 bits"):
+        entry_lists(entries, "added")

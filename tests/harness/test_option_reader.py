@@ -83,4 +83,4 @@ def test_raftkv_and_register_keep_their_values() -> None:
         8100, 9000, 20, None, FakeTime.ON)
     reg = RegisterOptions.parse({"keys": "single", "values": "7", "check-time-limit": "1.5"})
     assert (reg.multi_key, reg.values, reg.active_keys, reg.check_time_limit_s) == (
-        False, 7, 3, 1.5)
+        False, 7, 10, 1.5)

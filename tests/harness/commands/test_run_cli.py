@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -113,7 +115,9 @@ def test_verdict_breakdown_shows_the_behaviour_label_not_none() -> None:
 def test_runtime_options_map_onto_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = _Fake(Verdict.VALID)
     monkeypatch.setattr(run_command, "run_test", fake)
-    monkeypatch.setattr(run_command, "plan", lambda test: None)
+    # a plan without faults (the pre-run time-limit warning reads the plan's test)
+    monkeypatch.setattr(run_command, "plan",
+                        lambda test: SimpleNamespace(test=replace(test, nemesis=("none",))))
     result = CliRunner().invoke(cli, [
         "run", "--runtime", "docker", "--docker-image", "img:1", "--adopt", "a=b",
         "--runtime-opt", "port=7001",

@@ -45,6 +45,11 @@ def test_linearizable_reads_under_partitions_and_kills_are_valid(tmp_path: Path)
     history = read_jsonl(outcome.run_dir / "history.jsonl")
     faults = {op.f for op in history.nemesis_ops()}
     assert {"start-partition", "kill"} <= faults, faults
+    # kills verify themselves (ReportsProcessState): the killed member was seen down
+    kills = [op.value for op in history.nemesis_ops()
+             if op.f == "kill" and isinstance(op.value, dict) and "nodes" in op.value]
+    assert kills and all(k.get("verified") is True for k in kills), kills
+    assert all(set(k["observed"].values()) == {"down"} for k in kills), kills  # type: ignore[union-attr]
     ok = [op for op in history.operations() if op.type is OpType.OK]
     assert len(ok) > 300
     assert (outcome.run_dir / "nodes" / "n1" / "etcd.log").stat().st_size > 0
