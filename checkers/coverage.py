@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from checkers.behaviour import served, sides
 from checkers.fault_windows import FaultWindow, fault_windows, nemesis_actions
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.history import History
@@ -44,9 +45,12 @@ FAULT_KINDS: Mapping[str, frozenset[str]] = {
 """Requested nemesis name -> the fault kinds (:mod:`checkers.fault_windows`) that apply it.
 Names not listed here (plugins) are not checked."""
 
-_START_KIND = {"start-partition": "partition", "kill": "kill", "pause": "pause",
-               "bump-clock": "clock", "strobe-clock": "clock", "rate-clock": "clock",
-               "start-loss": "loss", "start-bandwidth": "bandwidth", "start-delay": "delay"}
+START_KIND: Mapping[str, str] = {
+    "start-partition": "partition", "kill": "kill", "pause": "pause",
+    "bump-clock": "clock", "strobe-clock": "clock", "rate-clock": "clock",
+    "start-loss": "loss", "start-bandwidth": "bandwidth", "start-delay": "delay",
+}
+"""The ``f`` of a nemesis action that starts a fault -> its fault kind."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,10 +61,12 @@ class CoverageResult:
     applied: Mapping[str, int] = field(default_factory=dict)
     """Requested nemesis name -> fault actions that took effect."""
     survivable_s: float = 0.0
+    """Seconds (to the millisecond) that survivable faults were in effect."""
     survivable_ok: int = 0
 
     def to_json(self) -> dict[str, JSON]:
         out: dict[str, JSON] = {
+            "checker": "coverage",
             "verdict": self.verdict.value,
             "served_by_f": dict(self.served_by_f),
             "faults_applied": dict(self.applied),
@@ -68,9 +74,22 @@ class CoverageResult:
             "ok_during_survivable_faults": self.survivable_ok,
         }
         if self.problems:
-            out["reason"] = "; ".join(self.problems)
+            out["reason"] = self.reason
             out["problems"] = list(self.problems)
         return out
+
+    @property
+    def reason(self) -> str | None:
+        """The problems in one line (None when there are none)."""
+        return "; ".join(self.problems) if self.problems else None
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> CoverageResult:
+        f = Fields(value, where)
+        return cls(verdict=f.verdict(), problems=f.strs("problems", optional=True),
+                   served_by_f=f.int_map("served_by_f"), applied=f.int_map("faults_applied"),
+                   survivable_s=f.number("survivable_fault_s"),
+                   survivable_ok=f.integer("ok_during_survivable_faults"))
 
 
 def took_effect(result: JSON, error: str | None = None) -> bool:
@@ -131,7 +150,7 @@ def check_coverage(test: TestConfig, history: History) -> CoverageResult:
     result_of: dict[int, JSON] = {a.index: a.result for a in actions}
     applied_kinds: dict[str, int] = {}
     for a in actions:
-        kind = _START_KIND.get(a.f)
+        kind = START_KIND.get(a.f)
         if kind is not None and took_effect(a.result, errors.get(a.index)):
             applied_kinds[kind] = applied_kinds.get(kind, 0) + 1
     applied: dict[str, int] = {}
@@ -152,7 +171,8 @@ def check_coverage(test: TestConfig, history: History) -> CoverageResult:
                         "majority survives (the faults were not tested, only the outage)")
     return CoverageResult(
         verdict=Verdict.UNKNOWN if problems else Verdict.VALID, problems=tuple(problems),
-        served_by_f=served_by_f, applied=applied, survivable_s=total_ns / 1e9,
+        served_by_f=served_by_f, applied=applied,
+        survivable_s=round(total_ns / 1e9, 3),
         survivable_ok=ok_inside,
     )
 
@@ -183,4 +203,5 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["FAULT_KINDS", "MIN_SURVIVABLE_S", "CoverageResult", "check_coverage", "took_effect"]
+__all__ = ["FAULT_KINDS", "MIN_SURVIVABLE_S", "START_KIND", "CoverageResult", "check_coverage",
+           "took_effect"]

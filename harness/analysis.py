@@ -2,15 +2,15 @@
 
 ``splitbrain run`` judges the history it recorded; ``splitbrain analyze RUN_DIR`` (Jepsen's
 ``analyze``) judges a stored run again with the current code, so that old runs can be re-judged
-after a checker improves. Both write ``results.json`` through :func:`write_results`, which stamps
-it with :data:`RESULTS_SCHEMA`.
+after a checker improves. Both write ``results.json`` (:class:`harness.run_results.RunResults`)
+through :func:`write_results`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checkers.verdict import ExitCode, Verdict, exit_code, merge
@@ -19,43 +19,38 @@ from harness.errors import BadInputError
 from harness.history import History
 from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
+from harness.run_results import (
+    RESULTS_FILE,
+    RESULTS_SCHEMA,
+    SCHEMA_KEY,
+    ResultsFileError,
+    RunResults,
+)
 from harness.store import write_json
 from workloads.base import Workload
-
-RESULTS_SCHEMA = 1
-"""Version of the layout of ``results.json``: ``{"schema_version", "verdict", "workload":
-<the workload's composed result>, "coverage": ..., ["reason"], ["error"],
-["harness_failure"]}``. Readers accept files without it (written before it existed)."""
-
-SCHEMA_KEY = "schema_version"
 
 
 class AnalysisError(BadInputError):
     """A directory that cannot be analysed (no readable test.json or history)."""
 
 
-def write_results(path: Path, results: dict[str, JSON]) -> dict[str, JSON]:
-    """Write ``results.json`` (atomically), with the schema version first; returns what was
-    written."""
-    stamped: dict[str, JSON] = {SCHEMA_KEY: RESULTS_SCHEMA}
-    stamped.update((k, v) for k, v in results.items() if k != SCHEMA_KEY)
-    write_json(path, stamped)
-    return stamped
+def write_results(path: Path, results: RunResults) -> RunResults:
+    """Write ``results.json`` (atomically, in the current schema); returns ``results``."""
+    write_json(path, results.to_json())
+    return results
 
 
-def check_history(test: TestConfig, workload: Workload, history: History
-                  ) -> tuple[Verdict, dict[str, JSON]]:
+def check_history(test: TestConfig, workload: Workload, history: History) -> RunResults:
     """The workload's checker, then the coverage checks (which only turn valid into unknown)."""
     from checkers.coverage import check_coverage  # here: run's start-up imports no checkers
 
     result = workload.checker.check(test, history)
     coverage = check_coverage(test, history)
     verdict = merge([result.verdict, coverage.verdict])
-    results: dict[str, JSON] = {"verdict": verdict.value, "workload": result.to_json(),
-                                "coverage": coverage.to_json()}
+    reason = None
     if verdict is Verdict.UNKNOWN and result.verdict is Verdict.VALID:
-        results["reason"] = "; ".join(coverage.problems)
-    return verdict, results
+        reason = coverage.reason
+    return RunResults(verdict=verdict, workload=result, coverage=coverage, reason=reason)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,18 +59,19 @@ class Analysis:
 
     verdict: Verdict
     exit_code: ExitCode
-    results: dict[str, JSON]
+    results: RunResults
     previous: JSON
-    """The results.json it replaced (``None`` if there was none)."""
+    """The results.json it replaced, as it was (``None`` if there was none or it was torn)."""
 
     @property
     def changed(self) -> bool:
-        """True if the new results differ from the old ones, the schema stamp and the checkers'
-        own running times (``seconds`` fields, different on every check) aside."""
+        """True if the new results.json differs from the old one, the schema stamp and the
+        checkers' own running times (``seconds`` fields, different on every check) aside. (A
+        file of an older schema counts as changed: it was rewritten in the new one.)"""
         old = self.previous
         if isinstance(old, dict):
             old = {k: v for k, v in old.items() if k != SCHEMA_KEY}
-        new = {k: v for k, v in self.results.items() if k != SCHEMA_KEY}
+        new = {k: v for k, v in self.results.to_json().items() if k != SCHEMA_KEY}
         return bool(_untimed(old) != _untimed(new))
 
 
@@ -121,36 +117,36 @@ def analyze(run_dir: Path) -> Analysis:
     if not history_path.exists():
         raise AnalysisError(f"{history_path}: missing (is {run_dir} a run directory?)")
     history = read_jsonl(history_path)
-    results_path = run_dir / "results.json"
+    results_path = run_dir / RESULTS_FILE
     previous: JSON = None
+    old: RunResults | None = None
     finished = results_path.exists()  # written at the end of every run that got that far
     if finished:
         try:
             previous = _read_json(results_path)
-        except AnalysisError as e:  # the results being replaced: a torn one must not block this
+            old = RunResults.from_json(previous, str(results_path))
+        except (AnalysisError, ResultsFileError) as e:
+            # the results being replaced: a torn one must not block this
             logging.getLogger("splitbrain.analyze").warning("%s; replacing it", e)
     workload = get_workload(test)
     try:
-        verdict, results = check_history(test, workload, history)
+        results = check_history(test, workload, history)
     except Exception as e:  # a checker that raises never loses the run
-        verdict = Verdict.UNKNOWN
-        results = {"verdict": verdict.value, "error": f"{type(e).__name__}: {e}"}
+        results = RunResults(verdict=Verdict.UNKNOWN, error=f"{type(e).__name__}: {e}")
+    verdict = results.verdict
     code = exit_code(verdict)
-    old = previous if isinstance(previous, dict) else {}
-    failure = old.get("harness_failure")
-    reason = old.get("reason")
+    failure = old.harness_failure if old is not None else None
+    reason = old.reason if old is not None else None
     if failure is not None and verdict is not Verdict.INVALID:
         verdict, code = Verdict.UNKNOWN, ExitCode.HARNESS_FAILED
     if not finished:
         reason = ("interrupted: the run did not finish (no results.json: was its controller "
                   "killed?); the history is a prefix")
-    if isinstance(reason, str) and reason.startswith("interrupted") \
+    if reason is not None and reason.startswith("interrupted") \
             and verdict is not Verdict.INVALID:
         verdict, code = Verdict.UNKNOWN, ExitCode.UNKNOWN
-        results["reason"] = reason
-    results["verdict"] = verdict.value
-    if failure is not None:
-        results["harness_failure"] = failure
+        results = replace(results, reason=reason)
+    results = replace(results, verdict=verdict, harness_failure=failure)
     written = write_results(results_path, results)
     return Analysis(verdict=verdict, exit_code=code, results=written, previous=previous)
 

@@ -39,7 +39,7 @@ class TestConfig:
     nemesis: tuple[str, ...] = ()
     """Nemesis names resolved through :mod:`nemesis.registry` (empty = no faults)."""
     nodes: tuple[str, ...] = ("n1", "n2", "n3", "n4", "n5")
-    concurrency: int = 10
+    concurrency: int = 15
     time_limit: float = 60.0
     """Seconds of workload (the nemesis' final heal/recovery phase comes on top)."""
     rate: float = 200.0

@@ -169,14 +169,6 @@ class Interpreter:
         assert node is not None, "the nemesis talks to no node"
         return node
 
-    # --- history -----------------------------------------------------------------------------
-
-    def _context(self, now: int) -> Context:
-        free = self._free
-        if free is None:
-            free = self._free = tuple(compress(self._threads, self._free_mask))
-        return Context(now, self._threads, free, self._workers_of, self._concurrency)
-
     # --- the loop ----------------------------------------------------------------------------
 
     def run(self) -> list[Op]:
@@ -278,7 +270,9 @@ class Interpreter:
             deadline = now + self._timeout_ns
         self._busy[thread] = (invocation, deadline)
         self._activity_ns = now
-        self._gen = self._gen.update(self._context(now), invocation)
+        free = self._free = tuple(compress(self._threads, self._free_mask))
+        self._gen = self._gen.update(
+            Context(now, self._threads, free, self._workers_of, self._concurrency), invocation)
         self._outbox.append((self._workers[thread], invocation))
 
     def _release(self) -> None:
@@ -421,7 +415,9 @@ class Interpreter:
                 stats.info += 1
             by_f = stats.by_f
             by_f[recorded.f] = by_f.get(recorded.f, 0) + 1
-        self._gen = self._gen.update(self._context(now), recorded)
+        free = self._free = tuple(compress(self._threads, self._free_mask))
+        self._gen = self._gen.update(
+            Context(now, self._threads, free, self._workers_of, self._concurrency), recorded)
         if kind is OpType.INFO and thread != NEMESIS:
             assert isinstance(invocation.process, int)
             self._workers_of[thread] = invocation.process + self._concurrency
@@ -509,7 +505,7 @@ class Interpreter:
 
         def ask() -> None:
             try:
-                # not self._context(): that writes the main thread's cache
+                # its own free tuple: self._free is the main thread's cache
                 free = tuple(compress(self._threads, list(self._free_mask)))
                 ctx = Context(now, self._threads, free, dict(self._workers_of),
                               self._concurrency)

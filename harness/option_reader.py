@@ -9,13 +9,17 @@ can tell which flag was wrong.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from enum import StrEnum
 from typing import TypeVar
 
 from harness.errors import BadInputError
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+"""What :meth:`OptionReader.flag` accepts (case-insensitive)."""
 
 
 class OptionError(BadInputError):
@@ -27,10 +31,10 @@ class OptionReader:
 
     ``owner`` is the name shown in messages (``"etcd"``, ``"counter"``); ``known`` the accepted
     keys. Raises ``error`` (default :class:`OptionError`) naming the unknown keys and listing the
-    known ones."""
+    known ones (or ``known_text``, when the known keys are better described than listed)."""
 
     def __init__(self, owner: str, options: Mapping[str, str], known: Collection[str], *,
-                 error: type[OptionError] = OptionError) -> None:
+                 error: type[OptionError] = OptionError, known_text: str | None = None) -> None:
         self.owner = owner
         self.options = dict(options)
         self._error_type = error
@@ -38,7 +42,7 @@ class OptionReader:
         if unknown:
             raise error(
                 f"unknown {owner} option(s) {', '.join(unknown)}; known: "
-                f"{', '.join(sorted(known))}"
+                f"{known_text or ', '.join(sorted(known))}"
             )
 
     def error(self, key: str, message: str) -> OptionError:
@@ -98,6 +102,27 @@ class OptionReader:
             raise self.error(key, f"{value:g} is not in (0, {high:g}]")
         return value
 
+    def flag(self, key: str, default: bool) -> bool:
+        """``true``/``yes``/``1`` or ``false``/``no``/``0``; ``default`` when absent."""
+        raw = self.options.get(key)
+        if raw is None:
+            return default
+        value = BOOLEANS.get(raw.strip().lower())
+        if value is None:
+            raise self.error(key, f"expected true or false, got {raw!r}")
+        return value
+
+    def parsed(self, key: str, parse: Callable[[str], T], default: T) -> T:
+        """``parse(value)`` for a value no other method reads (a list of names, a spec);
+        ``default`` when absent. ``parse`` raises ``ValueError`` with what was expected."""
+        raw = self.options.get(key)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except ValueError as e:
+            raise self.error(key, f"{e}, got {raw!r}") from None
+
     def choice(self, key: str, enum: type[E], default: E) -> E:
         """One of ``enum``'s values; ``default`` when absent."""
         raw = self.options.get(key)
@@ -110,4 +135,4 @@ class OptionReader:
             raise self.error(key, f"expected one of {known}, got {raw!r}") from None
 
 
-__all__ = ["OptionError", "OptionReader"]
+__all__ = ["BOOLEANS", "OptionError", "OptionReader"]

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -31,9 +31,16 @@ from harness.history import History
 from harness.historylog import HistoryLog
 from harness.interpreter import Interpreter, StallError, Stats, Watchdog
 from harness.jsonl import read_jsonl
-from harness.jsontypes import JSON
 from harness.primaries import PRIMARIES, PrimaryPoller
-from harness.protocols import DB, HasLogFiles, HasPrimaries, ReportsFaults, ValidatingClient
+from harness.protocols import (
+    DB,
+    CheckResult,
+    HasLogFiles,
+    HasPrimaries,
+    ReportsFaults,
+    ValidatingClient,
+)
+from harness.run_results import HarnessFailure, RunResults
 from harness.runtime import registry as runtimes
 from harness.runtime.registry import RuntimeRequest, RuntimeSpec
 from harness.signals import Interrupted, InterruptGuard
@@ -81,7 +88,7 @@ class RunOutcome:
     run_dir: Path
     verdict: Verdict
     exit_code: ExitCode
-    results: dict[str, JSON]
+    results: RunResults
     interrupted: bool = False
     stalled: bool = False
     """The watchdog ended the run (a harness failure, recorded in results.json)."""
@@ -217,7 +224,7 @@ def _not_analysed(run: RunDir, log: logging.Logger, interrupted: Interrupted | N
                   f"interrupted again by {again})")
     else:
         reason = f"analysis interrupted by {again}; the history is complete but not checked"
-    results = write_results(run.results, {"verdict": Verdict.UNKNOWN.value, "reason": reason})
+    results = write_results(run.results, RunResults(verdict=Verdict.UNKNOWN, reason=reason))
     return RunOutcome(run_dir=run.path, verdict=Verdict.UNKNOWN, exit_code=ExitCode.UNKNOWN,
                       results=results, interrupted=True)
 
@@ -338,36 +345,33 @@ def _analyse(
     if interrupted is not None:
         return _analyse_prefix(the_plan, run, history, interrupted, log)
     try:
-        verdict, results = _check(the_plan, history)
+        results = _check(the_plan, history)
     except Interrupted as e:
-        verdict = Verdict.UNKNOWN
-        results = {"verdict": verdict.value, "reason": f"analysis interrupted by {e}"}
-        results = write_results(run.results, results)
-        return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=ExitCode.UNKNOWN,
-                          results=results, interrupted=True)
+        results = write_results(run.results, RunResults(
+            verdict=Verdict.UNKNOWN, reason=f"analysis interrupted by {e}"))
+        return RunOutcome(run_dir=run.path, verdict=results.verdict,
+                          exit_code=ExitCode.UNKNOWN, results=results, interrupted=True)
     except Exception as e:  # a checker that raises never loses the run
         log.exception("checker failed")
-        verdict = Verdict.UNKNOWN
-        results = {"verdict": verdict.value, "error": f"{type(e).__name__}: {e}"}
+        results = RunResults(verdict=Verdict.UNKNOWN, error=f"{type(e).__name__}: {e}")
+    verdict = results.verdict
     code = exit_code(verdict)
     if stalled is not None:
         # the run did not finish: never valid; a proven anomaly still stands (exit 1)
         if verdict is not Verdict.INVALID:
             verdict = Verdict.UNKNOWN
             code = ExitCode.HARNESS_FAILED
-        results["verdict"] = verdict.value
-        results["harness_failure"] = {
-            "kind": stalled.kind.value, "reason": stalled.reason,
-            "at_s": round(stalled.at_ns / 1e9, 3),
-            "detail": "the watchdog ended the run; controller.log has what every thread was "
-                      "doing",
-        }
+        results = replace(results, verdict=verdict, harness_failure=HarnessFailure(
+            kind=stalled.kind.value, reason=stalled.reason,
+            at_s=round(stalled.at_ns / 1e9, 3),
+            detail="the watchdog ended the run; controller.log has what every thread was "
+                   "doing"))
     results = write_results(run.results, results)
     return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=code, results=results,
                       stalled=stalled is not None)
 
 
-def _check(the_plan: Plan, history: History) -> tuple[Verdict, dict[str, JSON]]:
+def _check(the_plan: Plan, history: History) -> RunResults:
     """The workload's checker, then the coverage checks (:func:`harness.analysis.check_history`,
     shared with ``splitbrain analyze``)."""
     return check_history(the_plan.test, the_plan.workload, history)
@@ -379,12 +383,11 @@ def _analyse_prefix(
 ) -> RunOutcome:
     """An interrupted run: check the prefix for a proven anomaly within a short budget (a second
     Ctrl-C gives up at once). Invalid stays invalid (exit 1); anything else is unknown (exit 2)."""
-    found: list[tuple[Verdict, dict[str, JSON]]] = []
+    found: list[CheckResult] = []
 
     def check() -> None:
         try:
-            result = the_plan.workload.checker.check(the_plan.test, history)
-            found.append((result.verdict, {"workload": result.to_json()}))
+            found.append(the_plan.workload.checker.check(the_plan.test, history))
         except Exception as e:
             log.warning("checking the interrupted prefix failed: %s: %s", type(e).__name__, e)
 
@@ -393,19 +396,16 @@ def _analyse_prefix(
     with contextlib.suppress(Interrupted):
         checker.join(INTERRUPTED_CHECK_S)
     reason = f"interrupted by {interrupted}; the history is a prefix"
-    results: dict[str, JSON] = {"verdict": Verdict.UNKNOWN.value}
     verdict = Verdict.UNKNOWN
-    if found:
-        prefix_verdict, data = found[0]
-        results.update(data)
-        if prefix_verdict is Verdict.INVALID:
+    prefix = found[0] if found else None
+    if prefix is not None:
+        if prefix.verdict is Verdict.INVALID:
             verdict = Verdict.INVALID
             reason += ", and it already shows an anomaly"
     else:
         reason += f" (not checked within {INTERRUPTED_CHECK_S:g} s)"
-    results["verdict"] = verdict.value
-    results["reason"] = reason
-    results = write_results(run.results, results)
+    results = write_results(run.results, RunResults(verdict=verdict, workload=prefix,
+                                                    reason=reason))
     return RunOutcome(run_dir=run.path, verdict=verdict, exit_code=exit_code(verdict),
                       results=results, interrupted=True)
 

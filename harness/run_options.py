@@ -34,7 +34,7 @@ class RunOptions:
     """Fault names; ``default`` = partitions, process and clock faults the target can take
     (:mod:`nemesis.defaults`); ``none`` = no faults."""
     nodes: int = 5
-    concurrency: int = 10
+    concurrency: int = 15
     time_limit: float = 30.0
     """Seconds of workload."""
     rate: float = 200.0

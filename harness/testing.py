@@ -13,15 +13,15 @@ CLI's too (:func:`harness.run.run_test`); only the printing differs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from checkers.verdict import ExitCode, Verdict
-from harness.jsontypes import JSON
 
 if TYPE_CHECKING:
     from harness.config import TestConfig
+    from harness.run_results import RunResults
 
 
 class OptionsError(TypeError):
@@ -36,7 +36,8 @@ class Outcome:
     verdict: Verdict
     exit_code: ExitCode
     run_dir: Path
-    results: Mapping[str, JSON] = field(default_factory=dict)
+    results: RunResults | None = None
+    """The run's ``results.json``, typed (:class:`harness.run_results.RunResults`)."""
     interrupted: bool = False
 
     @property
@@ -69,11 +70,11 @@ class Outcome:
         return f"<splitbrain outcome {self.explain()}>"
 
 
-def breakdown(results: Mapping[str, JSON]) -> str:
+def breakdown(results: RunResults | None) -> str:
     """`` (linearizable: invalid; stats: valid)``: as ``splitbrain run`` prints it."""
     from harness.commands.run import _breakdown
 
-    return _breakdown(results)
+    return _breakdown(results) if results is not None else ""
 
 
 def arguments(options: Mapping[str, object]) -> list[str]:

@@ -8,8 +8,10 @@ Operations (``targets`` is one/minority/majority/primaries/all, default one):
 - ``bump-clock`` ``{"targets", "delta_ms"}``: add ``delta_ms`` to the chosen nodes' offsets;
 - ``strobe-clock`` ``{"targets", "delta_ms", "period_ms", "duration_ms"}``: flip the chosen nodes'
   clocks between +delta and their offset every period, for the duration (the op lasts that long);
-- ``rate-clock`` ``{"targets", "rate"}``: run the chosen clocks at ``rate`` times real speed
-  (libfaketime measures the rate from process start, so the clock may jump when it changes);
+- ``rate-clock`` ``{"targets", "rate"}``: run the chosen clocks at ``rate`` times real speed,
+  by moving their offsets in steps of :data:`DRIFT_TICK_S` (libfaketime's own rate, ``x2`` in the
+  control file, cannot be undone: once set, a process's clock keeps that rate whatever the file
+  says later, and it jumps on every change because it is measured from process start);
 - ``reset-clock``: every node back to the real clock.
 """
 
@@ -52,6 +54,8 @@ MAX_DELTA_MS = 7 * 24 * 3600 * 1000
 VERIFY_TOLERANCE_S = 0.5
 """How far a clock read back may be from the offset set (request latency, a loaded machine)."""
 MAX_STROBE_MS = 60_000
+DRIFT_TICK_S = 0.05
+"""How often the offsets of clocks running at another rate are moved (seconds)."""
 
 
 @runtime_checkable
@@ -94,6 +98,7 @@ class ClockNemesis:
         self._lock = threading.Lock()
         self._ledger: Ledger | None = None
         self._stopped = False  # set by teardown: a strobe still running must not undo the heal
+        self._drifter: threading.Thread | None = None
 
     def setup(self, ctx: RunContext) -> ClockNemesis:
         db = ctx.db
@@ -143,6 +148,7 @@ class ClockNemesis:
                     raise FaultError(f"rate must be in (0, 100], got {rate:g}")
                 for node in nodes:
                     self._set(node, lambda c: replace(c, rate=rate))
+                self._start_drift()
                 return complete(op, OpType.INFO, self._report(nodes, rate=rate))
             if op.f == F.STROBE_CLOCK:
                 return complete(op, OpType.INFO, self._strobe(nodes, args))
@@ -153,7 +159,10 @@ class ClockNemesis:
     def teardown(self, ctx: RunContext) -> None:
         with self._lock:
             self._stopped = True
+            drifter = self._drifter
         self._reset_all()
+        if drifter is not None:
+            drifter.join(timeout=5.0)
 
     def active_faults(self) -> Sequence[str]:
         with self._lock:
@@ -178,7 +187,7 @@ class ClockNemesis:
     def _write(self, node: str, clock: NodeClock) -> None:
         """Set ``node``'s clock (caller holds the lock) and record it."""
         assert self._runtime is not None, "set up first"
-        line = faketime.format_clock(clock.offset_ms / 1000.0, clock.rate) + "\n"
+        line = faketime.format_clock(clock.offset_ms / 1000.0) + "\n"
         self._runtime.put_file(node, self._files[node], line.encode())
         self._clocks[node] = clock
         if self._ledger is not None:
@@ -193,6 +202,31 @@ class ClockNemesis:
             for node in self._files:
                 self._write(node, NodeClock())
         return skewed
+
+    def _start_drift(self) -> None:
+        """Start the thread that moves the offsets of clocks at another rate (once)."""
+        with self._lock:
+            if self._drifter is not None and self._drifter.is_alive():
+                return
+            self._drifter = threading.Thread(target=self._drift, name="clock-drift", daemon=True)
+            self._drifter.start()
+
+    def _drift(self) -> None:
+        """Every :data:`DRIFT_TICK_S`, add (rate - 1) x the time passed to each offset of a
+        clock whose rate is not 1; ends once every rate is 1 again or the nemesis is torn down."""
+        last = time.monotonic()
+        while True:
+            time.sleep(DRIFT_TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                drifting = {n: c for n, c in self._clocks.items() if c.rate != 1.0}
+                if self._stopped or not drifting:
+                    self._drifter = None
+                    return
+                for node, clock in drifting.items():
+                    step_ms = (clock.rate - 1.0) * (now - last) * 1000.0
+                    self._write(node, replace(clock, offset_ms=clock.offset_ms + step_ms))
+            last = now
 
     def _strobe(self, nodes: Sequence[str], args: Mapping[str, JSON]) -> dict[str, JSON]:
         delta = _bounded(number(args, "delta_ms", 1000.0), "delta_ms", MAX_DELTA_MS)

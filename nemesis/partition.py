@@ -8,7 +8,6 @@ a new partition replaces the previous one. ``stop-partition`` heals.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Mapping, Sequence
 
 from harness.context import RunContext
@@ -20,6 +19,7 @@ from nemesis import topology
 from nemesis.firewall import Chain, Firewall, Position, Rule, drop_from, run_tag
 from nemesis.ledger import Ledger
 from nemesis.operations import F, FaultError, NemesisSetupError, arguments, text
+from nemesis.targets import current_primaries
 from nemesis.topology import Topology, TopologyError
 
 
@@ -131,19 +131,6 @@ class PartitionNemesis:
         if self._firewall is None or self._ledger is None:
             raise FaultError("the partition nemesis was not set up")
         return self._firewall, self._ledger
-
-
-PRIMARY_WAIT_S = 3.0
-
-
-def current_primaries(db: HasPrimaries, ctx: RunContext) -> Sequence[str]:
-    """The DB's primaries, asking again for a few seconds while there are none (an election)."""
-    deadline = time.monotonic() + PRIMARY_WAIT_S
-    while True:
-        primaries = db.primaries(ctx)
-        if primaries or time.monotonic() >= deadline:
-            return primaries
-        time.sleep(0.1)
 
 
 def check_iptables(ctx: RunContext) -> None:

@@ -31,7 +31,7 @@ from nemesis.operations import (
     arguments,
     text,
 )
-from nemesis.targets import Targets, TargetsError, choose
+from nemesis.targets import Targets, TargetsError, choose, current_primaries
 
 
 class ProcessFault(StrEnum):
@@ -86,8 +86,9 @@ ACTIONS: Mapping[ProcessFault, _Actions] = {
 
 
 def primaries_of(ctx: RunContext) -> Sequence[str] | None:
-    """The DB's current primaries, or None when it cannot tell."""
-    return ctx.db.primaries(ctx) if isinstance(ctx.db, HasPrimaries) else None
+    """The DB's current primaries (waiting a little while an election is under way), or None
+    when it cannot tell."""
+    return current_primaries(ctx.db, ctx) if isinstance(ctx.db, HasPrimaries) else None
 
 
 def target_nodes(

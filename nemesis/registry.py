@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING
 from harness import plugins
 from harness.config import TestConfig
 from harness.context import RunContext
-from harness.errors import BadInputError
 from harness.generators import Generator, any_of, seq
 from harness.ops import Op, OpType
+from harness.option_reader import OptionError
 from harness.plugins import PluginKind
 from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
 
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from nemesis.schedule import FaultChoice
 
 
-class NemesisOptionError(BadInputError):
-    """An unknown nemesis name or a bad ``--nemesis-opt``."""
+class NemesisOptionError(OptionError):
+    """An unknown nemesis name or a bad ``--nemesis-opt`` (exit 254)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Collection, Sequence
 from enum import StrEnum
 
+from harness.context import RunContext
 from harness.errors import BadInputError
+from harness.protocols import HasPrimaries
 from nemesis.topology import majority
 
 
@@ -73,4 +76,20 @@ def _sample(nodes: Sequence[str], k: int, rng: random.Random) -> tuple[str, ...]
     return tuple(n for n in nodes if n in chosen)
 
 
-__all__ = ["Targets", "TargetsError", "choose", "minority_size", "parse_targets"]
+PRIMARY_WAIT_S = 3.0
+"""How long a fault aimed at the primaries waits for one to be elected (after a kill, a heal)."""
+
+
+def current_primaries(db: HasPrimaries, ctx: RunContext) -> Sequence[str]:
+    """The DB's primaries, asking again for up to :data:`PRIMARY_WAIT_S` while there are none
+    (an election is under way, e.g. right after every node was restarted)."""
+    deadline = time.monotonic() + PRIMARY_WAIT_S
+    while True:
+        primaries = db.primaries(ctx)
+        if primaries or time.monotonic() >= deadline:
+            return primaries
+        time.sleep(0.1)
+
+
+__all__ = ["PRIMARY_WAIT_S", "Targets", "TargetsError", "choose", "current_primaries",
+           "minority_size", "parse_targets"]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from harness.context import RunContext
+from harness.protocols import ProcessState
 from harness.runtime.base import ProcessHandle
 
 
@@ -80,6 +81,15 @@ class NodeProcesses:
                     f"({what}); last lines of {proc.log_path}:\n{log_tail(proc.log_path)}"
                 )
             time.sleep(0.05)
+
+    def state(self, node: str, name: str, answers: Callable[[], bool]) -> ProcessState:
+        """What the process ``name`` on ``node`` is doing (for :class:`ReportsProcessState`):
+        ``down`` when it is not running, ``running`` when ``answers()`` (a probe that should take
+        at most about half a second), else ``unresponsive`` (e.g. paused)."""
+        proc = self.get(node, name)
+        if proc is None or not proc.alive():
+            return ProcessState.DOWN
+        return ProcessState.RUNNING if answers() else ProcessState.UNRESPONSIVE
 
     def kill(self, node: str) -> None:
         for proc in self.on(node):

@@ -2,8 +2,8 @@
 
 Options (``--workload-opt K=V``): ``keys`` = ``single`` or ``multi`` (default multi: a few keys
 active at once, each retired after ``ops-per-key`` operations, which keeps every key's history
-small enough to check), ``active-keys`` (default 3), ``ops-per-key`` (default 200), ``values``
-(writes and cas use values 0..values-1, default 5), ``check-time-limit`` (seconds in
+small enough to check), ``active-keys`` (default 10), ``ops-per-key`` (default 200), ``values``
+(writes and cas use values 0..values-1, default 10), ``check-time-limit`` (seconds in
 (0, 86400], default 60).
 Checked by the linearizability checker with the ``cas-register`` model, plus basic statistics.
 
@@ -55,9 +55,9 @@ _MAX = 1_000_000_000
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RegisterOptions:
     multi_key: bool = True
-    active_keys: int = 3
+    active_keys: int = 10
     ops_per_key: int = 200
-    values: int = 5
+    values: int = 10
     check_time_limit_s: float = 60.0
 
     @classmethod
@@ -70,9 +70,9 @@ class RegisterOptions:
             raise r.error("keys", f"expected single or multi, got {keys!r}")
         return cls(
             multi_key=keys == "multi",
-            active_keys=r.integer("active-keys", 3, 1, _MAX),
+            active_keys=r.integer("active-keys", 10, 1, _MAX),
             ops_per_key=r.integer("ops-per-key", 200, 1, _MAX),
-            values=r.integer("values", 5, 1, _MAX),
+            values=r.integer("values", 10, 1, _MAX),
             check_time_limit_s=r.seconds("check-time-limit", 60.0, high=86_400.0),
         )
 

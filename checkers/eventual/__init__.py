@@ -7,7 +7,7 @@ value: the elements that node holds, a list or an encoded integer set ``{"ranges
 """
 
 from checkers.eventual._reference import check_set_reference
-from checkers.eventual._result import ElementTiming, SetResult
+from checkers.eventual._result import ElementTiming, ExampleOp, SetResult
 from checkers.eventual._set import check_set
 
-__all__ = ["ElementTiming", "SetResult", "check_set", "check_set_reference"]
+__all__ = ["ElementTiming", "ExampleOp", "SetResult", "check_set", "check_set_reference"]

@@ -114,7 +114,7 @@ def _replay(run_dir: Path, store: Path | None, reports: bool,
         _fail(f"{run_dir}: {e}", ExitCode.BAD_INPUT)
     _preflight([test])
     original = read_results(run_dir)
-    before = original.get("verdict") if isinstance(original, dict) else None
+    before = original.verdict.value if original is not None else None
     _say(f"replaying {test.name} with seed {test.seed} (stored verdict: {before or 'none'})")
     try:
         with interrupts_raise() as guard:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from checkers.verdict import ExitCode
+from harness.run_results import RESULTS_FILE, ResultsFileError, RunResults
 from reports import DEFAULT_BUDGET, RunError, build_report
 
 
@@ -21,8 +22,18 @@ from reports import DEFAULT_BUDGET, RunError, build_report
 def command(run_dir: Path, output: Path | None, max_ops: int) -> None:
     """Rebuild RUN_DIR/report.html from test.json, history.jsonl and results.json.
 
-    The report shows the verdicts the run's checkers wrote; it does not check again.
+    The report shows the verdicts the run's checkers wrote; it does not check again. A
+    results.json that is torn or not shaped as written is refused (exit 254; `splitbrain
+    analyze RUN_DIR` judges the run again and rewrites it).
     """
+    results = run_dir / RESULTS_FILE
+    if results.exists():
+        try:
+            RunResults.read(results)
+        except ResultsFileError as e:
+            click.echo(f"splitbrain report: {e}; `splitbrain analyze {run_dir}` judges the run "
+                       "again and rewrites it", err=True)
+            sys.exit(ExitCode.BAD_INPUT)
     try:
         info = build_report(run_dir, output=output, budget=max_ops)
     except RunError as e:

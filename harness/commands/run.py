@@ -5,24 +5,27 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from checkers.verdict import ExitCode
+from checkers.verdict import ExitCode, Verdict
 from harness.commands.ssh_options import ssh_flags, ssh_runtime_options
 from harness.config import RuntimeKind
 from harness.errors import BadInputError
-from harness.jsontypes import JSON
 from harness.progress import LiveProgress
 from harness.run import plan, run_test
 from harness.run_options import DEFAULTS, RunOptionError, RunOptions, pairs
+from harness.run_results import RunResults
 from harness.runtime.base import RuntimeUnavailableError
 from harness.runtime.netns import MAX_NODES
 from harness.runtime.registry import all_specs, capability_table
 from harness.signals import Interrupted, interrupts_raise
+
+if TYPE_CHECKING:
+    from checkers.result_json import AnyResult
 
 BAD_INPUT = (BadInputError,)
 """What a bad ``splitbrain run`` input raises (exit 254): every :class:`BadInputError`, e.g.
@@ -129,6 +132,11 @@ def command(ctx: click.Context, /, **_: object) -> None:
     except BAD_INPUT as e:
         _fail(str(e), ExitCode.BAD_INPUT)
     click.echo(f"splitbrain: seed {test.seed} (rerun with --seed {test.seed})", err=True)
+    from harness.fault_reach import short_time_limit_warning  # here: only `run` needs it
+
+    warning = short_time_limit_warning(resolved.test)
+    if warning is not None:
+        click.echo(f"splitbrain: warning: {warning}", err=True)
     progress = LiveProgress(sys.stderr)
     try:
         with interrupts_raise() as guard:
@@ -146,9 +154,9 @@ def command(ctx: click.Context, /, **_: object) -> None:
     if outcome.interrupted:
         click.echo(f"splitbrain: interrupted; torn down. History prefix in {outcome.run_dir}",
                    err=True)
-    failure = outcome.results.get("harness_failure")
-    if isinstance(failure, dict):
-        click.echo(f"splitbrain: harness failure: {failure.get('reason')}; torn down and "
+    failure = outcome.results.harness_failure
+    if failure is not None:
+        click.echo(f"splitbrain: harness failure: {failure.reason}; torn down and "
                    f"analysed (see controller.log)", err=True)
     click.echo(f"verdict: {outcome.verdict.value}{_breakdown(outcome.results)}")
     click.echo(f"run directory: {outcome.run_dir}")
@@ -200,31 +208,48 @@ def parse_args(args: Sequence[str]) -> RunOptions:
     return run_options(**params)
 
 
-def _breakdown(results: Mapping[str, JSON]) -> str:
-    """`` (linearizable: invalid, stats: valid)`` from results.json, when there is one."""
-    workload = results.get("workload")
-    checkers = workload.get("checkers") if isinstance(workload, dict) else None
-    if not isinstance(checkers, dict) or not checkers:
-        reason = results.get("reason") or results.get("error")
-        return f" ({reason})" if isinstance(reason, str) else ""
+def _reason(result: AnyResult) -> str | None:
+    """What a result says about why it is not valid, if anything."""
+    from checkers.compose import CheckerFailure, SimpleResult
+    from checkers.coverage import CoverageResult
+    from checkers.elle import TxnCheckResult
+    from checkers.linearizable import LinearizabilityResult
+    from checkers.result_json import OtherResult
+    from checkers.stats import StatsResult
+
+    if isinstance(result, StatsResult | TxnCheckResult | CoverageResult | LinearizabilityResult):
+        return result.reason
+    if isinstance(result, CheckerFailure):
+        return result.error
+    if isinstance(result, OtherResult | SimpleResult):  # a plugin's: its JSON is all there is
+        reason = result.data.get("reason")
+        return reason if isinstance(reason, str) else None
+    return None
+
+
+def _breakdown(results: RunResults) -> str:
+    """`` (linearizable: invalid; stats: valid; behaviour: CP-like)``: the verdict of each of
+    the workload's checkers (the CP/AP label for the classification), and of the run-level
+    checks that are not valid."""
+    from checkers.behaviour import BehaviourResult  # here: run's start-up imports no checkers
+    from checkers.compose import CompositeResult
+
+    workload = results.workload
+    if not isinstance(workload, CompositeResult) or not workload.parts:
+        reason = results.reason or results.error
+        return f" ({reason})" if reason else ""
     parts = []
-    for name, part in checkers.items():
-        if isinstance(part, dict) and "verdict" not in part:
-            # informational entries (the behaviour label) have no verdict of their own
-            label = part.get("behaviour")
-            if isinstance(label, str):
-                parts.append(f"{name}: {label}")
-        elif isinstance(part, dict):
-            detail = part.get("reason") if part.get("verdict") != "valid" else None
-            parts.append(f"{name}: {part.get('verdict')}" + (f", {detail}" if detail else ""))
+    for name, part in workload.parts.items():
+        if isinstance(part, BehaviourResult):  # informational: no verdict of its own
+            parts.append(f"{name}: {part.behaviour.value}")
+        elif part.verdict is not None:
+            detail = _reason(part) if part.verdict is not Verdict.VALID else None
+            parts.append(f"{name}: {part.verdict.value}" + (f", {detail}" if detail else ""))
     checked = len(parts)
-    for name, part in results.items():  # run-level checks (coverage: traffic, faults applied)
-        if name != "workload" and isinstance(part, dict) and part.get("verdict") not in (
-                None, "valid"):
-            detail = part.get("reason")
-            parts.append(f"{name}: {part.get('verdict')}"
-                         + (f", {detail}" if isinstance(detail, str) else ""))
-    reason = results.get("reason")
-    if len(parts) == checked and results.get("verdict") != "valid" and isinstance(reason, str):
-        parts.append(reason)  # e.g. interrupted by SIGINT
+    coverage = results.coverage  # run-level checks (traffic, faults applied)
+    if coverage is not None and coverage.verdict is not Verdict.VALID:
+        parts.append(f"coverage: {coverage.verdict.value}"
+                     + (f", {coverage.reason}" if coverage.reason else ""))
+    if len(parts) == checked and results.verdict is not Verdict.VALID and results.reason:
+        parts.append(results.reason)  # e.g. interrupted by SIGINT
     return f" ({'; '.join(parts)})"

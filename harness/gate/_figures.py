@@ -22,6 +22,7 @@ from harness.history import History
 from harness.jsonl import read_jsonl
 from harness.jsontypes import JSON
 from harness.ops import OpType
+from harness.run_results import RunResults
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -81,7 +82,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
-def history_figures(history: History, results: JSON) -> Figures:
+def history_figures(history: History, results: RunResults | None) -> Figures:
     """The figures of one run from its history and its ``results.json``."""
     operations = history.operations()
     total = len(operations)
@@ -100,7 +101,7 @@ def history_figures(history: History, results: JSON) -> Figures:
     )
 
 
-def run_figures(run_dir: Path, results: JSON) -> Figures | None:
+def run_figures(run_dir: Path, results: RunResults | None) -> Figures | None:
     """The figures of a stored run; None when its history cannot be read."""
     try:
         history = read_jsonl(run_dir / "history.jsonl")

@@ -23,7 +23,7 @@ from pathlib import Path
 from checkers.verdict import Verdict
 from harness.gate._figures import Figures
 from harness.gate._suite import Case, Expectation
-from harness.jsontypes import JSON
+from harness.run_results import RunResults
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -39,8 +39,8 @@ class RunResult:
     seconds: float = 0.0
     summary: str = ""
     """A one-paragraph anomaly summary (empty when there is nothing to say)."""
-    results: JSON = None
-    """``results.json`` of the run, when it exists."""
+    results: RunResults | None = None
+    """``results.json`` of the run, when it exists and is readable."""
     figures: Figures | None = None
     """Key figures of the run (None when its history could not be read)."""
 

@@ -7,7 +7,6 @@ process. A harness failure (the target would not start, a bad option found late)
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import time
@@ -20,8 +19,8 @@ from harness.config import TestConfig
 from harness.gate._figures import run_figures
 from harness.gate._judge import RunResult
 from harness.gate._summary import anomaly_summary
-from harness.jsontypes import JSON
 from harness.run import run_test
+from harness.run_results import RESULTS_FILE, ResultsFileError, RunResults
 from harness.signals import Interrupted, InterruptGuard
 
 log = logging.getLogger("splitbrain.gate")
@@ -33,22 +32,21 @@ class CaseRunner(Protocol):
     def run(self, test: TestConfig) -> RunResult: ...
 
 
-def read_results(run_dir: Path) -> JSON:
+def read_results(run_dir: Path) -> RunResults | None:
+    """The run's ``results.json``; None (and a log line) when it is missing or unreadable."""
     try:
-        value: JSON = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return RunResults.read(run_dir / RESULTS_FILE)
+    except ResultsFileError as e:
+        log.warning("%s", e)
         return None
-    return value
 
 
 def result_from_run_dir(seed: int, run_dir: Path, *, verdict: Verdict | None, seconds: float,
                         report: Path | None = None, error: str | None = None) -> RunResult:
     """The :class:`RunResult` of a stored run: its results, anomaly summary and figures."""
     results = read_results(run_dir)
-    if verdict is None and error is None and isinstance(results, dict):
-        raw = results.get("verdict")
-        if isinstance(raw, str) and raw in Verdict.__members__.values():
-            verdict = Verdict(raw)
+    if verdict is None and error is None and results is not None:
+        verdict = results.verdict
     return RunResult(
         seed=seed, verdict=verdict, run_dir=run_dir, report=report, error=error,
         seconds=seconds, summary=anomaly_summary(results) if results is not None else "",

@@ -20,12 +20,10 @@ from harness.ops import Op
 
 def emit(ctx: Context, inv: Invocation) -> GenOp | None:
     """``inv`` for the first free thread in scope, now; None if no thread is free."""
-    if not ctx.free:
+    free = ctx.free
+    if not free:
         return None
-    thread = ctx.free[0]
-    return GenOp(
-        process=ctx.workers[thread], f=inv.f, value=inv.value, key=inv.key, time=ctx.time
-    )
+    return GenOp(ctx.workers[free[0]], inv.f, inv.value, inv.key, ctx.time)  # positional: faster
 
 
 @dataclass(frozen=True, slots=True)

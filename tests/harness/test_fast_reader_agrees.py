@@ -27,6 +27,7 @@ from harness.history import History
 from harness.jsonl import encode_line, read_jsonl, read_jsonl_by_line, write_jsonl
 from harness.jsontypes import JSON
 from harness.ops import Op
+from harness.run_results import RunResults
 from harness.store import write_json
 from reports import load_run, render
 from tests.checkers.eventual.simulated import Shape
@@ -74,8 +75,7 @@ def _stored_run(root: Path, name: str) -> tuple[Path, str | None]:
     write_json(run_dir / "test.json", {"test": test.to_json(), "seed": 0})
     write_jsonl(run_dir / "history.jsonl", make().ops)
     history = read_jsonl_by_line(run_dir / "history.jsonl")  # judged by the old reading
-    _, results = check_history(test, get_workload(test), history)
-    write_results(run_dir / "results.json", results)
+    write_results(run_dir / "results.json", check_history(test, get_workload(test), history))
     return run_dir, model
 
 
@@ -99,7 +99,7 @@ def test_every_reader_says_the_same_with_the_fast_reader(
     for old_reading in (True, False):
         by_line(old_reading)
         (run_dir / "results.json").write_bytes(stored)  # as the run left it (analyze rewrites it)
-        results = json.loads(stored)
+        results = RunResults.from_json(json.loads(stored))
         page, info = render(load_run(run_dir))
         said[old_reading] = {
             "check": _check_output(path, model) if model else None,

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import pytest
 
+from harness.config import TestConfig, options
 from harness.errors import BadInputError
 from harness.option_reader import OptionError, OptionReader
 from targets.etcd.options import EtcdOptions
@@ -83,4 +84,36 @@ def test_raftkv_and_register_keep_their_values() -> None:
         8100, 9000, 20, None, FakeTime.ON)
     reg = RegisterOptions.parse({"keys": "single", "values": "7", "check-time-limit": "1.5"})
     assert (reg.multi_key, reg.values, reg.active_keys, reg.check_time_limit_s) == (
-        False, 7, 3, 1.5)
+        False, 7, 10, 1.5)
+
+
+def test_flags_and_parsed_values() -> None:
+    r = OptionReader("demo", {"on": "Yes", "off": "0", "bad": "maybe", "list": "a,b", "x": ""},
+                     {"on", "off", "bad", "list", "x", "absent"})
+    assert r.flag("on", False) is True and r.flag("off", True) is False
+    assert r.flag("absent", True) is True
+    with pytest.raises(OptionError, match="demo option bad: expected true or false, got 'maybe'"):
+        r.flag("bad", False)
+
+    def names(text: str) -> tuple[str, ...]:
+        if not text:
+            raise ValueError("expected some names")
+        return tuple(text.split(","))
+
+    assert r.parsed("list", names, ()) == ("a", "b")
+    assert r.parsed("absent", names, ("z",)) == ("z",)
+    with pytest.raises(OptionError, match="demo option x: expected some names, got ''"):
+        r.parsed("x", names, ())
+
+
+def test_nemesis_options_use_the_shared_reader() -> None:
+    from nemesis.options import parse_options
+    from nemesis.registry import NemesisOptionError
+
+    test = TestConfig(name="t", target="raftkv", workload="register",
+                      nemesis_options=options({"interval": "2", "kill.interval": "x"}))
+    assert parse_options(test, "pause").interval_s == 2.0
+    with pytest.raises(NemesisOptionError,
+                       match=r"nemesis option kill\.interval: expected a number"):
+        parse_options(test, "kill")
+    assert issubclass(NemesisOptionError, OptionError)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+import harness.run  # noqa: F401  (loaded once here: numpy cannot be loaded again by an inner run)
+
 INNER = '''
 from pathlib import Path
 
@@ -18,13 +20,15 @@ from harness.run import RunOutcome
 
 @pytest.fixture(autouse=True)
 def fake_run(monkeypatch, tmp_path):
+    from harness.run_results import RunResults
+
     def run_test(test, **kwargs):
         run_dir = test.store / test.name / "1"
         run_dir.mkdir(parents=True)
         (run_dir / "report.html").write_text("<html></html>")
         verdict = Verdict.INVALID if test.target_option("bug") else Verdict.VALID
         return RunOutcome(run_dir=run_dir, verdict=verdict, exit_code=ExitCode.VALID,
-                          results={"verdict": verdict.value})
+                          results=RunResults(verdict=verdict))
 
     monkeypatch.setattr("harness.run.run_test", run_test)
     monkeypatch.setattr("harness.run.plan", lambda test: None)

@@ -5,7 +5,9 @@ from pathlib import Path
 import click
 import pytest
 
+from checkers.compose import CompositeResult, SimpleResult
 from checkers.verdict import ExitCode, Verdict
+from harness.run_results import RunResults
 from harness.testing import OptionsError, Outcome, arguments, config
 
 
@@ -42,8 +44,9 @@ def outcome(verdict: Verdict) -> Outcome:
     return Outcome(
         test=config(seed=9, store=Path("st")), verdict=verdict, exit_code=ExitCode.INVALID,
         run_dir=Path("st/raftkv-register/1"),
-        results={"verdict": verdict.value, "workload": {"checkers": {
-            "linearizable": {"verdict": verdict.value, "reason": "read 3 after write 4"}}}},
+        results=RunResults(verdict=verdict, workload=CompositeResult(verdict=verdict, parts={
+            "linearizable": SimpleResult(verdict=verdict,
+                                         data={"reason": "read 3 after write 4"})})),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from checkers.verdict import ExitCode, Verdict
 from harness.config import TestConfig
 from harness.run import run_test
+from harness.run_results import RunResults
 
 
 @pytest.mark.integration
@@ -27,9 +27,10 @@ def test_a_stalled_run_is_a_harness_failure_with_its_history_checked(tmp_path: P
     assert outcome.stalled
     assert outcome.verdict is Verdict.UNKNOWN, outcome.results
     assert outcome.exit_code is ExitCode.HARNESS_FAILED
-    stored = json.loads((outcome.run_dir / "results.json").read_text())
-    assert stored["harness_failure"]["kind"] == "stall"
-    assert stored["workload"]["verdict"] == "valid"  # the prefix was checked
+    stored = RunResults.read(outcome.run_dir / "results.json")
+    assert stored.harness_failure is not None and stored.harness_failure.kind == "stall"
+    assert stored.workload is not None
+    assert stored.workload.verdict is Verdict.VALID  # the prefix was checked
     log = (outcome.run_dir / "controller.log").read_text()
     assert "watchdog" in log and "thread MainThread" in log
     report = (outcome.run_dir / "report.html").read_text()

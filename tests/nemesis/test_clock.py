@@ -47,9 +47,24 @@ def test_rate_and_teardown(tmp_path: Path) -> None:
     done = nemesis.invoke(ctx, nemesis_op(F.RATE_CLOCK, {"targets": "primaries", "rate": 2}))
     assert done.value == {"nodes": ["n1"], "clocks": {"n1": {"offset_ms": 0.0, "rate": 2.0}},
                           "rate": 2.0}
-    assert (tmp_path / "ft" / "n1.rc").read_text() == "+0.000000s x2\n"
+    # the offset moves forward in steps (libfaketime's own rate could never be undone)
+    assert until(lambda: nemesis.clock_of("n1").offset_ms > 0.0)
+    line = (tmp_path / "ft" / "n1.rc").read_text()
+    assert "x" not in line and float(line.strip().rstrip("s")) > 0.0
     nemesis.teardown(ctx)
     assert (tmp_path / "ft" / "n1.rc").read_text() == "+0.000000s\n"
+    assert nemesis.clock_of("n1") == NodeClock()
+
+
+def test_reset_after_rate_stays_real(tmp_path: Path) -> None:
+    ctx = fake_context(tmp_path, db=ClockDB(tmp_path / "ft"))
+    nemesis = ClockNemesis(seed=1).setup(ctx)
+    nemesis.invoke(ctx, nemesis_op(F.RATE_CLOCK, {"targets": "all", "rate": 4}))
+    assert until(lambda: nemesis.clock_of("n3").offset_ms > 0.0)
+    nemesis.invoke(ctx, nemesis_op(F.RESET_CLOCK))
+    assert until(lambda: nemesis._drifter is None)
+    assert (tmp_path / "ft" / "n3.rc").read_text() == "+0.000000s\n"
+    assert nemesis.active_faults() == []
 
 
 def test_strobe_ends_where_it_started(tmp_path: Path) -> None:

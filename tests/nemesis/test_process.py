@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from harness.context import RunContext
 from harness.protocols import NoopDB
 from nemesis.ledger import leftovers
 from nemesis.operations import F, NemesisSetupError
@@ -28,6 +30,28 @@ def test_kill_majority_then_start_restarts_exactly_those(tmp_path: Path) -> None
     assert sorted(n for what, n in db.calls if what == "start") == killed
     assert nemesis.active_faults() == []
     assert leftovers(tmp_path) == {}
+
+
+class ElectingDB(RecordingDB):
+    """No primary for the first two questions (an election after a restart), then n2."""
+
+    def __init__(self) -> None:
+        super().__init__(primaries=[])
+        self.asked = 0
+
+    def primaries(self, ctx: RunContext) -> Sequence[str]:
+        self.asked += 1
+        return ["n2"] if self.asked > 2 else []
+
+
+def test_a_fault_on_the_primaries_waits_for_an_election(tmp_path: Path) -> None:
+    db = ElectingDB()
+    ctx = fake_context(tmp_path, db=db)
+    nemesis = ProcessNemesis(ProcessFault.PAUSE, seed=3).setup(ctx)
+    done = nemesis.invoke(ctx, nemesis_op(F.PAUSE, {"targets": "primaries"}))
+    assert done.value == {"targets": "primaries", "nodes": ["n2"]}
+    assert db.asked == 3
+    nemesis.teardown(ctx)
 
 
 def test_pause_primaries_and_teardown_resumes(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import signal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from harness.protocols import ProcessState
 from targets.supervision import NodeProcesses, TargetStartError, log_tail
 
 
@@ -61,3 +63,24 @@ def test_log_tail(tmp_path: Path) -> None:
     assert log_tail(tmp_path / "missing") == "(no log)"
     (tmp_path / "l").write_text("\n".join(str(i) for i in range(30)))
     assert log_tail(tmp_path / "l", lines=2) == "    28\n    29"
+
+
+class _Runtime:
+    def __init__(self, proc: FakeProcess) -> None:
+        self.proc = proc
+
+    def spawn(self, node: str, name: str, argv: object, **kwargs: object) -> FakeProcess:
+        return self.proc
+
+
+def test_state_is_down_running_or_unresponsive(tmp_path: Path) -> None:
+    procs = NodeProcesses("etcd")
+    assert procs.state("n1", "etcd", lambda: True) is ProcessState.DOWN  # never started
+    proc = FakeProcess(tmp_path / "etcd.log")
+    ctx = SimpleNamespace(runtime=_Runtime(proc))
+    procs.spawn(ctx, "n1", "etcd", ["etcd"], log_path=proc.log_path)  # type: ignore[arg-type]
+    assert procs.state("n1", "etcd", lambda: True) is ProcessState.RUNNING
+    assert procs.state("n1", "etcd", lambda: False) is ProcessState.UNRESPONSIVE
+    assert procs.state("n1", "sentinel", lambda: True) is ProcessState.DOWN
+    procs.kill("n1")
+    assert procs.state("n1", "etcd", lambda: True) is ProcessState.DOWN

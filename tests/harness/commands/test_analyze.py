@@ -6,12 +6,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from checkers.compose import CompositeResult
+from checkers.linearizable import KeyResult, LinearizabilityResult
 from checkers.verdict import ExitCode, Verdict
 from harness.analysis import RESULTS_SCHEMA, check_history, write_results
 from harness.cli import cli
 from harness.config import TestConfig
 from harness.jsonl import write_jsonl
 from harness.jsontypes import JSON
+from harness.run_results import RunResults
 from harness.store import write_json
 from tests.checkers.eventual.simulated import Shape, simulate
 from workloads.registry import get_workload
@@ -31,8 +34,7 @@ def stored_set_run(path: Path) -> Path:
     write_json(path / "test.json", {"test": test.to_json(), "seed": 0})
     history = simulate(Shape(operations=1200, seed=4), compact=True)
     write_jsonl(path / "history.jsonl", history.ops)
-    _, results = check_history(test, get_workload(test), history)
-    write_results(path / "results.json", results)
+    write_results(path / "results.json", check_history(test, get_workload(test), history))
     return path
 
 
@@ -73,14 +75,18 @@ def test_a_checkers_running_time_is_not_a_change(tmp_path: Path) -> None:
     # a register run's results carry how long each key took; that differs on every check
     from harness.analysis import Analysis
 
-    results: dict[str, JSON] = {"verdict": "valid", "workload": {"checkers": {"linearizable": {
-        "verdict": "valid", "seconds": 0.12, "keys": [{"verdict": "valid", "seconds": 0.01}]}}}}
-    previous: JSON = json.loads(json.dumps(results).replace("0.01", "0.02"))
+    key = KeyResult(key=None, group=None, verdict=Verdict.VALID, operations=2, pruned=0,
+                    configurations=3, seconds=0.01)
+    lin = LinearizabilityResult(verdict=Verdict.VALID, model="cas-register", operations=2,
+                                keys=(key,), seconds=0.12)
+    results = RunResults(verdict=Verdict.VALID, workload=CompositeResult(
+        verdict=Verdict.VALID, parts={"linearizable": lin}))
+    previous: JSON = json.loads(json.dumps(results.to_json()).replace("0.01", "0.02"))
     same = Analysis(verdict=Verdict.VALID, exit_code=ExitCode.VALID, results=results,
                     previous=previous)
     assert not same.changed
-    other: JSON = json.loads(json.dumps(results).replace('"valid", "seconds": 0.01',
-                                                         '"invalid", "seconds": 0.01'))
+    other: JSON = json.loads(json.dumps(results.to_json()).replace('"configurations": 3',
+                                                                   '"configurations": 4'))
     assert Analysis(verdict=Verdict.VALID, exit_code=ExitCode.VALID, results=results,
                     previous=other).changed
 
@@ -100,9 +106,8 @@ def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
     # a SIGKILLed controller leaves test.json and a history prefix, never results.json
     from harness import analysis
 
-    def all_valid(test: TestConfig, workload: object, history: object) -> tuple[Verdict, dict[
-            str, JSON]]:
-        return Verdict.VALID, {"verdict": "valid"}
+    def all_valid(test: TestConfig, workload: object, history: object) -> RunResults:
+        return RunResults(verdict=Verdict.VALID)
 
     monkeypatch.setattr(analysis, "check_history", all_valid)
     run_dir = stored_set_run(tmp_path / "run")
@@ -110,4 +115,4 @@ def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
     (run_dir / "results.json").unlink()
     outcome = analysis.analyze(run_dir)
     assert outcome.verdict is Verdict.UNKNOWN and outcome.exit_code is ExitCode.UNKNOWN
-    assert "did not finish" in str(outcome.results["reason"])
+    assert "did not finish" in str(outcome.results.reason)

@@ -48,3 +48,16 @@ def test_report_of_a_run_without_results(tmp_path: Path) -> None:
 def test_serve_refuses_missing_store(tmp_path: Path) -> None:
     code, _, err = run("serve", "--store", str(tmp_path / "nope"))
     assert code == 254 and "no such store directory" in err
+
+
+def test_report_refuses_a_torn_or_partial_results_json(tmp_path: Path) -> None:
+    run_dir = write_run(tmp_path / "r", register_history(20, seed=2), {})
+    (run_dir / "results.json").write_text('{"schema_version": 2, "verdict": "val')
+    code, out, err = run("report", str(run_dir))
+    assert code == 254 and "verdict none" not in out
+    assert "results.json: not JSON (torn or partly written?)" in err
+    assert f"splitbrain analyze {run_dir}" in err
+    assert not (run_dir / "report.html").exists()
+    (run_dir / "results.json").write_text('{"schema_version": 2, "workload": {}}')
+    code, _, err = run("report", str(run_dir))
+    assert code == 254 and "results.json: verdict: missing" in err

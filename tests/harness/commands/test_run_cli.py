@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
 
+from checkers.behaviour import Behaviour, BehaviourResult, SideCount
+from checkers.compose import CompositeResult, SimpleResult
+from checkers.coverage import CoverageResult
 from checkers.verdict import ExitCode, Verdict, exit_code
 from harness.cli import cli
 from harness.commands import run as run_command
 from harness.config import TestConfig
-from harness.jsontypes import JSON
 from harness.run import RunOutcome
+from harness.run_results import RunResults
+
+
+def _valid_linearizable() -> CompositeResult:
+    return CompositeResult(verdict=Verdict.VALID,
+                           parts={"linearizable": SimpleResult(verdict=Verdict.VALID)})
 
 
 class _Fake:
@@ -24,10 +34,9 @@ class _Fake:
         if self.error is not None:
             raise self.error
         assert self.verdict is not None
-        results: dict[str, JSON] = {"verdict": self.verdict.value, "workload": {"checkers": {
-            "linearizable": {"verdict": self.verdict.value},
-            "stats": {"verdict": "valid"},
-        }}}
+        results = RunResults(verdict=self.verdict, workload=CompositeResult(
+            verdict=self.verdict, parts={"linearizable": SimpleResult(verdict=self.verdict),
+                                         "stats": SimpleResult(verdict=Verdict.VALID)}))
         return RunOutcome(run_dir=Path("store/x/1"), verdict=self.verdict,
                           exit_code=exit_code(self.verdict), results=results)
 
@@ -103,17 +112,22 @@ def test_bad_arguments_exit_254_with_a_message(
 def test_verdict_breakdown_shows_the_behaviour_label_not_none() -> None:
     from harness.commands.run import _breakdown
 
-    text = _breakdown({"workload": {"checkers": {
-        "linearizable": {"verdict": "invalid", "reason": "1 key invalid"},
-        "behaviour": {"checker": "behaviour", "behaviour": "CP-like"},
-    }}})
+    behaviour = BehaviourResult(behaviour=Behaviour.CP_LIKE, summary="", minority=SideCount(
+        nodes=()), majority=SideCount(nodes=()), windows=(), anomalies=())
+    text = _breakdown(RunResults(verdict=Verdict.INVALID, workload=CompositeResult(
+        verdict=Verdict.INVALID, parts={
+            "linearizable": SimpleResult(verdict=Verdict.INVALID,
+                                         data={"reason": "1 key invalid"}),
+            "behaviour": behaviour})))
     assert text == " (linearizable: invalid, 1 key invalid; behaviour: CP-like)"
 
 
 def test_runtime_options_map_onto_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = _Fake(Verdict.VALID)
     monkeypatch.setattr(run_command, "run_test", fake)
-    monkeypatch.setattr(run_command, "plan", lambda test: None)
+    # a plan without faults (the pre-run time-limit warning reads the plan's test)
+    monkeypatch.setattr(run_command, "plan",
+                        lambda test: SimpleNamespace(test=replace(test, nemesis=("none",))))
     result = CliRunner().invoke(cli, [
         "run", "--runtime", "docker", "--docker-image", "img:1", "--adopt", "a=b",
         "--runtime-opt", "port=7001",
@@ -138,10 +152,9 @@ def test_verdict_breakdown_says_why_a_run_of_valid_checkers_is_unknown() -> None
     from harness.commands.run import _breakdown
 
     reason = "the requested fault 'pause' was never applied"
-    text = _breakdown({"verdict": "unknown", "reason": reason,
-                       "workload": {"verdict": "valid",
-                                    "checkers": {"linearizable": {"verdict": "valid"}}},
-                       "coverage": {"verdict": "unknown", "reason": reason}})
+    text = _breakdown(RunResults(
+        verdict=Verdict.UNKNOWN, reason=reason, workload=_valid_linearizable(),
+        coverage=CoverageResult(verdict=Verdict.UNKNOWN, problems=(reason,))))
     assert text == f" (linearizable: valid; coverage: unknown, {reason})"
 
 
@@ -149,9 +162,8 @@ def test_verdict_breakdown_says_a_run_was_interrupted() -> None:
     from harness.commands.run import _breakdown
 
     reason = "interrupted by SIGINT; the history is a prefix"
-    text = _breakdown({"verdict": "unknown", "reason": reason,
-                       "workload": {"verdict": "valid",
-                                    "checkers": {"linearizable": {"verdict": "valid"}}}})
+    text = _breakdown(RunResults(verdict=Verdict.UNKNOWN, reason=reason,
+                                 workload=_valid_linearizable()))
     assert text == f" (linearizable: valid; {reason})"
 
 

@@ -8,7 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checkers.compose import CompositeResult, SimpleResult
 from checkers.linearizable import check, get_model
+from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.gate import RunResult, result_from_run_dir
@@ -16,6 +18,7 @@ from harness.history import history_of
 from harness.jsonl import write_jsonl
 from harness.jsontypes import JSON
 from harness.ops import NEMESIS, Op, OpType
+from harness.run_results import RunResults
 from harness.store import create_run, write_json
 
 MS = 1_000_000
@@ -67,22 +70,21 @@ def valid_history() -> list[Op]:
     return h.ops
 
 
-def checked_results(ops: Sequence[Op]) -> dict[str, JSON]:
+def checked_results(ops: Sequence[Op]) -> RunResults:
     """results.json as a register run writes it, from the real checker."""
     result = check(history_of(ops), get_model("cas-register"))
-    lin = result.to_json()
-    stats: dict[str, JSON] = {"verdict": "valid", "operations": len(ops)}
-    return {"verdict": result.verdict.value,
-            "workload": {"verdict": result.verdict.value,
-                         "checkers": {"linearizable": lin, "stats": stats}}}
+    stats = StatsChecker().check(TestConfig(name="t", target="raftkv", workload="register"),
+                                 history_of(ops))
+    return RunResults(verdict=result.verdict, workload=CompositeResult(
+        verdict=result.verdict, parts={"linearizable": result, "stats": stats}))
 
 
 def write_run(store: Path, test: TestConfig, ops: Sequence[Op],
-              results: JSON | None = None) -> Path:
+              results: RunResults | None = None) -> Path:
     """A run directory like the run lifecycle leaves (test.json, history.jsonl, results.json)."""
     run = create_run(store, test)
     write_jsonl(run.history, ops)
-    write_json(run.results, results if results is not None else checked_results(ops))
+    write_json(run.results, (results if results is not None else checked_results(ops)).to_json())
     return run.path
 
 
@@ -105,9 +107,9 @@ class FakeRunner:
         ops = stale_read_history() if verdict is Verdict.INVALID else valid_history()
         results = checked_results(ops)
         if verdict is Verdict.UNKNOWN:
-            results = {"verdict": "unknown", "workload": {
-                "verdict": "unknown", "checkers": {"linearizable": {
-                    "verdict": "unknown", "reason": "time limit"}}}}
+            results = RunResults(verdict=Verdict.UNKNOWN, workload=CompositeResult(
+                verdict=Verdict.UNKNOWN, parts={"linearizable": SimpleResult(
+                    verdict=Verdict.UNKNOWN, data={"reason": "time limit"})}))
         run_dir = write_run(test.store, test, ops, results)
         return result_from_run_dir(test.seed, run_dir, verdict=verdict, seconds=2.0)
 

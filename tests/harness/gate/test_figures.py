@@ -4,6 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from checkers.compose import CompositeResult
+from checkers.eventual import SetResult
+from checkers.result_json import OtherResult
+from checkers.stats import StatsResult
+from checkers.verdict import Verdict
 from harness.config import TestConfig
 from harness.gate import (
     anomalies,
@@ -14,12 +19,13 @@ from harness.gate import (
     run_figures,
 )
 from harness.history import history_of
+from harness.run_results import RunResults
 from tests.harness.gate.runs import checked_results, stale_read_history, valid_history, write_run
 
 
 def test_a_stale_read_is_summarised_with_its_key_and_operation() -> None:
     results = checked_results(stale_read_history())
-    assert results["verdict"] == "invalid"
+    assert results.verdict is Verdict.INVALID
     summary = anomaly_summary(results)
     assert summary.startswith("linearizable: invalid, 1 of 2 keys not linearizable")
     assert "key 0" in summary
@@ -29,19 +35,24 @@ def test_a_stale_read_is_summarised_with_its_key_and_operation() -> None:
 
 def test_a_valid_run_has_no_summary_and_no_anomalies() -> None:
     results = checked_results(valid_history())
-    assert results["verdict"] == "valid"
+    assert results.verdict is Verdict.VALID
     assert anomaly_summary(results) == ""
     assert anomalies(results) == 0
 
 
 def test_other_checkers_are_summarised_by_their_counts_and_reasons() -> None:
-    results = {"verdict": "invalid", "workload": {"verdict": "invalid", "checkers": {
-        "set": {"verdict": "invalid", "lost_count": 3, "unexpected_count": 0},
-        "counter": {"verdict": "unknown", "reason": "no reads"},
-        "stats": {"verdict": "valid"}}}}
+    lost = SetResult(verdict=Verdict.INVALID, attempted=5, acknowledged=5, lost=(1, 2, 3),
+                     unexpected=(), recovered=(), converged=True, final_read_sizes={"n1": 2},
+                     missing_by_node={"n1": (1, 2, 3)}, stale=(), stale_count=0,
+                     visibility_ns={})
+    plugin = OtherResult(verdict=Verdict.UNKNOWN, data={"verdict": "unknown",
+                                                        "reason": "no reads"})
+    stats = StatsResult(verdict=Verdict.VALID, operations=1, ok=1, by_f={})
+    results = RunResults(verdict=Verdict.INVALID, workload=CompositeResult(
+        verdict=Verdict.INVALID, parts={"set": lost, "counter": plugin, "stats": stats}))
     assert anomaly_summary(results) == "set: invalid, 3 lost; counter: unknown (reason: no reads)"
     assert anomalies(results) == 3
-    assert anomaly_summary({"verdict": "unknown", "reason": "interrupted"}) == \
+    assert anomaly_summary(RunResults(verdict=Verdict.UNKNOWN, reason="interrupted")) == \
         "reason: interrupted"
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from checkers.behaviour import Behaviour, BehaviourResult
+from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
 from harness.config import TestConfig, options
 from harness.jsonl import read_jsonl
@@ -45,14 +47,18 @@ def test_linearizable_reads_under_partitions_and_kills_are_valid(tmp_path: Path)
     history = read_jsonl(outcome.run_dir / "history.jsonl")
     faults = {op.f for op in history.nemesis_ops()}
     assert {"start-partition", "kill"} <= faults, faults
+    # kills verify themselves (ReportsProcessState): the killed member was seen down
+    kills = [op.value for op in history.nemesis_ops()
+             if op.f == "kill" and isinstance(op.value, dict) and "nodes" in op.value]
+    assert kills and all(k.get("verified") is True for k in kills), kills
+    assert all(set(k["observed"].values()) == {"down"} for k in kills), kills  # type: ignore[union-attr]
     ok = [op for op in history.operations() if op.type is OpType.OK]
     assert len(ok) > 300
     assert (outcome.run_dir / "nodes" / "n1" / "etcd.log").stat().st_size > 0
-    workload = outcome.results["workload"]
-    assert isinstance(workload, dict)
-    behaviour = workload["checkers"]["behaviour"]
-    assert behaviour["behaviour"] == "CP-like", behaviour["summary"]
-    assert behaviour["minority"]["total"] >= 5, behaviour["summary"]
+    behaviour = outcome.results.checker("behaviour")
+    assert isinstance(behaviour, BehaviourResult), behaviour
+    assert behaviour.behaviour is Behaviour.CP_LIKE, behaviour.summary
+    assert behaviour.minority.total >= 5, behaviour.summary
 
 
 @pytest.mark.integration
@@ -71,12 +77,8 @@ def test_serializable_reads_under_partitions_are_stale(tmp_path: Path, seed: int
                                "topologies": "isolate-primary,halves"})
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.INVALID, outcome.results
-    workload = outcome.results["workload"]
-    assert isinstance(workload, dict)
-    checkers = workload["checkers"]
-    assert isinstance(checkers, dict)
-    linear = checkers["linearizable"]
-    assert isinstance(linear, dict) and linear["verdict"] == "invalid"
+    linear = outcome.results.checker("linearizable")
+    assert isinstance(linear, LinearizabilityResult) and linear.verdict is Verdict.INVALID
     # The run polled etcd's leader; the report draws it beside the fault windows.
     changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
     assert problems == [] and changes and len(changes[0].primaries) == 1

@@ -14,9 +14,11 @@ from harness import faketime
 from harness.clock import MonotonicClock
 from harness.config import TestConfig, options
 from harness.context import RunContext
+from harness.protocols import ProcessState
 from harness.runtime.netns import NetnsRuntime
 from targets.redis.db import connection
 from targets.registry import get_target
+from tests.nemesis.cluster import until
 
 NODES = ("n1", "n2", "n3")
 
@@ -46,6 +48,16 @@ def test_a_clock_bump_moves_the_servers_clock(tmp_path: Path) -> None:
             after = conn.time()[0]
             assert 3500 < after - time.time() < 3700
             conn.close()
+            # what clock and process faults verify themselves with (ReportsClock,
+            # ReportsProcessState)
+            clock = db.wall_clock(ctx, "n2")  # type: ignore[attr-defined]
+            assert clock is not None and 3500 < clock - time.time() < 3700
+            assert db.process_state(ctx, "n2") is ProcessState.RUNNING  # type: ignore[attr-defined]
+            db.pause(ctx, "n2")  # type: ignore[attr-defined]
+            assert db.process_state(ctx, "n2") is ProcessState.UNRESPONSIVE  # type: ignore[attr-defined]
+            db.resume(ctx, "n2")  # type: ignore[attr-defined]
+            db.kill(ctx, "n2")  # type: ignore[attr-defined]
+            assert until(lambda: db.process_state(ctx, "n2") is ProcessState.DOWN)  # type: ignore[attr-defined]
         finally:
             for node in NODES:
                 db.teardown(ctx, node)

@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from checkers.eventual import SetResult
 from checkers.verdict import Verdict
 from harness.config import RuntimeKind, TestConfig, options
 from harness.run import run_test
+from harness.run_results import RunResults
 from harness.runtime.docker._runtime import ip_forward
 
 pytestmark = [pytest.mark.integration]
@@ -77,6 +78,7 @@ def test_redis_sentinel_loses_acknowledged_writes_on_docker_nodes(
         workload_options=options({"final-wait": "20"}),
         nemesis_options=options({"interval": "8", "topologies": "isolate-primary"}),
     )
-    results = json.loads((run_dir / "results.json").read_text())
+    results = RunResults.read(run_dir / "results.json")
     assert verdict is Verdict.INVALID, results
-    assert results["workload"]["checkers"]["set"]["lost_count"] > 0
+    found = results.checker("set")
+    assert isinstance(found, SetResult) and found.lost, found

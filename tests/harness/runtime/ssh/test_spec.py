@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -90,7 +92,9 @@ def test_run_flags_become_runtime_options_and_nodes_come_from_the_hosts_file(
         raise SystemExit(0)
 
     monkeypatch.setattr(run_command, "run_test", fake)
-    monkeypatch.setattr(run_command, "plan", lambda test: None)
+    # a plan without faults (the pre-run time-limit warning reads the plan's test)
+    monkeypatch.setattr(run_command, "plan",
+                        lambda test: SimpleNamespace(test=replace(test, nemesis=("none",))))
     hosts = tmp_path / "hosts"
     hosts.write_text("db1 10.0.0.1\ndb2 10.0.0.2\ndb3 10.0.0.3\n")
     result = CliRunner().invoke(cli, [
