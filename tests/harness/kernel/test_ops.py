@@ -8,7 +8,7 @@ import pickle
 
 import pytest
 
-from harness.ops import Op, OpType
+from harness.kernel.ops import Op, OpType
 
 
 def _op(**change: object) -> Op:
