@@ -24,6 +24,7 @@ from checkers.consistency import SINGLE_OBJECT, boundary
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
 from harness.kernel.history import History, Operation
+from harness.kernel.intranges import plain_set_reads
 from harness.kernel.jsontypes import JSON, Scalar
 from harness.kernel.ops import OpType
 
@@ -226,9 +227,14 @@ def _check_register(ops: list[Operation], key: Scalar, out: _Collector) -> int:
 def check_sessions(history: History, *, kind: str) -> SessionResult:
     """Check the four session guarantees on a ``kind`` history: ``"set"`` (``add`` of unique
     elements, ``read`` of the whole set) or ``"register"`` (``read``/``write``/``cas``).
-    Multi-key histories are checked per key. Raises ValueError for another ``kind``."""
+    Multi-key histories are checked per key. A set read's result may be a plain list or in a
+    compact form (``{"ranges"}``, ``{"base"...}``; ``docs/history-format.md``), which is decoded
+    first. Raises ValueError for another ``kind``, and
+    :class:`harness.kernel.intranges.IntRangesError` for a malformed compact set."""
     if kind not in ("set", "register"):
         raise ValueError(f"session guarantees: unknown history kind {kind!r}")
+    if kind == "set":
+        history = plain_set_reads(history)
     out = _Collector()
     reads = 0
     for key, ops in history.by_key().items():
