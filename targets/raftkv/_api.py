@@ -109,6 +109,17 @@ class ClientApi:
             if problem:
                 return _definite(400, problem)
             return await self._route("txn", "", parsed_txn)
+        if path == "/read":
+            if request.method != "POST":
+                return _definite(405, "use POST /read")
+            try:
+                parsed_read = json.loads(request.body or b"null")
+            except ValueError:
+                return _definite(400, "body is not JSON")
+            if not (isinstance(parsed_read, dict) and isinstance(parsed_read.get("keys"), list)
+                    and all(isinstance(k, str) and k for k in parsed_read["keys"])):
+                return _definite(400, 'POST /read needs {"keys": ["<key>", ...]}')
+            return await self._route("read", "", parsed_read)
         if not path.startswith("/kv/"):
             return _definite(404, f"no such resource {path}")
         rest = path[len("/kv/") :]
@@ -137,8 +148,8 @@ class ClientApi:
         return await self._route(kind, key, body)
 
     async def _route(self, kind: str, key: str, body: dict[str, JSON]) -> Response:
-        if kind == "get" and self.node.config.bug is BugMode.STALE_READS:
-            return Response(status=200, body={"value": self.node.kv.get(key)})
+        if kind in ("get", "read") and self.node.config.bug is BugMode.STALE_READS:
+            return self._local_read(kind, key, body)
         for _attempt in range(2):
             leader = await self._await_leader()
             if leader is None:
@@ -161,9 +172,17 @@ class ClientApi:
                 return None
             await asyncio.sleep(0.01)
 
+    def _local_read(self, kind: str, key: str, body: dict[str, JSON]) -> Response:
+        """``get``: the key's value; ``read``: the values of ``body["keys"]``, in order, all
+        taken from this node's applied state at one instant (no await in between)."""
+        if kind == "get":
+            return Response(status=200, body={"value": self.node.kv.get(key)})
+        keys: list[str] = body["keys"]  # type: ignore[assignment]
+        return Response(status=200, body={"values": [self.node.kv.get(k) for k in keys]})
+
     async def _execute(self, kind: str, key: str, body: dict[str, JSON]) -> Response:
         loop = asyncio.get_running_loop()
-        if kind == "get":
+        if kind in ("get", "read"):
             ready: asyncio.Future[bool] = loop.create_future()
             self.node.submit(ReadAsk(ctx=next(self._ctx), future=ready))
             try:
@@ -172,7 +191,7 @@ class ClientApi:
                 return _definite(503, "read not confirmed in time")
             if not ok:
                 return _definite(503, "not leader")
-            return Response(status=200, body={"value": self.node.kv.get(key)})
+            return self._local_read(kind, key, body)
         local: list[list[object]] | None = None
         if kind == "txn":
             ops: list[list[object]] = body["ops"]  # type: ignore[assignment]
@@ -229,7 +248,7 @@ class ClientApi:
             self._forwards.pop(fid, None)
             reply = None
         if reply is None:
-            if kind == "get":
+            if kind in ("get", "read"):
                 return _definite(503, "read forwarded to the leader got no answer")
             return _unknown(f"no answer from leader {leader}")
         return Response(status=reply.status, body=reply.body)

@@ -49,6 +49,16 @@ class RaftKVClient:
             raise Indeterminate(f"server returned a non-string value {value!r}")
         return value
 
+    def get_many(self, keys: list[str]) -> list[str | None]:
+        """The values of ``keys`` (None for a missing key), in order, read at one point of the
+        log (one read index, ``POST /read``): a linearizable read of all of them together."""
+        body = self._request("POST", "/read", {"keys": keys})  # type: ignore[dict-item]
+        values = body.get("values")
+        if not isinstance(values, list) or len(values) != len(keys) or not all(
+                v is None or isinstance(v, str) for v in values):
+            raise Indeterminate(f"read answer has no value per key: {str(values)[:80]}")
+        return values  # type: ignore[return-value]
+
     def put(self, key: str, value: str) -> None:
         self._call("PUT", key, {"value": value})
 

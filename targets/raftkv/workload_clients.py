@@ -3,7 +3,10 @@ the set and counter are built on compare-and-set loops.
 
 The set is sharded over ``SHARDS`` keys (element ``e`` lives in ``set-{e % SHARDS}``), each holding
 a JSON list; ``add`` reads a shard and CASes in the extended list until it wins. A read reads every
-shard (each read is linearizable, so a read that starts after an add completed contains it). The
+shard in one linearizable multi-key read (``RaftKVClient.get_many``: one read index, all shards
+taken from the same applied state), so the set read is atomic: reading the shards one by one
+would let a read see an add to a later shard but miss an earlier add to a shard it had already
+read (a monotonic-writes violation and a non-linearizable set read). The
 counter is one key, incremented by the same loop. A lost CAS race is certainly not applied, so
 the loop may retry freely; an indeterminate CAS ends the op as ``info``.
 """
@@ -93,8 +96,8 @@ class RaftKVSet:
 
     def read(self, *, final: bool) -> list[int]:
         out: list[int] = []
-        for shard in range(SHARDS):
-            out.extend(parse_list(self._loop.client.get(f"set-{shard}")))
+        for value in self._loop.client.get_many([f"set-{shard}" for shard in range(SHARDS)]):
+            out.extend(parse_list(value))
         return out
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from checkers.session import check_sessions
 from checkers.verdict import Verdict
 from harness.kernel.config import TestConfig, options
 from harness.kernel.intranges import plain_set_reads
@@ -36,3 +37,7 @@ def test_valid_with_final_reads_on_every_node(tmp_path: Path, workload: str,
     assert len({str(op.output) for op in finals}) == 1
     adds = [op for op in history.operations() if op.f == "add" and op.type is OpType.OK]
     assert len(adds) > 20
+    if workload == "set":  # the session checker judged the (compact) reads, and kept all four
+        session = check_sessions(history, kind="set")
+        assert session.checked_reads > 20
+        assert session.verdict is Verdict.VALID, session.violations

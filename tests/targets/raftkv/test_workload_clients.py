@@ -25,6 +25,9 @@ class FakeKV:
     def get(self, key: str) -> str | None:
         return self.data.get(key)
 
+    def get_many(self, keys: list[str]) -> list[str | None]:
+        return [self.data.get(k) for k in keys]
+
     def cas(self, key: str, expected: str | None, new: str) -> bool:
         self.cas_calls += 1
         if self.races > 0:
@@ -65,3 +68,31 @@ def test_parse_list_rejects_garbage() -> None:
     assert parse_list(None) == []
     with pytest.raises(Exception, match="not a JSON list"):
         parse_list('{"a": 1}')
+
+
+class ConcurrentAddsKV(FakeKV):
+    """Once ``armed``, right after the first single-key read of 81's shard another client adds
+    81 and then 83 (81 acknowledged before 83 begins): a read of the shards one by one would
+    see 83 without 81; one multi-key read at one point of the log cannot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.adder = RaftKVSet(self, 5.0)  # type: ignore[arg-type]
+        self.armed = False
+
+    def get(self, key: str) -> str | None:
+        value = super().get(key)
+        if self.armed and key == shard_key(81):
+            self.armed = False
+            self.adder.add(81)
+            self.adder.add(83)
+        return value
+
+
+def test_set_read_is_one_atomic_read_of_every_shard() -> None:
+    kv = ConcurrentAddsKV()
+    for e in range(80):
+        kv.adder.add(e)
+    kv.armed = True
+    seen = set(RaftKVSet(kv, 5.0).read(final=False))  # type: ignore[arg-type]
+    assert seen == set(range(80))  # before both adds (a shard-by-shard read: 0..79 and 83)
