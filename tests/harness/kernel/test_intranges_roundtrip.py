@@ -49,7 +49,8 @@ def _plain(history: History) -> dict[int, JSON]:
 @settings(max_examples=150, deadline=None)
 @given(READS)
 def test_every_read_round_trips_through_the_file_and_both_readers(
-        tmp_path_factory: pytest.TempPathFactory, reads: list[tuple[int, frozenset[int], int | None]]) -> None:
+        tmp_path_factory: pytest.TempPathFactory,
+        reads: list[tuple[int, frozenset[int], int | None]]) -> None:
     ops, truth = _history(reads)
     path = tmp_path_factory.mktemp("h") / "history.jsonl"
     write_jsonl(path, ops)
