@@ -9,6 +9,13 @@ files, and its ``analyze`` must reach the same verdicts and findings, and reprod
 judge again with today's checkers, so an intended change of a checker changes their expected
 ``check`` and ``analyze`` entries: rewrite those two entries from today's output, and say so.)
 
+Since the session checker judges the set workload's compact reads (before, it skipped them all:
+``checked-reads: 0``), ``set-ok``'s ``analyze`` is invalid: its read on n1 (index 197) saw 83 but
+not 81, which process 2 added (acknowledged) before adding 83 -- a monotonic-writes violation,
+and a set read no linearizable set returns. The Raft KV's set client read its eight shards one
+by one then; it reads them in one linearizable multi-key read since. ``set-lost`` adds the
+session violations to its verdict (invalid already).
+
 Differences allowed, each a fix: the gate's summary no longer lists the CP/AP classification as
 ``behaviour: None`` (it has no verdict of its own); the report names the checker type Elle
 results carry since schema 2 (``elle``) next to their name; ``splitbrain check --json``'s
@@ -42,6 +49,8 @@ from reports._verdicts import reasons
 
 RECORDED = Path(__file__).parent / "recorded_runs"
 RUNS = sorted(p.name for p in RECORDED.iterdir() if (p / "expected.json").is_file())
+SESSION_CAUGHT = {"set-ok"}
+"""Runs recorded valid whose history today's session checker finds invalid (see above)."""
 MODELS = {"register": "cas-register", "list-append": "list-append",
           "rw-register": "rw-register"}
 
@@ -153,12 +162,15 @@ def test_analyze_reproduces_the_stored_results(name: str, tmp_path: Path) -> Non
     assert before.schema_version == 1
     expected = json.loads((RECORDED / name / "expected.json").read_text())["analyze"]
     first = analyze(run_dir)
-    assert first.verdict is before.verdict and first.verdict.value == expected["verdict"]
+    assert first.verdict.value == expected["verdict"]
+    assert (first.verdict is before.verdict) is (name not in SESSION_CAUGHT)
     assert first.changed  # rewritten in schema 2 ...
     # the same verdicts and findings as main's analyze, in today's schema (timings aside)
     assert _untimed(first.results.to_json()) == _untimed(
         RunResults.from_json(expected["results"]).to_json())
-    changed = name.startswith("rw-register")  # Elle finds lost updates there since 2d7bdbc
+    # Elle finds lost updates in rw-register since 2d7bdbc; the session checker judges set
+    # reads since they are decoded
+    changed = name.startswith(("rw-register", "set-"))
     if not changed:  # ... with the same findings
         assert first.upgraded
         assert _untimed(first.results.to_json()) == _untimed(before.to_json())
