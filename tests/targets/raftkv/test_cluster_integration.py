@@ -109,3 +109,19 @@ def test_five_nodes_survive_kill_9_of_leader_and_minority_without_losing_acked_w
                     time.sleep(0.1)
         for w in writers:
             w.client.close()
+
+
+@pytest.mark.timeout(120)
+def test_multi_key_read_through_leader_and_follower() -> None:
+    with LocalCluster(3) as cluster:
+        leader = cluster.wait_leader()
+        follower = next(i for i in cluster.ids if i != leader)
+        with cluster.client(leader) as client:
+            client.put("a", "1")
+            client.put("c", "3")
+        for node_id in (leader, follower):  # a follower forwards the read to the leader
+            with cluster.client(node_id) as client:
+                assert client.get_many(["a", "b", "c"]) == ["1", None, "3"]
+                assert client.get_many([]) == []
+        with cluster.client(follower) as client, pytest.raises(Unavailable, match="keys"):
+            client._request("POST", "/read", {"keys": "a"})
