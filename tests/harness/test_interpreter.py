@@ -97,7 +97,7 @@ def test_exceptions_and_timeouts_become_info_and_retire_the_process(tmp_path: Pa
     finally:
         client.release.set()
     ops = history_of(history).operations()
-    assert len(ops) == 80
+    assert len(ops) == 60
     infos = [o for o in ops if o.type is OpType.INFO]
     assert any(o.error == "timeout" for o in infos)
     assert any(o.error is not None and "ConnectionResetError" in o.error for o in infos)
