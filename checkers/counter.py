@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from checkers.phrases import seconds
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 EXAMPLES = 20
 
