@@ -27,12 +27,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checkers.elle import TxnCheckResult
+from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.jsontypes import JSON
-from harness.ops import Op
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import Op
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 from targets.raftkv.options import BUGS
 
 CORRECT = "correct"
@@ -42,56 +44,36 @@ WORKLOAD_OF = {"txn-reads-outside-log": "list-append", CORRECT_TXN: "list-append
 """Modes that run a transactional workload (the rest run ``register``)."""
 
 
-def first_anomaly_s(run_dir: Path, results: JSON) -> float | None:
+def first_anomaly_s(run_dir: Path, results: RunResults) -> float | None:
     """Seconds from the start of the run to the completion of the earliest operation that could
     not be linearized, over every invalid key, or (transactional workloads) to the earliest time
     all transactions of an anomaly had completed; None if there is none."""
-    workload = results.get("workload") if isinstance(results, dict) else None
-    checkers = workload.get("checkers") if isinstance(workload, dict) else None
-    lin = checkers.get("linearizable") if isinstance(checkers, dict) else None
-    keys = lin.get("keys") if isinstance(lin, dict) else None
-    if not isinstance(checkers, dict):
-        return None
-    positions: list[int] = []
-    for key in keys if isinstance(keys, list) else []:
-        example = key.get("counterexample") if isinstance(key, dict) else None
-        prefixes = example.get("prefixes") if isinstance(example, dict) else None
-        for prefix in prefixes if isinstance(prefixes, list) else []:
-            stuck = prefix.get("stuck") if isinstance(prefix, dict) else None
-            for s in stuck if isinstance(stuck, list) else []:
-                op = s.get("operation") if isinstance(s, dict) else None
-                if isinstance(op, dict):
-                    at = op.get("ret") if op.get("ret") is not None else op.get("call")
-                    if isinstance(at, int):
-                        positions.append(at)
     ops = read_jsonl(run_dir / "history.jsonl").ops
-    times = [ops[p].time for p in positions if p < len(ops)]
-    for result in checkers.values():
-        times.extend(_txn_anomaly_times(result, ops))
+    times: list[int] = []
+    for _, result in results.checkers():
+        if isinstance(result, LinearizabilityResult):
+            times.extend(ops[p].time for p in _stuck_positions(result) if p < len(ops))
+        elif isinstance(result, TxnCheckResult):
+            times.extend(_txn_anomaly_times(result, ops))
     return min(times) / 1e9 if times else None
 
 
-def _txn_anomaly_times(result: JSON, ops: Sequence[Op]) -> list[int]:
-    """For a transactional checker's result: per finding, the time its last transaction
-    completed (when the anomaly became provable)."""
-    if not isinstance(result, dict):
-        return []
-    findings, txns = result.get("findings"), result.get("txns")
-    if not isinstance(findings, list) or not isinstance(txns, list):
-        return []
-    ret_of: dict[int, int] = {}
-    for txn in txns:
-        if not isinstance(txn, dict):
-            continue
-        tid = txn.get("id")
-        at = txn.get("ret") if isinstance(txn.get("ret"), int) else txn.get("call")
-        if isinstance(tid, int) and isinstance(at, int) and at < len(ops):
-            ret_of[tid] = ops[at].time
+def _stuck_positions(result: LinearizabilityResult) -> list[int]:
+    """History positions (completion, else invocation) of the operations that could not be
+    linearized."""
+    return [s.operation.ret if s.operation.ret is not None else s.operation.call
+            for key in result.keys if key.counterexample is not None
+            for prefix in key.counterexample.prefixes for s in prefix.stuck]
+
+
+def _txn_anomaly_times(result: TxnCheckResult, ops: Sequence[Op]) -> list[int]:
+    """Per finding of a transactional check, the time its last transaction completed (when the
+    anomaly became provable)."""
+    ret_of = {t.id: ops[at].time for t in result.txns
+              if (at := t.ret if t.ret is not None else t.call) < len(ops)}
     out: list[int] = []
-    for finding in findings:
-        ids = finding.get("txns") if isinstance(finding, dict) else None
-        known = [ret_of[i] for i in ids if isinstance(i, int) and i in ret_of] \
-            if isinstance(ids, list) else []
+    for finding in result.findings:
+        known = [ret_of[i] for i in finding.txns if i in ret_of]
         if known:
             out.append(max(known))
     return out
@@ -156,10 +138,10 @@ class Run:
 
 def read_run(run_dir: Path) -> Run:
     """A finished run's seed, verdict and first-anomaly time, from its directory."""
-    results = json.loads((run_dir / "results.json").read_text())
+    results = RunResults.read(run_dir / "results.json")
     test = json.loads((run_dir / "test.json").read_text())["test"]
     return Run(seed=int(test["seed"]), time_limit_s=float(test["time_limit"]),
-               verdict=str(results.get("verdict")),
+               verdict=results.verdict.value,
                first_anomaly_s=first_anomaly_s(run_dir, results))
 
 

@@ -31,10 +31,11 @@ from enum import StrEnum
 
 from checkers.anomalies import DescribesAnomalies
 from checkers.fault_windows import NemesisAction, fault_windows, nemesis_actions
+from checkers.result_json import AnyResult, Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 AVAILABLE = 0.5
 """A side whose ok-fraction reaches this is called available."""
@@ -75,6 +76,16 @@ class SideCount:
                 "ok_fraction": self.fraction,
                 "by_f": {f: {"ok": ok, "total": total} for f, ok, total in self.by_f}}
 
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> SideCount:
+        f = Fields(value, where)
+        by_f = []
+        for name, counts in f.mapping("by_f").items():
+            c = Fields(counts, f.at(f"by_f.{name}"))
+            by_f.append((name, c.integer("ok"), c.integer("total")))
+        return cls(nodes=f.strs("nodes"), ok=f.integer("ok"), total=f.integer("total"),
+                   by_f=tuple(by_f))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class WindowSides:
@@ -87,6 +98,13 @@ class WindowSides:
         return {"start": self.start, "end": self.end,
                 "minority": [s.to_json() for s in self.minority],
                 "majority": [s.to_json() for s in self.majority]}
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> WindowSides:
+        f = Fields(value, where)
+        return cls(start=f.integer("start"), end=f.integer("end"),
+                   minority=f.objects("minority", SideCount.from_json),
+                   majority=f.objects("majority", SideCount.from_json))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -112,6 +130,15 @@ class BehaviourResult:
             "windows": [w.to_json() for w in self.windows],
             "anomalies": list(self.anomalies),
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> BehaviourResult:
+        f = Fields(value, where)
+        return cls(behaviour=f.enum("behaviour", Behaviour), summary=f.text("summary"),
+                   minority=f.object("minority", SideCount.from_json),
+                   majority=f.object("majority", SideCount.from_json),
+                   windows=f.objects("windows", WindowSides.from_json),
+                   anomalies=f.strs("anomalies"))
 
 
 def sides(grudge: Mapping[str, Sequence[str]], nodes: Sequence[str]) -> list[tuple[str, ...]]:
@@ -252,7 +279,7 @@ def _judge(minority: SideCount, majority: SideCount, anomalies: Sequence[str], p
     return behaviour, f"{behaviour.value}: {text}"
 
 
-def anomalies_of(results: Mapping[str, object]) -> list[str]:
+def anomalies_of(results: Mapping[str, AnyResult]) -> list[str]:
     """Short descriptions of what the workload's checkers found, from their typed results
     (:class:`checkers.anomalies.DescribesAnomalies`); another invalid result counts as
     ``"<name> invalid"``."""
@@ -260,7 +287,7 @@ def anomalies_of(results: Mapping[str, object]) -> list[str]:
     for name, part in results.items():
         if isinstance(part, DescribesAnomalies):
             out.extend(part.describe_anomalies())
-        elif getattr(part, "verdict", None) is Verdict.INVALID:
+        elif part.verdict is Verdict.INVALID:
             out.append(f"{name} invalid")
     return out
 

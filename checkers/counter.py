@@ -15,10 +15,11 @@ import bisect
 from dataclasses import dataclass
 
 from checkers.phrases import seconds
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 EXAMPLES = 20
 
@@ -55,12 +56,23 @@ class CounterError:
             "explanation": self.explanation,
         }
 
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> CounterError:
+        f = Fields(value, where)
+        return cls(index=f.integer("index"), process=f.integer("process"),
+                   node=f.opt_text("node"), value=f.integer("value"), lower=f.integer("lower"),
+                   upper=f.integer("upper"), ret_time=f.opt_integer("ret_time"))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CounterResult:
+    """What :func:`check_counter` found: the reads outside their bounds (``error_count`` in all,
+    the first :data:`EXAMPLES` in ``errors``), the sums, and the final reads."""
+
     verdict: Verdict
     reads: int
     errors: tuple[CounterError, ...]
+    error_count: int
     acknowledged_sum: int
     attempted_sum: int
     final_values: dict[str, int]
@@ -72,8 +84,8 @@ class CounterResult:
         """Why it is invalid, in words (the CLI and the report print it)."""
         parts = []
         if self.errors:
-            more = (f" ({len(self.errors) - 1} more read(s) out of bounds)"
-                    if len(self.errors) > 1 else "")
+            more = (f" ({self.error_count - 1} more read(s) out of bounds)"
+                    if self.error_count > 1 else "")
             parts.append(f"{self.errors[0].explanation}{more}.")
         if not self.converged:
             values = ", ".join(f"{n} read {v}" for n, v in self.final_values.items())
@@ -87,7 +99,7 @@ class CounterResult:
             return []
         out = []
         if self.errors:
-            out.append(f"{len(self.errors)} reads outside the counter's bounds")
+            out.append(f"{self.error_count} reads outside the counter's bounds")
         if not self.converged:
             out.append("replicas did not converge")
         return out
@@ -98,14 +110,26 @@ class CounterResult:
             "verdict": self.verdict.value,
             "explanation": self.explanation,
             "reads": self.reads,
-            "error_count": len(self.errors),
-            "errors": [e.to_json() for e in self.errors[:EXAMPLES]],
+            "error_count": self.error_count,
+            "errors": [e.to_json() for e in self.errors],
             "acknowledged_sum": self.acknowledged_sum,
             "attempted_sum": self.attempted_sum,
             "final_values": dict(self.final_values),
             "converged": self.converged,
             "problems": list(self.problems),
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> CounterResult:
+        """The result as :meth:`to_json` wrote it (``explanation`` is derived)."""
+        f = Fields(value, where)
+        return cls(verdict=f.verdict(), reads=f.integer("reads"),
+                   errors=f.objects("errors", CounterError.from_json),
+                   error_count=f.integer("error_count"),
+                   acknowledged_sum=f.integer("acknowledged_sum"),
+                   attempted_sum=f.integer("attempted_sum"),
+                   final_values=f.int_map("final_values"), converged=f.flag("converged"),
+                   problems=f.strs("problems", optional=True))
 
 
 def _delta(o: Operation) -> int | None:
@@ -187,7 +211,8 @@ def check_counter(history: History) -> CounterResult:
     return CounterResult(
         verdict=verdict,
         reads=len(reads),
-        errors=tuple(errors),
+        errors=tuple(errors[:EXAMPLES]),
+        error_count=len(errors),
         acknowledged_sum=acked,
         attempted_sum=attempted,
         final_values=dict(sorted(finals.items())),

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 from checkers.behaviour import served, sides
 from checkers.fault_windows import FaultWindow, fault_windows, nemesis_actions
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History
-from harness.jsontypes import JSON
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
 
 MIN_SURVIVABLE_S = 3.0
 """Survivable faults shorter than this in all prove nothing (an election may take that long)."""
@@ -60,10 +61,12 @@ class CoverageResult:
     applied: Mapping[str, int] = field(default_factory=dict)
     """Requested nemesis name -> fault actions that took effect."""
     survivable_s: float = 0.0
+    """Seconds (to the millisecond) that survivable faults were in effect."""
     survivable_ok: int = 0
 
     def to_json(self) -> dict[str, JSON]:
         out: dict[str, JSON] = {
+            "checker": "coverage",
             "verdict": self.verdict.value,
             "served_by_f": dict(self.served_by_f),
             "faults_applied": dict(self.applied),
@@ -71,9 +74,22 @@ class CoverageResult:
             "ok_during_survivable_faults": self.survivable_ok,
         }
         if self.problems:
-            out["reason"] = "; ".join(self.problems)
+            out["reason"] = self.reason
             out["problems"] = list(self.problems)
         return out
+
+    @property
+    def reason(self) -> str | None:
+        """The problems in one line (None when there are none)."""
+        return "; ".join(self.problems) if self.problems else None
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> CoverageResult:
+        f = Fields(value, where)
+        return cls(verdict=f.verdict(), problems=f.strs("problems", optional=True),
+                   served_by_f=f.int_map("served_by_f"), applied=f.int_map("faults_applied"),
+                   survivable_s=f.number("survivable_fault_s"),
+                   survivable_ok=f.integer("ok_during_survivable_faults"))
 
 
 def took_effect(result: JSON, error: str | None = None) -> bool:
@@ -155,7 +171,8 @@ def check_coverage(test: TestConfig, history: History) -> CoverageResult:
                         "majority survives (the faults were not tested, only the outage)")
     return CoverageResult(
         verdict=Verdict.UNKNOWN if problems else Verdict.VALID, problems=tuple(problems),
-        served_by_f=served_by_f, applied=applied, survivable_s=total_ns / 1e9,
+        served_by_f=served_by_f, applied=applied,
+        survivable_s=round(total_ns / 1e9, 3),
         survivable_ok=ok_inside,
     )
 

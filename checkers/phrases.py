@@ -3,18 +3,15 @@
 One wording for every checker's sentences (``checkers/linearizable/_narrate.py``, the set and
 counter checkers), printed alike by ``splitbrain check`` and the report: an operation is its call
 as written (``write(4)``, ``cas(3, 5)``), its process, its history index and when it completed;
-values are shown as users write them (:mod:`harness.valuetext`).
+values are shown as users write them (:mod:`harness.kernel.valuetext`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from checkers.micro_ops import MicroF, micro_f
-from harness.history import Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
-from harness.valuetext import show, show_key
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
+from harness.kernel.valuetext import show, show_key
 
 
 def seconds(ns: int | None) -> str:
@@ -73,23 +70,9 @@ def _index(op: Operation, index: int | None) -> int:
     return op.call if index is None else index
 
 
-def named_json(op: Mapping[str, JSON]) -> str:
-    """:func:`named` for an example op as the checkers store it (``index``, ``process``, ``f``,
-    ``type``, ``value``, ``call_time``, ``ret_time``)."""
-    index, process, call, ret = (op.get(k) for k in ("index", "process", "call_time", "ret_time"))
-    type_ = op.get("type")
-    return named(Operation(
-        process=process if isinstance(process, int) else -1, f=str(op.get("f")),
-        value=op.get("value"), output=None,
-        type=OpType(type_) if type_ in ("ok", "fail", "info") else OpType.INFO,
-        call=index if isinstance(index, int) else -1, ret=None,
-        call_time=call if isinstance(call, int) else 0,
-        ret_time=ret if isinstance(ret, int) else None))
-
-
 def short(op: Operation, *, index: int | None = None) -> str:
     """``write(4) (index 31)``, for an operation already named in the sentence."""
     return f"{call_text(op)} (index {_index(op, index)})"
 
 
-__all__ = ["call_text", "interval", "named", "named_json", "seconds", "short"]
+__all__ = ["call_text", "interval", "named", "seconds", "short"]

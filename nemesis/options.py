@@ -48,13 +48,13 @@ schedule are read without a nemesis prefix.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TypeVar
 
-from harness.config import TestConfig
+from harness.kernel.config import TestConfig
+from harness.kernel.option_reader import OptionReader
 from nemesis.registry import NemesisOptionError
-from nemesis.targets import Targets, TargetsError, parse_targets
+from nemesis.targets import Targets, parse_targets
 from nemesis.topology import Topology
 
 KEYS = frozenset({
@@ -66,9 +66,26 @@ NAMES = frozenset({"partition", "kill", "pause", "clock", "packet", "loss", "ban
 CLOCK_FAULTS = ("bump", "strobe", "rate")
 SKEW_DIRECTIONS = {"both": (-1.0, 1.0), "back": (-1.0,), "forward": (1.0,)}
 PACKET_FAULTS = ("loss", "bandwidth", "delay")
-BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+KNOWN_TEXT = (f"{', '.join(sorted(KEYS))} (each may be prefixed by a nemesis name, e.g. "
+              "kill.targets)")
 
-T = TypeVar("T")
+
+class NemesisOptionReader(OptionReader):
+    """The shared :class:`harness.kernel.option_reader.OptionReader` over ``--nemesis-opt``, as one
+    nemesis (``name``) sees them: ``name.key`` wins over ``key``; errors name the key as the
+    user gave it (``nemesis option kill.targets: ...``). ``name=None`` reads the unprefixed keys
+    only (the mixed schedule's)."""
+
+    def __init__(self, test: TestConfig, name: str | None) -> None:
+        raw = dict(test.nemesis_options)
+        known = KEYS | {f"{n}.{k}" for n in NAMES for k in KEYS}
+        super().__init__("nemesis", raw, known, error=NemesisOptionError, known_text=KNOWN_TEXT)
+        self.spelled = {k: f"{name}.{k}" if name is not None and f"{name}.{k}" in raw else k
+                        for k in KEYS}
+        self.options = {k: raw[spelled] for k, spelled in self.spelled.items() if spelled in raw}
+
+    def error(self, key: str, message: str) -> NemesisOptionError:
+        return NemesisOptionError(f"nemesis option {self.spelled.get(key, key)}: {message}")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -100,66 +117,36 @@ def default_targets(name: str) -> tuple[Targets, ...]:
 
 def check_keys(test: TestConfig) -> None:
     """Reject option keys no built-in nemesis knows."""
-    for key, _ in test.nemesis_options:
-        prefix, dot, base = key.rpartition(".")
-        if base not in KEYS or (dot and prefix not in NAMES):
-            raise NemesisOptionError(
-                f"unknown nemesis option {key!r}; known: {', '.join(sorted(KEYS))} "
-                f"(each may be prefixed by a nemesis name, e.g. kill.targets)"
-            )
+    NemesisOptionReader(test, None)
 
 
 def parse_options(test: TestConfig, name: str) -> NemesisOptions:
-    check_keys(test)
-    raw = dict(test.nemesis_options)
-
-    def get(key: str) -> str | None:
-        return raw.get(f"{name}.{key}", raw.get(key))
-
-    def parsed(key: str, parse: Callable[[str], T], default: T) -> T:
-        value = get(key)
-        if value is None:
-            return default
-        try:
-            return parse(value)
-        except (ValueError, TargetsError) as e:
-            raise NemesisOptionError(f"nemesis option {key}={value!r}: {e}") from None
-
+    """The options of the built-in nemesis ``name``; raises :class:`NemesisOptionError` naming
+    the option."""
+    r = NemesisOptionReader(test, name)
     packet_default = (name,) if name in PACKET_FAULTS else PACKET_FAULTS
     out = NemesisOptions(
         name=name,
-        interval_s=parsed("interval", lambda v: _number(v, 0.01, 3600.0), 5.0),
-        recovery_s=parsed("recovery", lambda v: _number(v, 0.0, 3600.0), 5.0),
-        targets=parsed("targets", parse_targets, default_targets(name)),
-        topologies=parsed("topologies", lambda v: _choices(v, Topology), tuple(Topology)),
-        topologies_given=get("topologies") is not None,
-        grudge=get("grudge"),
-        clock_faults=parsed("clock-faults", lambda v: _names(v, CLOCK_FAULTS), CLOCK_FAULTS),
-        skew_ms=parsed("skew-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 30_000.0),
-        skew_min_ms=parsed("skew-min-ms", lambda v: _number(v, 1.0, 7 * 24 * 3600_000.0), 1.0),
-        skew_signs=parsed("skew-direction", _direction, (-1.0, 1.0)),
-        packet_faults=parsed("packet-faults", lambda v: _names(v, PACKET_FAULTS),
-                             packet_default),
-        loss=parsed("loss", lambda v: _number(v, 0.001, 1.0), 0.2),
-        bandwidth=get("bandwidth") or "1mbit",
-        delay_ms=parsed("delay-ms", lambda v: _number(v, 0.1, 10_000.0), 50.0),
-        jitter_ms=parsed("jitter-ms", lambda v: _number(v, 0.0, 10_000.0), 10.0),
+        interval_s=r.number("interval", 5.0, 0.01, 3600.0),
+        recovery_s=r.number("recovery", 5.0, 0.0, 3600.0),
+        targets=r.parsed("targets", parse_targets, default_targets(name)),
+        topologies=r.parsed("topologies", _topologies, tuple(Topology)),
+        topologies_given="topologies" in r.options,
+        grudge=r.options.get("grudge"),
+        clock_faults=r.parsed("clock-faults", lambda v: _names(v, CLOCK_FAULTS), CLOCK_FAULTS),
+        skew_ms=r.number("skew-ms", 30_000.0, 1.0, 7 * 24 * 3600_000.0),
+        skew_min_ms=r.number("skew-min-ms", 1.0, 1.0, 7 * 24 * 3600_000.0),
+        skew_signs=r.parsed("skew-direction", _direction, (-1.0, 1.0)),
+        packet_faults=r.parsed("packet-faults", lambda v: _names(v, PACKET_FAULTS),
+                               packet_default),
+        loss=r.number("loss", 0.2, 0.001, 1.0),
+        bandwidth=r.options.get("bandwidth") or "1mbit",
+        delay_ms=r.number("delay-ms", 50.0, 0.1, 10_000.0),
+        jitter_ms=r.number("jitter-ms", 10.0, 0.0, 10_000.0),
     )
     if out.skew_min_ms > out.skew_ms:
-        raise NemesisOptionError(
-            f"nemesis option skew-min-ms={out.skew_min_ms:g} is above skew-ms={out.skew_ms:g}"
-        )
+        raise r.error("skew-min-ms", f"{out.skew_min_ms:g} is above skew-ms={out.skew_ms:g}")
     return out
-
-
-def _number(text: str, low: float, high: float) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError("expected a number") from None
-    if not low <= value <= high:
-        raise ValueError(f"must be in [{low:g}, {high:g}]")
-    return value
 
 
 def _direction(text: str) -> tuple[float, ...]:
@@ -168,14 +155,14 @@ def _direction(text: str) -> tuple[float, ...]:
     return SKEW_DIRECTIONS[text]
 
 
-def _choices(text: str, enum: type[Topology]) -> tuple[Topology, ...]:
+def _topologies(text: str) -> tuple[Topology, ...]:
     out = []
     for part in (p.strip() for p in text.split(",") if p.strip()):
         try:
-            out.append(enum(part))
+            out.append(Topology(part))
         except ValueError:
             raise ValueError(
-                f"unknown {part!r} (known: {', '.join(e.value for e in enum)})"
+                f"unknown {part!r} (known: {', '.join(e.value for e in Topology)})"
             ) from None
     if not out:
         raise ValueError("name at least one")
@@ -186,7 +173,7 @@ def _names(text: str, known: Collection[str]) -> tuple[str, ...]:
     out = tuple(p.strip() for p in text.split(",") if p.strip())
     bad = [p for p in out if p not in known]
     if bad or not out:
-        raise ValueError(f"expected some of {', '.join(known)}, got {text!r}")
+        raise ValueError(f"expected some of {', '.join(known)}")
     return out
 
 
@@ -208,37 +195,15 @@ def mixing_options(test: TestConfig) -> MixingOptions:
     """The options of the mixed schedule (unprefixed keys only)."""
     from nemesis.patterns import PATTERN_NAMES  # here: patterns import the schedule module
 
-    check_keys(test)
-    raw = dict(test.nemesis_options)
-
-    def number(key: str, low: float, high: float, default: float) -> float:
-        value = raw.get(key)
-        if value is None:
-            return default
-        try:
-            return _number(value, low, high)
-        except ValueError as e:
-            raise NemesisOptionError(f"nemesis option {key}={value!r}: {e}") from None
-
-    patterns: tuple[str, ...] | None = None
-    text = raw.get("patterns")
-    if text is not None:
-        if text.strip() == "none":
-            patterns = ()
-        else:
-            try:
-                patterns = _names(text, PATTERN_NAMES)
-            except ValueError as e:
-                raise NemesisOptionError(f"nemesis option patterns={text!r}: {e}") from None
-    overlap_text = raw.get("overlap", "false").strip().lower()
-    if overlap_text not in BOOLEANS:
-        raise NemesisOptionError(
-            f"nemesis option overlap={raw.get('overlap')!r}: expected true or false")
+    r = NemesisOptionReader(test, None)
+    patterns = r.parsed("patterns", lambda v: () if v.strip() == "none"
+                        else _names(v, PATTERN_NAMES), None)
     return MixingOptions(
-        interval_s=number("interval", 0.01, 3600.0, MIXED_INTERVAL_S), patterns=patterns,
-        pattern_share=number("pattern-share", 0.0, 1.0, 0.5), overlap=BOOLEANS[overlap_text],
+        interval_s=r.number("interval", MIXED_INTERVAL_S, 0.01, 3600.0), patterns=patterns,
+        pattern_share=r.number("pattern-share", 0.5, 0.0, 1.0),
+        overlap=r.flag("overlap", False),
     )
 
 
-__all__ = ["CLOCK_FAULTS", "KEYS", "NAMES", "PACKET_FAULTS", "MixingOptions", "NemesisOptions",
-           "mixing_options", "parse_options"]
+__all__ = ["CLOCK_FAULTS", "KEYS", "NAMES", "PACKET_FAULTS", "MixingOptions", "NemesisOptionReader",
+           "NemesisOptions", "mixing_options", "parse_options"]

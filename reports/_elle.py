@@ -2,49 +2,37 @@
 possible, and each cycle drawn as a small graph (transactions as nodes, edges labelled ww, wr,
 rw, process or realtime) with the micro-ops that justify each edge and links to the timeline.
 
-Consumes only the checker's JSON (:meth:`checkers.elle.TxnCheckResult.to_json`)."""
+Consumes the checker's typed result (:class:`checkers.elle.TxnCheckResult`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
-from harness.history import History
-from harness.jsontypes import JSON
-from harness.valuetext import show_short
+from checkers.elle import CycleEdge, Finding, TxnCheckResult, TxnRef
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
+from harness.kernel.valuetext import show_short
 from reports._html import esc, table
 from reports._results import CheckerResult
 from reports._timeline import us
 
-KINDS = ("list-append", "rw-register")
 MAX_FINDINGS = 12
 """Findings drawn per checker (the rest are counted)."""
 _COLORS = {"ww": "#1f6feb", "wr": "#2da44e", "rw": "#cf222e", "process": "#8250df",
            "realtime": "#9a6700"}
 
 
-def _int(value: JSON) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _dicts(value: JSON) -> list[dict[str, JSON]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _names(value: JSON) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
 def _pills(names: list[str]) -> str:
     return "".join(f'<span class="pill">{esc(n)}</span>' for n in names) or "—"
 
 
-def cycle_svg(edges: list[dict[str, JSON]]) -> str:
+def cycle_svg(edges: Sequence[CycleEdge]) -> str:
     """An SVG drawing of a cycle: nodes ``T<id>`` on a circle, curved labelled arrows."""
     order: list[int] = []
     for e in edges:
-        for end in (_int(e.get("from")), _int(e.get("to"))):
-            if end is not None and end not in order:
+        for end in (e.src, e.dst):
+            if end not in order:
                 order.append(end)
     n = len(order)
     if n == 0:
@@ -62,10 +50,8 @@ def cycle_svg(edges: list[dict[str, JSON]]) -> str:
                  f'<path d="M 0 0 L 10 5 L 0 10 z" fill="{c}"/></marker>'
                  for k, c in _COLORS.items()) + "</defs>"]
     for e in edges:
-        a, b = _int(e.get("from")), _int(e.get("to"))
-        if a is None or b is None:
-            continue
-        kind = str(e.get("type"))
+        a, b = e.src, e.dst
+        kind = e.type
         color = _COLORS.get(kind, "#57606a")
         (x1, y1), (x2, y2) = pos[a], pos[b]
         dx, dy = x2 - x1, y2 - y1
@@ -76,7 +62,7 @@ def cycle_svg(edges: list[dict[str, JSON]]) -> str:
         lx, ly = (sx + ex) / 2 - uy * 40, (sy + ey) / 2 + ux * 40
         parts.append(f'<path d="M {sx:.1f} {sy:.1f} Q {mx:.1f} {my:.1f} {ex:.1f} {ey:.1f}" '
                      f'fill="none" stroke="{color}" stroke-width="2" '
-                     f'marker-end="url(#arrow-{esc(kind)})"><title>{esc(e.get("why"))}</title>'
+                     f'marker-end="url(#arrow-{esc(kind)})"><title>{esc(e.why)}</title>'
                      f"</path>")
         parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" fill="{color}" font-size="13" '
                      f'text-anchor="middle" dominant-baseline="middle">{esc(kind)}</text>')
@@ -88,9 +74,9 @@ def cycle_svg(edges: list[dict[str, JSON]]) -> str:
     return "".join(parts)
 
 
-def _timeline_link(history: History | None, txn: dict[str, JSON]) -> str:
-    call, ret = _int(txn.get("call")), _int(txn.get("ret"))
-    if history is None or call is None or not 0 <= call < len(history.ops):
+def _timeline_link(history: History | None, txn: TxnRef) -> str:
+    call, ret = txn.call, txn.ret
+    if history is None or not 0 <= call < len(history.ops):
         return "—"
     start = history.ops[call].time
     end = history.ops[ret].time if ret is not None and 0 <= ret < len(history.ops) else start
@@ -105,74 +91,62 @@ def _mops(value: JSON) -> str:
     return " ".join(esc(show_short(m, 60)) for m in value)
 
 
-def _txn_table(ids: list[int], txns: dict[int, dict[str, JSON]], history: History | None) -> str:
+def _txn_table(ids: Sequence[int], txns: dict[int, TxnRef], history: History | None) -> str:
     rows = []
     for i in dict.fromkeys(ids):
         t = txns.get(i)
         if t is None:
             continue
-        rows.append((f"T{i}", esc(t.get("process")), esc(t.get("status")),
-                     f'<span class="mono">{_mops(t.get("mops"))}</span>',
+        rows.append((f"T{i}", esc(t.process), esc(t.status),
+                     f'<span class="mono">{_mops(t.mops)}</span>',
                      _timeline_link(history, t)))
     if not rows:
         return ""
     return table(["txn", "process", "status", "micro-ops", ""], rows)
 
 
-def _finding(f: dict[str, JSON], txns: dict[int, dict[str, JSON]],
-             history: History | None) -> str:
-    name = str(f.get("name"))
-    edges = _dicts(f.get("cycle"))
-    ids = [i for i in (_int(t) for t in (f.get("txns") if isinstance(f.get("txns"), list)
-                                         else [])) if i is not None]  # type: ignore[union-attr]
-    parts = [f'<div class="anomaly" data-anomaly="{esc(name)}"><h4>{esc(name)}</h4>',
-             f'<p class="explanation">{esc(f.get("description"))}</p>']
-    if edges:
-        parts.append(cycle_svg(edges))
+def _finding(f: Finding, txns: dict[int, TxnRef], history: History | None) -> str:
+    parts = [f'<div class="anomaly" data-anomaly="{esc(f.name)}"><h4>{esc(f.name)}</h4>',
+             f'<p class="explanation">{esc(f.description)}</p>']
+    if f.cycle:
+        parts.append(cycle_svg(f.cycle))
         parts.append(table(["edge", "type", "why"], [
-            (f"T{esc(e.get('from'))} → T{esc(e.get('to'))}", esc(e.get("type")),
-             esc(e.get("why"))) for e in edges]))
-    parts.append(_txn_table(ids, txns, history))
+            (f"T{esc(e.src)} → T{esc(e.dst)}", esc(e.type), esc(e.why)) for e in f.cycle]))
+    parts.append(_txn_table(f.txns, txns, history))
     parts.append("</div>")
     return "".join(parts)
 
 
-def _pick(findings: list[dict[str, JSON]]) -> list[dict[str, JSON]]:
+def _pick(findings: Sequence[Finding]) -> list[Finding]:
     """Up to two examples of each anomaly, cycles first, at most :data:`MAX_FINDINGS`."""
     per_name: dict[str, int] = {}
-    out: list[dict[str, JSON]] = []
-    for f in sorted(findings, key=lambda f: not f.get("cycle")):
-        name = str(f.get("name"))
-        if per_name.get(name, 0) < 2 and len(out) < MAX_FINDINGS:
-            per_name[name] = per_name.get(name, 0) + 1
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: not f.cycle):
+        if per_name.get(f.name, 0) < 2 and len(out) < MAX_FINDINGS:
+            per_name[f.name] = per_name.get(f.name, 0) + 1
             out.append(f)
     return out
 
 
-def _checker(c: CheckerResult, history: History | None) -> str:
-    d = c.data
-    anomalies = _names(d.get("anomalies"))
+def _checker(r: TxnCheckResult, history: History | None) -> str:
     parts = [table(["", ""], [
-        ("anomalies", _pills(anomalies)),
-        ("ruled out (weakest)", _pills(_names(d.get("not")))),
-        ("also ruled out", _pills(_names(d.get("also-not")))),
-        ("strongest models still possible", _pills(_names(d.get("possible")))),
-        ("checked against", esc(d.get("model"))),
-        ("transactions", esc(d.get("txn-count"))),
+        ("anomalies", _pills(list(r.anomalies))),
+        ("ruled out (weakest)", _pills(list(r.boundary.not_))),
+        ("also ruled out", _pills(list(r.boundary.also_not))),
+        ("strongest models still possible", _pills(list(r.boundary.possible))),
+        ("checked against", esc(r.model)),
+        ("transactions", esc(r.txn_count)),
     ])]
-    for key, label in (("reason", "note"), ("cannot-infer", "cannot infer")):
-        value = d.get(key)
-        if isinstance(value, str):
-            parts.append(f'<p class="note">{esc(label)}: {esc(value)}</p>')
-        elif isinstance(value, list):
-            parts.append(f'<p class="note">{esc(label)}: ' +
-                         "; ".join(esc(v) for v in value) + "</p>")
-    txns = {i: t for t in _dicts(d.get("txns")) if (i := _int(t.get("id"))) is not None}
-    findings = _dicts(d.get("findings"))
-    shown = _pick(findings)
+    if r.reason is not None:
+        parts.append(f'<p class="note">note: {esc(r.reason)}</p>')
+    if r.cannot_infer:
+        parts.append('<p class="note">cannot infer: ' +
+                     "; ".join(esc(v) for v in r.cannot_infer) + "</p>")
+    txns = {t.id: t for t in r.txns}
+    shown = _pick(r.findings)
     parts.extend(_finding(f, txns, history) for f in shown)
-    if len(findings) > len(shown):
-        parts.append(f"<p>… and {len(findings) - len(shown)} more finding(s) in "
+    if len(r.findings) > len(shown):
+        parts.append(f"<p>… and {len(r.findings) - len(shown)} more finding(s) in "
                      f"results.json.</p>")
     return "".join(parts)
 
@@ -182,10 +156,10 @@ def transactions_section(checkers: Sequence[CheckerResult],
     """HTML for the list-append and rw-register results ('' if there is none)."""
     blocks = []
     for c in checkers:
-        if c.kind not in KINDS or "anomalies" not in c.data:
+        if not isinstance(c.result, TxnCheckResult):
             continue
         blocks.append(f'<div class="finding" data-checker="{esc(c.name)}"><h3>{esc(c.name)}</h3>'
-                      f"{_checker(c, history)}</div>")
+                      f"{_checker(c.result, history)}</div>")
     return "".join(blocks)
 
 

@@ -1,93 +1,117 @@
-"""The verdicts section: each checker's verdict and the reasons its result states.
+"""The verdicts section: each checker's verdict and the reasons its typed result states.
 
-Reasons are read from the result's fields; a checker the report does not know still shows its
-verdict, its ``problems``/``error``/``reason``/``detail`` fields, and its raw JSON.
+Linearizability, set and counter results have their own view; every typed result states its
+errors, reasons and problems; a result without a view also shows its scalar fields at a glance.
+A checker this code has no type for (:class:`checkers.result_json.OtherResult`) shows its
+``problems``/``error``/``reason``/``detail`` fields. Every checker's JSON is shown as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from harness.jsontypes import JSON
-from harness.valuetext import show_key
+from checkers.compose import CheckerFailure
+from checkers.counter import CounterResult
+from checkers.coverage import CoverageResult
+from checkers.elle import TxnCheckResult
+from checkers.eventual import SetResult
+from checkers.linearizable import LinearizabilityResult
+from checkers.result_json import AnyResult, OtherResult
+from checkers.stats import StatsResult
+from checkers.verdict import Verdict
+from harness.kernel.jsontypes import JSON
+from harness.kernel.valuetext import show_key
 from reports._html import badge, esc, pretty
 from reports._results import CheckerResult, Results
 from reports._timeline import compact
 
 
-def _int(value: JSON) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _list(value: JSON) -> list[JSON]:
-    return value if isinstance(value, list) else []
-
-
-def _linearizable(data: dict[str, JSON]) -> list[str]:
-    out: list[str] = []
-    summary = data.get("summary")
-    keys = [k for k in _list(data.get("keys")) if isinstance(k, dict)]
-    if isinstance(summary, dict):
-        out.append(f"model {compact(data.get('model'))}: {_int(summary.get('valid'))} key(s) "
-                   f"linearizable, {_int(summary.get('invalid'))} not, "
-                   f"{_int(summary.get('unknown'))} undecided "
-                   f"({_int(data.get('operations'))} operations)")
-    for k in keys:
-        if k.get("verdict") == "invalid":
-            msg = f"key {show_key(k.get('key'))}: not linearizable"
-            cx = k.get("counterexample")
-            prefixes = _list(cx.get("prefixes")) if isinstance(cx, dict) else []
-            if prefixes and isinstance(prefixes[0], dict):
+def _linearizable(r: LinearizabilityResult) -> list[str]:
+    out = [f"model {compact(r.model)}: {len(r.valid_keys)} key(s) linearizable, "
+           f"{len(r.invalid_keys)} not, {len(r.unknown_keys)} undecided "
+           f"({r.operations} operations)"]
+    for k in r.keys:
+        if k.verdict is Verdict.INVALID:
+            msg = f"key {show_key(k.key)}: not linearizable"
+            prefixes = k.counterexample.prefixes if k.counterexample is not None else ()
+            if prefixes:
                 p = prefixes[0]
-                stuck = [s for s in _list(p.get("stuck")) if isinstance(s, dict)]
-                ops = [s.get("operation") for s in stuck]
-                names = [compact(o.get("description") or o.get("f"), 60)
-                         for o in ops if isinstance(o, dict)]
-                msg += (f"; after {_int(p.get('length'))} linearized operation(s), "
-                        f"none of {_int(p.get('stuck_total')) or len(stuck)} candidate(s) "
+                names = [compact(s.operation.description or s.operation.f, 60) for s in p.stuck]
+                msg += (f"; after {p.length} linearized operation(s), "
+                        f"none of {p.stuck_total or len(p.stuck)} candidate(s) "
                         f"could follow (e.g. {', '.join(names[:3]) or '?'})")
             out.append(msg)
-        elif k.get("verdict") == "unknown":
-            reason = k.get("reason") or "undecided"
-            detail = f": {compact(k.get('detail'), 120)}" if k.get("detail") else ""
-            out.append(f"key {show_key(k.get('key'))}: unknown ({compact(reason)}){detail}")
+        elif k.verdict is Verdict.UNKNOWN:
+            reason = k.reason.value if k.reason is not None else "undecided"
+            detail = f": {compact(k.detail, 120)}" if k.detail else ""
+            out.append(f"key {show_key(k.key)}: unknown ({compact(reason)}){detail}")
     return out
 
 
-def _set(data: dict[str, JSON]) -> list[str]:
-    out: list[str] = []
-    out.append(f"{_int(data.get('acknowledged'))} of {_int(data.get('attempted'))} added "
-               "elements acknowledged")
-    if _int(data.get("lost_count")):
-        out.append(f"{_int(data.get('lost_count'))} acknowledged element(s) lost")
-    if _int(data.get("unexpected_count")):
-        out.append(f"{_int(data.get('unexpected_count'))} element(s) read that were never added")
-    if data.get("converged") is False:
+def _set(r: SetResult) -> list[str]:
+    out = [f"{r.acknowledged} of {r.attempted} added elements acknowledged"]
+    if r.lost:
+        out.append(f"{len(r.lost)} acknowledged element(s) lost")
+    if r.unexpected:
+        out.append(f"{len(r.unexpected)} element(s) read that were never added")
+    if not r.converged:
         out.append("final reads of the nodes disagree (not converged)")
-    if _int(data.get("stale_count")):
-        out.append(f"{_int(data.get('stale_count'))} element(s) missing from some reads after "
+    if r.stale_count:
+        out.append(f"{r.stale_count} element(s) missing from some reads after "
                    "they were known (stale reads)")
-    if _int(data.get("recovered_count")):
-        out.append(f"{_int(data.get('recovered_count'))} indeterminate add(s) recovered")
+    if r.recovered:
+        out.append(f"{len(r.recovered)} indeterminate add(s) recovered")
     return out
 
 
-def _counter(data: dict[str, JSON]) -> list[str]:
-    out = [f"{_int(data.get('reads'))} read(s); acknowledged sum "
-           f"{_int(data.get('acknowledged_sum'))}, attempted sum {_int(data.get('attempted_sum'))}"]
-    if _int(data.get("error_count")):
-        out.append(f"{_int(data.get('error_count'))} read(s) outside the possible bounds")
-    if data.get("converged") is False:
+def _counter(r: CounterResult) -> list[str]:
+    out = [f"{r.reads} read(s); acknowledged sum {r.acknowledged_sum}, attempted sum "
+           f"{r.attempted_sum}"]
+    if r.error_count:
+        out.append(f"{r.error_count} read(s) outside the possible bounds")
+    if not r.converged:
         out.append("final reads of the nodes disagree (not converged)")
     return out
 
 
-_KNOWN: dict[str, Callable[[dict[str, JSON]], list[str]]] = {
-    "linearizable": _linearizable,
-    "set": _set,
-    "counter": _counter,
-}
+def _view(result: AnyResult) -> list[str] | None:
+    """The reasons a result type has its own view for (None for the others)."""
+    if isinstance(result, LinearizabilityResult):
+        return _linearizable(result)
+    if isinstance(result, SetResult):
+        return _set(result)
+    if isinstance(result, CounterResult):
+        return _counter(result)
+    return None
+
+
+def _notes(result: AnyResult) -> list[str]:
+    """The errors, reasons and problems a result states about itself."""
+    if isinstance(result, SetResult | CounterResult):
+        return [f"problems: {compact(p, 200)}" for p in result.problems[:10]]
+    if isinstance(result, CheckerFailure):
+        return [f"error: {result.error}"] if result.error else []
+    if isinstance(result, StatsResult | TxnCheckResult | LinearizabilityResult):
+        return [f"reason: {result.reason}"] if result.reason else []
+    if isinstance(result, CoverageResult):
+        return ([f"reason: {result.reason}"] if result.reason else []) + [
+            f"problems: {compact(p, 200)}" for p in result.problems[:10]]
+    if isinstance(result, OtherResult):
+        return _generic(result.data)
+    return []
+
+
 _GENERIC_FIELDS = ("error", "reason", "detail", "message", "problems", "errors")
+
+
+def _generic(data: dict[str, JSON]) -> list[str]:
+    """What a result of a checker this code has no type for says in its usual fields."""
+    out: list[str] = []
+    for name in _GENERIC_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            out.append(f"{name}: {value}")
+        elif isinstance(value, list):
+            out.extend(f"{name}: {compact(v, 200)}" for v in value[:10])
+    return out
 
 
 MAX_REASONS = 25
@@ -105,29 +129,17 @@ def reasons(result: CheckerResult) -> list[str]:
 
 
 def _scalars(data: dict[str, JSON]) -> list[str]:
-    """``key: value`` of a result's scalar fields (what an unknown checker tells at a glance)."""
+    """``key: value`` of a result's scalar fields (what a result without its own view tells at
+    a glance)."""
     return [f"{k}: {compact(v, 80)}" for k, v in data.items()
             if k not in ("verdict", "checker") and not isinstance(v, list | dict)][:8]
 
 
-def _reasons(result: CheckerResult) -> list[str]:
-    out: list[str] = []
-    known = _KNOWN.get(result.kind)
-    if known is not None:
-        try:
-            out.extend(known(result.data))
-        except (AttributeError, TypeError, KeyError, ValueError):
-            out.append("(the result does not have the expected shape; see its JSON)")
-    for name in _GENERIC_FIELDS:
-        value = result.data.get(name)
-        if known is not None and name == "errors":
-            continue
-        if isinstance(value, str) and value:
-            out.append(f"{name}: {value}")
-        elif isinstance(value, list):
-            out.extend(f"{name}: {compact(v, 200)}" for v in value[:10])
-    if not out and known is None:
-        out = _scalars(result.data)
+def _reasons(c: CheckerResult) -> list[str]:
+    view = _view(c.result)
+    out = [*(view or []), *_notes(c.result)]
+    if not out and view is None:
+        out = _scalars(c.data)
     return out
 
 

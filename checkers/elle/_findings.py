@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.jsontypes import JSON
+from checkers.result_json import Fields
+from harness.kernel.jsontypes import JSON
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -21,6 +22,12 @@ class CycleEdge:
 
     def to_json(self) -> dict[str, JSON]:
         return {"from": self.src, "to": self.dst, "type": self.type, "why": self.why}
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> CycleEdge:
+        f = Fields(value, where)
+        return cls(src=f.integer("from"), dst=f.integer("to"), type=f.text("type"),
+                   why=f.text("why"))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -40,6 +47,12 @@ class Finding:
         if self.cycle:
             out["cycle"] = [e.to_json() for e in self.cycle]
         return out
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> Finding:
+        f = Fields(value, where)
+        return cls(name=f.text("name"), txns=f.ints("txns"), description=f.text("description"),
+                   cycle=f.objects("cycle", CycleEdge.from_json, optional=True))
 
 
 __all__ = ["CycleEdge", "Finding"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checkers.consistency import Boundary
+from checkers.consistency import TRANSACTIONAL, Boundary, UnknownNameError, boundary
 from checkers.elle._findings import Finding
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -24,6 +25,12 @@ class TxnRef:
     def to_json(self) -> dict[str, JSON]:
         return {"id": self.id, "process": self.process, "status": self.status,
                 "call": self.call, "ret": self.ret, "mops": self.mops}
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> TxnRef:
+        f = Fields(value, where)
+        return cls(id=f.integer("id"), process=f.integer("process"), status=f.text("status"),
+                   call=f.integer("call"), ret=f.opt_integer("ret"), mops=f.raw("mops"))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -53,6 +60,7 @@ class TxnCheckResult:
 
     def to_json(self) -> dict[str, JSON]:
         out: dict[str, JSON] = {
+            "checker": "elle",
             "workload": self.workload,
             "model": self.model,
             "verdict": self.verdict.value,
@@ -71,6 +79,24 @@ class TxnCheckResult:
         if self.reason is not None:
             out["reason"] = self.reason
         return out
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> TxnCheckResult:
+        """The result as :meth:`to_json` wrote it (the boundary is derived from the
+        anomalies)."""
+        f = Fields(value, where)
+        anomalies = f.strs("anomalies")
+        try:
+            bounds = boundary(anomalies, TRANSACTIONAL)
+        except UnknownNameError as e:
+            raise f.error("anomalies", str(e)) from None
+        return cls(workload=f.text("workload"), model=f.text("model"), verdict=f.verdict(),
+                   anomalies=anomalies, boundary=bounds,
+                   findings=f.objects("findings", Finding.from_json),
+                   txns=f.objects("txns", TxnRef.from_json), complete=f.flag("complete"),
+                   txn_count=f.integer("txn-count"), edge_counts=f.int_map("edges"),
+                   cannot_infer=f.strs("cannot-infer", optional=True),
+                   reason=f.opt_text("reason"))
 
 
 __all__ = ["TxnCheckResult", "TxnRef"]

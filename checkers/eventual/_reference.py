@@ -8,16 +8,16 @@ from checkers.eventual._result import (
     FINAL_READ,
     READ,
     ElementTiming,
+    ExampleOp,
     SetResult,
-    op_json,
     percentiles,
     sorted_elements,
 )
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.intranges import plain_set_reads, set_elements
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.intranges import plain_set_reads, set_elements
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 
 def _elements(o: Operation) -> frozenset[Scalar]:
@@ -71,20 +71,19 @@ def check_set_reference(history: History) -> SetResult:
     }
 
     timings, visibility = _timings(acked, reads)
+    stale = tuple(t for t in timings if t.stale_reads)
 
-    evidence: dict[str, list[dict[str, JSON]]] = {}
+    evidence: dict[str, tuple[ExampleOp, ...]] = {}
     if lost:
-        evidence["lost"] = [op_json(acked[e]) for e in sorted_elements(lost)[:EXAMPLES]]
+        evidence["lost"] = tuple(ExampleOp.of(acked[e]) for e in sorted_elements(lost)[:EXAMPLES])
     if unexpected:
-        evidence["unexpected"] = [op_json(o) for o in reads if _elements(o) & unexpected][
-            :EXAMPLES
-        ]
+        evidence["unexpected"] = tuple(
+            ExampleOp.of(o) for o in reads if _elements(o) & unexpected)[:EXAMPLES]
     if recovered:
-        evidence["recovered"] = [
-            op_json(attempted[e]) for e in sorted_elements(recovered)[:EXAMPLES]
-        ]
+        evidence["recovered"] = tuple(
+            ExampleOp.of(attempted[e]) for e in sorted_elements(recovered)[:EXAMPLES])
     if not converged:
-        evidence["final_reads"] = [op_json(o) for o in finals][:EXAMPLES]
+        evidence["final_reads"] = tuple(ExampleOp.of(o) for o in finals)[:EXAMPLES]
 
     if lost or unexpected or not converged:
         verdict = Verdict.INVALID
@@ -100,9 +99,10 @@ def check_set_reference(history: History) -> SetResult:
         unexpected=sorted_elements(unexpected),
         recovered=sorted_elements(recovered),
         converged=converged,
-        final_reads={n: sorted_elements(s) for n, s in sorted(final_by_node.items())},
-        missing_by_node=missing,
-        stale=tuple(t for t in timings if t.stale_reads),
+        final_read_sizes={n: len(s) for n, s in sorted(final_by_node.items())},
+        missing_by_node={n: v[:EXAMPLES] for n, v in missing.items()},
+        stale=stale[:EXAMPLES],
+        stale_count=len(stale),
         visibility_ns=percentiles(visibility),
         evidence=evidence,
         problems=tuple(problems),

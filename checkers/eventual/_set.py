@@ -35,14 +35,14 @@ from checkers.eventual._result import (
     FINAL_READ,
     READ,
     ElementTiming,
+    ExampleOp,
     SetResult,
-    op_json,
 )
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.intranges import expand, normalize_runs
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.intranges import expand, normalize_runs
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 _EMPTY = np.empty(0, dtype=np.int64)
 
@@ -94,7 +94,7 @@ def check_set(history: History) -> SetResult:
     """Judge a set history (shape: :mod:`checkers.eventual`): lost, unexpected and recovered
     elements, convergence of the final reads, stale reads and time to visibility.
 
-    Raises :class:`harness.intranges.IntRangesError` for a malformed compact read result.
+    Raises :class:`harness.kernel.intranges.IntRangesError` for a malformed compact read result.
     """
     ops = history.operations()
     reads = [o for o in ops if o.f in (READ, FINAL_READ) and o.type is OpType.OK]
@@ -138,19 +138,21 @@ def _judge(adds: _Adds, reads: list[Operation], found: Presence) -> SetResult:
     for node, (s, e) in final_by_node.items():
         absent = values[~_contains(s, e, values)]
         if absent.size:
-            missing[node] = tuple(absent.tolist())
+            missing[node] = tuple(absent[:EXAMPLES].tolist())
 
     timings, visibility = _timings(acked, values, reads, found)
 
-    evidence: dict[str, list[dict[str, JSON]]] = {}
+    evidence: dict[str, tuple[ExampleOp, ...]] = {}
     if lost:
-        evidence["lost"] = [op_json(acked[e]) for e in lost[:EXAMPLES]]
+        evidence["lost"] = tuple(ExampleOp.of(acked[e]) for e in lost[:EXAMPLES])
     if unexpected.size:
-        evidence["unexpected"] = [op_json(reads[j]) for j in _reads_with(found, unexpected)]
+        evidence["unexpected"] = tuple(ExampleOp.of(reads[j])
+                                       for j in _reads_with(found, unexpected))
     if recovered:
-        evidence["recovered"] = [op_json(adds.attempted[e]) for e in recovered[:EXAMPLES]]
+        evidence["recovered"] = tuple(ExampleOp.of(adds.attempted[e])
+                                      for e in recovered[:EXAMPLES])
     if not converged:
-        evidence["final_reads"] = [op_json(reads[i]) for i in finals_at][:EXAMPLES]
+        evidence["final_reads"] = tuple(ExampleOp.of(reads[i]) for i in finals_at[:EXAMPLES])
 
     if lost or unexpected.size or not converged:
         verdict = Verdict.INVALID
@@ -166,9 +168,10 @@ def _judge(adds: _Adds, reads: list[Operation], found: Presence) -> SetResult:
         unexpected=tuple(unexpected.tolist()),
         recovered=tuple(recovered),
         converged=converged,
-        final_reads={n: tuple(expand(*r).tolist()) for n, r in sorted(final_by_node.items())},
+        final_read_sizes={n: int(np.sum(r[1] - r[0])) for n, r in sorted(final_by_node.items())},
         missing_by_node=missing,
-        stale=tuple(timings),
+        stale=tuple(timings[:EXAMPLES]),
+        stale_count=len(timings),
         visibility_ns=_percentiles(visibility),
         evidence=evidence,
         problems=tuple(problems),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
 
 
 class UnknownReason(StrEnum):
@@ -57,6 +58,14 @@ class OperationRef:
             "description": self.description,
         }
 
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> OperationRef:
+        f = Fields(value, where)
+        return cls(index=f.integer("index"), process=f.integer("process"), f=f.text("f"),
+                   value=f.raw("value"), output=f.raw("output"), type=f.enum("type", OpType),
+                   call=f.integer("call"), ret=f.opt_integer("ret"),
+                   description=f.text("description"))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class StuckOperation:
@@ -78,6 +87,14 @@ class StuckOperation:
             "explanation": self.explanation,
             "related": [op.to_json() for op in self.related],
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> StuckOperation:
+        f = Fields(value, where)
+        return cls(operation=f.object("operation", OperationRef.from_json),
+                   reason=f.enum("reason", StuckReason), next_state=f.opt_text("next_state"),
+                   explanation=f.opt_text("explanation"),
+                   related=f.objects("related", OperationRef.from_json, optional=True))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -101,6 +118,13 @@ class PartialLinearization:
             "stuck_total": self.stuck_total,
         }
 
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> PartialLinearization:
+        f = Fields(value, where)
+        return cls(length=f.integer("length"), tail=f.objects("tail", OperationRef.from_json),
+                   state=f.text("state"), stuck=f.objects("stuck", StuckOperation.from_json),
+                   stuck_total=f.integer("stuck_total"))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Counterexample:
@@ -110,6 +134,11 @@ class Counterexample:
 
     def to_json(self) -> dict[str, JSON]:
         return {"prefixes": [p.to_json() for p in self.prefixes]}
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> Counterexample:
+        f = Fields(value, where)
+        return cls(prefixes=f.objects("prefixes", PartialLinearization.from_json))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,6 +160,12 @@ class InputProblem:
             "completion": self.completion,
             "message": self.message,
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> InputProblem:
+        f = Fields(value, where)
+        return cls(operation=f.integer("operation"), field=f.text("field"),
+                   completion=f.flag("completion"), message=f.text("message"))
 
 
 class KeyStatus(StrEnum):
@@ -187,6 +222,16 @@ class KeyResult:
             ),
             "problem": None if self.problem is None else self.problem.to_json(),
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> KeyResult:
+        f = Fields(value, where)
+        return cls(key=f.scalar("key"), group=f.opt_text("group"), verdict=f.verdict(),
+                   operations=f.integer("operations"), pruned=f.integer("pruned"),
+                   configurations=f.integer("configurations"), seconds=f.number("seconds"),
+                   reason=f.opt_enum("reason", UnknownReason), detail=f.opt_text("detail"),
+                   counterexample=f.opt_object("counterexample", Counterexample.from_json),
+                   problem=f.opt_object("problem", InputProblem.from_json))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -251,6 +296,15 @@ class LinearizabilityResult:
         if self.reason is not None:
             out["reason"] = self.reason
         return out
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> LinearizabilityResult:
+        """The result as :meth:`to_json` wrote it (``summary`` and ``key_status`` are derived
+        from ``keys``); raises :class:`checkers.result_json.ResultFormatError`."""
+        f = Fields(value, where)
+        return cls(verdict=f.verdict(), model=f.text("model"), operations=f.integer("operations"),
+                   keys=f.objects("keys", KeyResult.from_json), seconds=f.number("seconds"),
+                   reason=f.opt_text("reason"))
 
 
 __all__ = [

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from checkers.consistency import SINGLE_OBJECT, boundary
+from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
 
 GUARANTEES = ("read-your-writes", "monotonic-reads", "monotonic-writes", "writes-follow-reads")
 """The four session guarantees, by their names in :data:`checkers.consistency.MODELS`."""
@@ -55,6 +56,13 @@ class Violation:
         return {"guarantee": self.guarantee, "process": self.process, "key": self.key,
                 "positions": list(self.positions), "description": self.description}
 
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> Violation:
+        f = Fields(value, where)
+        return cls(guarantee=f.text("guarantee"), process=f.integer("process"),
+                   key=f.scalar("key"), positions=f.ints("positions"),
+                   description=f.text("description"))
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SessionResult:
@@ -76,6 +84,7 @@ class SessionResult:
     def to_json(self) -> dict[str, JSON]:
         b = boundary(self.anomalies, SINGLE_OBJECT)
         return {
+            "checker": "session",
             "verdict": self.verdict.value,
             "guarantees": {g: s.value for g, s in self.guarantees.items()},
             "anomalies": list(self.anomalies),
@@ -84,6 +93,17 @@ class SessionResult:
             "checked-reads": self.checked_reads,
             "violations": [v.to_json() for v in self.violations],
         }
+
+    @classmethod
+    def from_json(cls, value: JSON, where: str = "") -> SessionResult:
+        """The result as :meth:`to_json` wrote it (``anomalies``, ``not`` and ``also-not`` are
+        derived from ``guarantees``)."""
+        f = Fields(value, where)
+        statuses = Fields(f.mapping("guarantees"), f.at("guarantees"))
+        return cls(verdict=f.verdict(),
+                   guarantees={g: statuses.enum(g, GuaranteeStatus) for g in statuses.value},
+                   violations=f.objects("violations", Violation.from_json),
+                   checked_reads=f.integer("checked-reads"))
 
 
 class _Collector:

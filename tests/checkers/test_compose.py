@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from checkers.compose import Compose, SimpleResult
 from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History, history_of
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History, history_of
 from tests.checkers.histories import H
 
 TEST = TestConfig(name="t", target="raftkv", workload="register")
@@ -33,7 +33,7 @@ def test_compose_merges_invalid_over_unknown_over_valid() -> None:
         checkers = {f"c{i}": Fixed(v) for i, v in enumerate(verdicts)}
         result = Compose(checkers).check(TEST, history)
         assert result.verdict is merged
-        assert result.to_json() == {"verdict": merged.value, "checkers": {
+        assert result.to_json() == {"checker": "compose", "verdict": merged.value, "checkers": {
             f"c{i}": {"verdict": v.value, "n": 2} for i, v in enumerate(verdicts)}}
 
 
@@ -42,7 +42,7 @@ def test_a_checker_that_raises_is_unknown_with_its_error() -> None:
     assert result.verdict is Verdict.UNKNOWN
     assert result.to_json()["checkers"] == {
         "ok": {"verdict": "valid", "n": 0},
-        "bad": {"verdict": "unknown", "error": "RuntimeError: boom"},
+        "bad": {"checker": "failed", "verdict": "unknown", "error": "RuntimeError: boom"},
     }
 
 
@@ -51,7 +51,8 @@ def test_stats_count_by_f_and_type_and_need_one_ok() -> None:
                          .invoke(1, "read").fail(1, "read").ops)
     result = StatsChecker().check(TEST, history)
     assert result.verdict is Verdict.VALID
-    assert result.to_json() == {"verdict": "valid", "operations": 2, "ok": 1, "by_f": {
+    assert result.to_json() == {"checker": "stats", "verdict": "valid", "operations": 2, "ok": 1,
+                                "by_f": {
         "write": {"ok": 1, "fail": 0, "info": 0}, "read": {"ok": 0, "fail": 1, "info": 0}}}
     nothing = StatsChecker().check(TEST, history_of(H().invoke(1, "read").fail(1, "read").ops))
-    assert nothing.verdict is Verdict.UNKNOWN and "nothing was tested" in str(nothing.to_json())
+    assert nothing.verdict is Verdict.UNKNOWN and "nothing was tested" in str(nothing.reason)

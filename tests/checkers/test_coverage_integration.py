@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from checkers.verdict import ExitCode, Verdict
-from harness.config import TestConfig, options
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 
 NODES = ("n1", "n2", "n3")
 
@@ -22,10 +22,11 @@ def test_a_run_at_a_very_low_rate_is_unknown_for_too_little_traffic(tmp_path: Pa
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.UNKNOWN, outcome.results
     assert outcome.exit_code is ExitCode.UNKNOWN
-    stored = json.loads((outcome.run_dir / "results.json").read_text())
-    assert stored["verdict"] == "unknown"
-    assert "too little traffic" in stored["reason"]
-    assert stored["workload"]["verdict"] == "valid"  # what was seen was fine: just too little
+    stored = RunResults.read(outcome.run_dir / "results.json")
+    assert stored.verdict is Verdict.UNKNOWN
+    assert stored.reason is not None and "too little traffic" in stored.reason
+    assert stored.workload is not None
+    assert stored.workload.verdict is Verdict.VALID  # what was seen was fine: just too little
 
 
 @pytest.mark.integration
@@ -39,7 +40,7 @@ def test_a_kill_nemesis_that_never_acts_is_unknown_for_coverage(tmp_path: Path) 
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.UNKNOWN, outcome.results
     assert outcome.exit_code is ExitCode.UNKNOWN
-    stored = json.loads((outcome.run_dir / "results.json").read_text())
-    assert "'kill' was never applied" in stored["reason"]
-    assert stored["coverage"]["faults_applied"] == {"kill": 0}
-    assert stored["workload"]["verdict"] == "valid"
+    stored = RunResults.read(outcome.run_dir / "results.json")
+    assert stored.reason is not None and "'kill' was never applied" in stored.reason
+    assert stored.coverage is not None and stored.coverage.applied == {"kill": 0}
+    assert stored.workload is not None and stored.workload.verdict is Verdict.VALID

@@ -19,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.history import History
+from checkers.counter import CounterResult
+from checkers.eventual import SetResult
+from checkers.linearizable import LinearizabilityResult
+from checkers.result_json import result_from_json
+from harness.kernel.history import History
 from reports import build_report
 from reports._counterexample import headline
 from tests.reports.browser import launch_browser, open_report
@@ -95,14 +99,15 @@ def _overlaps(boxes: list[list[float]]) -> list[tuple[list[float], list[float]]]
 
 def _explanation(results: dict[str, object]) -> str:
     """The sentence the page must show, straight from results.json."""
-    for result in results["checkers"].values():  # type: ignore[attr-defined]
-        if result.get("checker") == "linearizable":
-            for key in result["keys"]:
-                why = headline(key.get("counterexample"))
+    for stored in results["checkers"].values():  # type: ignore[attr-defined]
+        result = result_from_json(stored, "checkers")
+        if isinstance(result, LinearizabilityResult):
+            for key in result.keys:
+                why = headline(key.counterexample)
                 if why:
                     return why
-        elif result.get("explanation"):
-            return str(result["explanation"])
+        elif isinstance(result, SetResult | CounterResult) and result.explanation:
+            return result.explanation
     raise AssertionError("results.json explains nothing")
 
 

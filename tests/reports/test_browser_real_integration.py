@@ -4,16 +4,17 @@ headless Chromium: the explanation sentence, no overlapping lane labels, ``nil``
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.primaries import PRIMARIES, read_primaries
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.shell.primaries import PRIMARIES, read_primaries
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 from reports._counterexample import headline
 from tests.reports.browser import open_report
 from tests.reports.test_browser_failures import BOXES_JS, _overlaps, browser
@@ -35,9 +36,9 @@ def test_real_stale_reads_run_in_chromium(browser: object, tmp_path: Path) -> No
     assert outcome.verdict is Verdict.INVALID, outcome.results
     changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
     assert problems == [] and changes
-    results = json.loads((outcome.run_dir / "results.json").read_text())
-    keys = results["workload"]["checkers"]["linearizable"]["keys"]
-    sentence = next(h for k in keys for h in [headline(k.get("counterexample"))] if h)
+    lin = RunResults.read(outcome.run_dir / "results.json").checker("linearizable")
+    assert isinstance(lin, LinearizabilityResult)
+    sentence = next(h for k in lin.keys for h in [headline(k.counterexample)] if h)
     assert re.match(r"(read returned|cas expected) ", sentence), sentence
 
     errors: list[str] = []

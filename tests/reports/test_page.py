@@ -4,6 +4,8 @@ import json
 import re
 from pathlib import Path
 
+from checkers.linearizable import KeyResult, LinearizabilityResult, UnknownReason
+from checkers.verdict import Verdict
 from reports import build_report, render
 from reports._run import load_run
 from tests.reports.runs import register_history, write_run
@@ -85,14 +87,18 @@ def test_big_history_is_bounded(tmp_path: Path) -> None:
 
 def test_many_failing_keys_are_capped(tmp_path: Path) -> None:
     run = write_run(tmp_path / "run", register_history(20, seed=9), {})
-    keys = [{"key": i, "verdict": "unknown", "reason": "time-limit", "detail": None}
-            for i in range(2000)]
+    keys = tuple(KeyResult(key=i, group=None, verdict=Verdict.UNKNOWN, operations=1, pruned=0,
+                           configurations=0, seconds=0.0, reason=UnknownReason.TIME_LIMIT)
+                 for i in range(2000))
+    lin = LinearizabilityResult(verdict=Verdict.UNKNOWN, model="cas-register", operations=2000,
+                                keys=keys, seconds=1.0)
     (run / "results.json").write_text(json.dumps({"verdict": "unknown", "checkers": {
-        "linearizable": {"checker": "linearizable", "verdict": "unknown", "keys": keys}}}))
+        "linearizable": lin.to_json()}}))
     page, _ = render(load_run(run))
-    assert "key 23: unknown (time-limit)" in page
-    assert "key 24: unknown" not in page
-    assert "… and 1976 more (see the result JSON)" in page
+    assert "model cas-register: 0 key(s) linearizable, 0 not, 2000 undecided" in page
+    assert "key 22: unknown (time-limit)" in page
+    assert "key 23: unknown" not in page
+    assert "… and 1977 more (see the result JSON)" in page
     assert "more characters elided" in page
 
 

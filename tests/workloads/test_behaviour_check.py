@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from checkers.compose import Compose, SimpleResult
+from checkers.behaviour import Behaviour, BehaviourResult
+from checkers.compose import CheckerFailure, Compose, SimpleResult
 from checkers.session import SessionChecker
 from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History, history_of
-from harness.ops import NEMESIS, Op, OpType
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History, history_of
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.shell.commands.run import _breakdown
+from harness.shell.run_results import RunResults
 from workloads import behaviour_check
 from workloads.behaviour_check import WithBehaviour
 
@@ -33,8 +36,9 @@ def test_adds_a_behaviour_part_and_keeps_the_verdict() -> None:
     for verdict in (Verdict.VALID, Verdict.INVALID, Verdict.UNKNOWN):
         result = WithBehaviour(Compose({"x": Fixed(verdict)})).check(test, _history())
         assert result.verdict is verdict
-        behaviour = result.to_json()["checkers"]["behaviour"]  # type: ignore[index,call-overload]
-        assert behaviour["behaviour"] == "no partition observed"
+        behaviour = result.parts["behaviour"]
+        assert isinstance(behaviour, BehaviourResult)
+        assert behaviour.behaviour is Behaviour.NOT_OBSERVED
 
 
 def test_a_failing_classification_does_not_lose_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,7 +49,22 @@ def test_a_failing_classification_does_not_lose_the_run(monkeypatch: pytest.Monk
     test = TestConfig(name="t", target="raftkv", workload="set")
     result = WithBehaviour(Compose({"x": Fixed(Verdict.INVALID)})).check(test, _history())
     assert result.verdict is Verdict.INVALID
-    assert result.parts["behaviour"].to_json()["error"] == "RuntimeError: boom"
+    assert result.parts["behaviour"] == CheckerFailure(error="RuntimeError: boom")
+
+
+def test_a_failing_classification_never_looks_like_a_pass(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyError("behaviour")
+
+    monkeypatch.setattr(behaviour_check, "classify", boom)
+    test = TestConfig(name="t", target="raftkv", workload="set")
+    result = WithBehaviour(Compose({"x": Fixed(Verdict.VALID)})).check(test, _history())
+    assert result.verdict is Verdict.UNKNOWN  # not valid: the harness failed to judge
+    failure = result.parts["behaviour"]
+    assert isinstance(failure, CheckerFailure) and failure.verdict is Verdict.UNKNOWN
+    line = _breakdown(RunResults(verdict=result.verdict, workload=result))
+    assert line == " (x: valid; behaviour: unknown, KeyError: 'behaviour')"
 
 
 def _partitioned_adds() -> History:
@@ -74,6 +93,6 @@ def test_classifies_next_to_a_session_checker() -> None:
     test = TestConfig(name="t", target="redis", workload="set", nodes=("n1", "n2", "n3"))
     checker = WithBehaviour(Compose({"session": SessionChecker("set"), "stats": StatsChecker()}))
     result = checker.check(test, _partitioned_adds())
-    behaviour = result.parts["behaviour"].to_json()
-    assert "error" not in behaviour, behaviour
-    assert behaviour["behaviour"] == "CP-like", behaviour
+    behaviour = result.parts["behaviour"]
+    assert isinstance(behaviour, BehaviourResult), behaviour
+    assert behaviour.behaviour is Behaviour.CP_LIKE, behaviour

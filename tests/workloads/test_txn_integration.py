@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from checkers.elle import TxnCheckResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsontypes import JSON
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsontypes import JSON
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 
 
-def _txn_result(results: dict[str, JSON], workload: str) -> dict[str, JSON]:
-    part = results["workload"]["checkers"][workload]  # type: ignore[index, call-overload]
-    assert isinstance(part, dict)
-    return part
+def _txn_result(results: RunResults, workload: str) -> dict[str, JSON]:
+    part = results.checker(workload)
+    assert isinstance(part, TxnCheckResult), part
+    return part.to_json()
 
 
 def _run(tmp_path: Path, **kw: object) -> tuple[Verdict, dict[str, JSON]]:

@@ -36,7 +36,7 @@ def test_lost_element_is_found_with_its_add_op() -> None:
     r = check_set(finals(h, {"n1": [1, 3], "n2": [1, 3]}).history())
     assert r.verdict is Verdict.INVALID
     assert r.lost == (2,)
-    assert r.evidence["lost"][0]["value"] == 2
+    assert r.evidence["lost"][0].value == 2
     assert r.to_json()["lost_count"] == 1
 
 
@@ -45,7 +45,7 @@ def test_unexpected_element_never_attempted() -> None:
     r = check_set(finals(h, {"n1": [1, 9]}).history())
     assert r.verdict is Verdict.INVALID
     assert r.unexpected == (9,)
-    assert r.evidence["unexpected"][0]["f"] == "final-read"
+    assert r.evidence["unexpected"][0].f == "final-read"
 
 
 def test_recovered_indeterminate_is_reported_but_valid() -> None:

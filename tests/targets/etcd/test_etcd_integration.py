@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from checkers.behaviour import Behaviour, BehaviourResult
+from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.primaries import PRIMARIES, read_primaries
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.primaries import PRIMARIES, read_primaries
+from harness.shell.run import run_test
 
 NODES = ("n1", "n2", "n3", "n4", "n5")
 
@@ -53,11 +55,10 @@ def test_linearizable_reads_under_partitions_and_kills_are_valid(tmp_path: Path)
     ok = [op for op in history.operations() if op.type is OpType.OK]
     assert len(ok) > 300
     assert (outcome.run_dir / "nodes" / "n1" / "etcd.log").stat().st_size > 0
-    workload = outcome.results["workload"]
-    assert isinstance(workload, dict)
-    behaviour = workload["checkers"]["behaviour"]
-    assert behaviour["behaviour"] == "CP-like", behaviour["summary"]
-    assert behaviour["minority"]["total"] >= 5, behaviour["summary"]
+    behaviour = outcome.results.checker("behaviour")
+    assert isinstance(behaviour, BehaviourResult), behaviour
+    assert behaviour.behaviour is Behaviour.CP_LIKE, behaviour.summary
+    assert behaviour.minority.total >= 5, behaviour.summary
 
 
 @pytest.mark.integration
@@ -76,12 +77,8 @@ def test_serializable_reads_under_partitions_are_stale(tmp_path: Path, seed: int
                                "topologies": "isolate-primary,halves"})
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.INVALID, outcome.results
-    workload = outcome.results["workload"]
-    assert isinstance(workload, dict)
-    checkers = workload["checkers"]
-    assert isinstance(checkers, dict)
-    linear = checkers["linearizable"]
-    assert isinstance(linear, dict) and linear["verdict"] == "invalid"
+    linear = outcome.results.checker("linearizable")
+    assert isinstance(linear, LinearizabilityResult) and linear.verdict is Verdict.INVALID
     # The run polled etcd's leader; the report draws it beside the fault windows.
     changes, problems = read_primaries(outcome.run_dir / PRIMARIES)
     assert problems == [] and changes and len(changes[0].primaries) == 1

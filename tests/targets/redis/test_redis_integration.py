@@ -6,21 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from checkers.behaviour import Behaviour, BehaviourResult
+from checkers.eventual import SetResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.run import run_test
 
 NODES = ("n1", "n2", "n3", "n4", "n5")
 
 
-def _results(outcome_results: dict[str, object], checker: str) -> dict[str, object]:
-    workload = outcome_results["workload"]
-    assert isinstance(workload, dict)
-    part = workload["checkers"][checker]
-    assert isinstance(part, dict)
-    return part
 
 
 @pytest.mark.integration
@@ -40,16 +36,16 @@ def test_isolating_the_primary_loses_acknowledged_writes(tmp_path: Path) -> None
     )
     outcome = run_test(test, state_dir=tmp_path / "state")
     assert outcome.verdict is Verdict.INVALID, outcome.results
-    found = _results(outcome.results, "set")
-    lost = found["lost_count"]
-    assert isinstance(lost, int) and lost > 0, found
+    found = outcome.results.checker("set")
+    assert isinstance(found, SetResult) and found.lost, found
     history = read_jsonl(outcome.run_dir / "history.jsonl")
     partitions = [op for op in history.nemesis_ops() if op.f == "start-partition"]
     assert partitions
     finals = [op for op in history.operations() if op.f == "final-read" and op.type is OpType.OK]
     assert sorted(op.node or "" for op in finals) == list(NODES)
-    behaviour = _results(outcome.results, "behaviour")
-    assert behaviour["behaviour"] == "AP-like", behaviour["summary"]
+    behaviour = outcome.results.checker("behaviour")
+    assert isinstance(behaviour, BehaviourResult), behaviour
+    assert behaviour.behaviour is Behaviour.AP_LIKE, behaviour.summary
     for name in ("redis.log", "sentinel.log"):
         assert (outcome.run_dir / "nodes" / "n2" / name).stat().st_size > 0
 
