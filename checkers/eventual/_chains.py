@@ -118,6 +118,12 @@ class _Builder:
     def add(self, k: int, xs: list[int], ys: list[int], i: int) -> None:
         c = self.chains[k]
         for start, y in zip(xs, ys, strict=True):
+            if not c.open_y or start >= c.open_y[-1]:  # beyond every run: the common case
+                if start < y:
+                    c.open_x.append(start)
+                    c.open_y.append(y)
+                    c.open_a.append(i)
+                continue
             # Insert [start, y) where the chain does not already have it.
             x = start
             pos = bisect.bisect_right(c.open_x, x) - 1
