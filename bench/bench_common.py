@@ -13,12 +13,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import NoopDB
-from harness.runtime.base import NodeRuntime
+from harness.kernel.clock import MonotonicClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.nodes import NodeRuntime
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.kernel.protocols import NoopDB
 from nemesis.operations import F
 from nemesis.partition import PartitionNemesis
 

@@ -30,11 +30,11 @@ from pathlib import Path
 from checkers.elle import TxnCheckResult
 from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import Op
-from harness.run import run_test
-from harness.run_results import RunResults
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import Op
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 from targets.raftkv.options import BUGS
 
 CORRECT = "correct"

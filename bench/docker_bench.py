@@ -25,11 +25,11 @@ from pathlib import Path
 import docker.errors
 from bench_common import bench_context, first_op, partition_times
 
-from harness.runtime.base import ManagedRuntime
-from harness.runtime.docker._engine import connect
-from harness.runtime.docker._image import REPOSITORY, default_image, ensure_image
-from harness.runtime.docker._runtime import DockerRuntime
-from harness.runtime.netns import NetnsRuntime
+from harness.kernel.nodes import ManagedRuntime
+from harness.shell.runtime.docker._engine import connect
+from harness.shell.runtime.docker._image import REPOSITORY, default_image, ensure_image
+from harness.shell.runtime.docker._runtime import DockerRuntime
+from harness.shell.runtime.netns import NetnsRuntime
 from nemesis.partition import PartitionNemesis
 
 SPLITBRAIN = Path(sys.executable).parent / "splitbrain"

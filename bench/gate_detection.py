@@ -14,8 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from checkers.verdict import Verdict
-from harness.gate import Expectation, LocalRunner, load_suite, run_cases
-from harness.signals import interrupts_raise
+from harness.shell.gate import Expectation, LocalRunner, load_suite, run_cases
+from harness.shell.signals import interrupts_raise
 
 ROOT = Path(__file__).resolve().parent.parent
 

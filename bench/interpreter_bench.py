@@ -17,14 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import generators as g
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.historylog import HistoryLog
-from harness.interpreter import Interpreter
-from harness.protocols import NoopClient, NoopDB, NoopNemesis
-from harness.runtime.static import StaticRuntime
+from harness.kernel import generators as g
+from harness.kernel.clock import MonotonicClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.historylog import HistoryLog
+from harness.kernel.interpreter import Interpreter
+from harness.kernel.protocols import NoopClient, NoopDB, NoopNemesis
+from harness.shell.runtime.static import StaticRuntime
 
 
 def _values(rng: g.Rng) -> g.Invocation:

@@ -34,8 +34,8 @@ from checkers.linearizable import (  # noqa: E402
     check,
     get_model,
 )
-from harness.history import History  # noqa: E402
-from harness.historyio import read_history  # noqa: E402
+from harness.kernel.history import History  # noqa: E402
+from harness.kernel.historyio import read_history  # noqa: E402
 from tests.checkers.linearizable.kv_histories import (  # noqa: E402
     kv_history,
     porcupine_c50_bad_like,

@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from checkers.linearizable import LinearizabilityResult, check, get_model  # noqa: E402
 from checkers.verdict import Verdict  # noqa: E402
-from harness.history import History  # noqa: E402
-from harness.jepsen_files import read_edn  # noqa: E402
-from harness.jsontypes import JSON, Scalar  # noqa: E402
-from harness.ops import OpType  # noqa: E402
+from harness.kernel.history import History  # noqa: E402
+from harness.kernel.jepsen_files import read_edn  # noqa: E402
+from harness.kernel.jsontypes import JSON, Scalar  # noqa: E402
+from harness.kernel.ops import OpType  # noqa: E402
 from tests.checkers.linearizable.simulate import State, Workload, simulate  # noqa: E402
 
 KNOSSOS = ROOT.parent / "shared" / "corpus" / "knossos"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench_common import bench_context, partition_times
 
-from harness.runtime.netns import NetnsRuntime
+from harness.shell.runtime.netns import NetnsRuntime
 from nemesis.partition import PartitionNemesis
 from nemesis.topology import Topology
 

@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.shell.run import run_test
 
 NEMESES = ("partition", "kill", "pause", "clock", "packet", "partition,kill,pause,clock,packet")
 

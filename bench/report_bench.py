@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checkers.linearizable import check, get_model
-from harness.history import History
-from harness.jsontypes import JSON
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
 from reports import load_run, render
 from tests.reports.runs import primary_changes, register_history, write_run
 

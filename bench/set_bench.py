@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checkers.counter import check_counter
 from checkers.eventual import check_set, check_set_reference
-from harness.analysis import write_results
-from harness.config import TestConfig
-from harness.jsonl import read_jsonl, write_jsonl
-from harness.store import write_json
+from harness.kernel.config import TestConfig
+from harness.kernel.jsonl import read_jsonl, write_jsonl
+from harness.shell.analysis import write_results
+from harness.shell.store import write_json
 from reports import load_run, render
 from tests.checkers.eventual.simulated import Shape, simulate
 from tests.reports.runs import counter_history

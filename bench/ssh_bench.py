@@ -21,16 +21,16 @@ from pathlib import Path
 
 from bench_common import bench_context, first_op, partition_times
 
-from harness.runtime.base import ManagedRuntime
-from harness.runtime.netns import NetnsRuntime
-from harness.runtime.ssh import SshOptions, read_hosts
-from harness.runtime.ssh.runtime import SshRuntime
+from harness.kernel.nodes import ManagedRuntime
+from harness.shell.runtime.netns import NetnsRuntime
+from harness.shell.runtime.ssh import SshOptions, read_hosts
+from harness.shell.runtime.ssh.runtime import SshRuntime
 from nemesis.partition import PartitionNemesis
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the test hosts come from the test suite
     sys.path.insert(0, str(ROOT))
-from tests.harness.runtime.ssh.sshd_cluster import SshdCluster  # noqa: E402
+from tests.harness.shell.runtime.ssh.sshd_cluster import SshdCluster  # noqa: E402
 
 
 def first_op_with(extra: list[str], nodes: int) -> float:

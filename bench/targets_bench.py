@@ -25,14 +25,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.protocols import DB, HasPrimaries
-from harness.run import run_test
-from harness.runtime.netns import NetnsRuntime
+from harness.kernel.clock import MonotonicClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.kernel.protocols import DB, HasPrimaries
+from harness.shell.run import run_test
+from harness.shell.runtime.netns import NetnsRuntime
 from targets.etcd.client import EtcdClient
 from targets.raftkv.client import RaftKVClient
 from targets.registry import get_target

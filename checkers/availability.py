@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkers.fault_windows import FaultWindow
-from harness.history import Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

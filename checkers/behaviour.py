@@ -33,9 +33,9 @@ from checkers.anomalies import DescribesAnomalies
 from checkers.fault_windows import NemesisAction, fault_windows, nemesis_actions
 from checkers.result_json import AnyResult, Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 AVAILABLE = 0.5
 """A side whose ok-fraction reaches this is called available."""

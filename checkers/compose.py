@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from checkers.result_json import AnyResult, Fields, result_from_json
 from checkers.verdict import Verdict, merge
-from harness.config import TestConfig
-from harness.history import History
-from harness.jsontypes import JSON
-from harness.protocols import Checker
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
+from harness.kernel.protocols import Checker
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

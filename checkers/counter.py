@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from checkers.phrases import seconds
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.bulk import gc_paused
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.bulk import gc_paused
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 EXAMPLES = 20
 

@@ -25,9 +25,9 @@ from checkers.behaviour import served, sides
 from checkers.fault_windows import FaultWindow, fault_windows, nemesis_actions
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History
-from harness.jsontypes import JSON
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
 
 MIN_SURVIVABLE_S = 3.0
 """Survivable faults shorter than this in all prove nothing (an election may take that long)."""

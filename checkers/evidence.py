@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.history import Operation
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
 
 
 def lack_of_evidence(operations: Iterable[Operation]) -> str | None:

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.history import History
-from harness.jsontypes import JSON
-from harness.ops import Op
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op
 
 STARTS: dict[str, str] = {
     "partition": "partition",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from harness.values import name_of
+from harness.kernel.values import name_of
 
 
 class MicroF(StrEnum):

@@ -3,15 +3,15 @@
 One wording for every checker's sentences (``checkers/linearizable/_narrate.py``, the set and
 counter checkers), printed alike by ``splitbrain check`` and the report: an operation is its call
 as written (``write(4)``, ``cas(3, 5)``), its process, its history index and when it completed;
-values are shown as users write them (:mod:`harness.valuetext`).
+values are shown as users write them (:mod:`harness.kernel.valuetext`).
 """
 
 from __future__ import annotations
 
 from checkers.micro_ops import MicroF, micro_f
-from harness.history import Operation
-from harness.ops import OpType
-from harness.valuetext import show, show_key
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
+from harness.kernel.valuetext import show, show_key
 
 
 def seconds(ns: int | None) -> str:

@@ -19,9 +19,9 @@ from enum import StrEnum
 from typing import TypeAlias, TypeVar
 
 from checkers.verdict import Verdict
-from harness.errors import BadInputError
-from harness.jsontypes import JSON, Scalar
-from harness.protocols import CheckResult
+from harness.kernel.errors import BadInputError
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.protocols import CheckResult
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")

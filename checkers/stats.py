@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History
-from harness.jsontypes import JSON
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -1,13 +1,13 @@
 """Verdicts, how they merge, and the exit codes they map to (DESIGN.md). :class:`Verdict` itself
-is defined in :mod:`harness.verdict` (the Checker protocol of :mod:`harness.protocols` needs it,
-and the harness's protocols import nothing from ``checkers``) and re-exported here."""
+is defined in :mod:`harness.kernel.verdict` (the Checker protocol of :mod:`harness.kernel.protocols`
+needs it, and the harness's protocols import nothing from ``checkers``) and re-exported here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import IntEnum
 
-from harness.verdict import Verdict
+from harness.kernel.verdict import Verdict
 
 _RANK = {Verdict.VALID: 0, Verdict.UNKNOWN: 1, Verdict.INVALID: 2}
 

@@ -11,16 +11,17 @@ from typing import NoReturn
 import click
 
 from checkers.verdict import ExitCode
-from harness import commands
-from harness.errors import BadInputError
+from harness.kernel.errors import BadInputError
+from harness.shell import commands
 
 
 class SplitbrainGroup(click.Group):
     """A click group whose exit codes follow DESIGN.md.
 
-    Verbs are loaded lazily from :mod:`harness.commands`. Usage errors exit 254 (click's default
-    2 would read as "unknown"), an interrupted command exits 130, and an unexpected exception
-    exits 255 with a one-line message (the traceback is printed when ``SPLITBRAIN_DEBUG=1``).
+    Verbs are loaded lazily from :mod:`harness.shell.commands`. Usage errors exit 254 (click's
+    default 2 would read as "unknown"), an interrupted command exits 130, and an unexpected
+    exception exits 255 with a one-line message (the traceback is printed when
+    ``SPLITBRAIN_DEBUG=1``).
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -7,8 +7,8 @@ test suite, with the verdict as an assertion.
         outcome = splitbrain.run(target="example-kv", nemesis="partition", time_limit=10)
         outcome.expect(Verdict.VALID)   # or: assert outcome.valid
 
-``splitbrain.run`` takes the options of ``splitbrain run`` (see :mod:`harness.testing`); runs are
-stored under the test's ``tmp_path`` unless ``store=`` or the pytest option
+``splitbrain.run`` takes the options of ``splitbrain run`` (see :mod:`harness.shell.testing`); runs
+are stored under the test's ``tmp_path`` unless ``store=`` or the pytest option
 ``--splitbrain-store DIR`` says otherwise. When a test fails, pytest's report gets a
 ``splitbrain`` section with every run of the test: its verdict, seed and report path.
 Disable the plugin with ``-p no:splitbrain``. Nothing heavy is imported until a run starts.
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from harness.config import TestConfig
-    from harness.testing import Outcome
+    from harness.kernel.config import TestConfig
+    from harness.shell.testing import Outcome
 
 _RUNS = pytest.StashKey[list["Outcome"]]()
 
@@ -38,14 +38,14 @@ class Splitbrain:
 
     def config(self, *args: str, **options: object) -> TestConfig:
         """The test configuration ``run`` would use (nothing is started)."""
-        from harness.testing import config
+        from harness.shell.testing import config
 
         options.setdefault("store", self.store)
         return config(*args, **options)
 
     def run(self, *args: str, **options: object) -> Outcome:
         """Run ``splitbrain run ARGS OPTIONS``; the outcome's verdict is yours to assert."""
-        from harness.testing import run
+        from harness.shell.testing import run
 
         options.setdefault("store", self.store)
         outcome = run(*args, **options)

@@ -1,8 +1,8 @@
 """Clock faults through libfaketime control files: bump, strobe, rate change and reset.
 
-The target must start its processes under libfaketime (see :mod:`harness.faketime`) and say where
-each node's control file is: the optional DB ability :class:`ClockControllable`. Targets without
-it (Go binaries such as etcd ignore libfaketime) are refused at setup with a clear message.
+The target must start its processes under libfaketime (see :mod:`harness.shell.faketime`) and say
+where each node's control file is: the optional DB ability :class:`ClockControllable`. Targets
+without it (Go binaries such as etcd ignore libfaketime) are refused at setup with a clear message.
 
 Operations (``targets`` is one/minority/majority/primaries/all, default one):
 - ``bump-clock`` ``{"targets", "delta_ms"}``: add ``delta_ms`` to the chosen nodes' offsets;
@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from harness import faketime
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import ReportsClock, complete
-from harness.runtime.base import NodeRuntime
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.nodes import NodeRuntime
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import ReportsClock, complete
+from harness.shell import faketime
 from nemesis.firewall import parallel
 from nemesis.ledger import Ledger
 from nemesis.operations import (

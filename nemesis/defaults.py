@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from harness import faketime
-from harness.protocols import DB, Killable, Pausable
-from harness.runtime.faults import Fault
+from harness.kernel.protocols import DB, Killable, Pausable
+from harness.shell import faketime
+from harness.shell.runtime.faults import Fault
 from nemesis.clock import ClockControllable
 from nemesis.operations import UnsupportedByTargetError
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from harness.runtime.base import ExecError, NodeRuntime
+from harness.kernel.nodes import ExecError, NodeRuntime
 from nemesis.operations import FaultError
 
 Rule = tuple[str, ...]

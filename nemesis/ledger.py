@@ -11,7 +11,7 @@ import os
 import threading
 from pathlib import Path
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 DIRECTORY = "nemesis"
 

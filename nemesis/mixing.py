@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness import generators as g
-from harness.config import TestConfig
-from harness.generators import derive_seed
+from harness.kernel import generators as g
+from harness.kernel.config import TestConfig
+from harness.kernel.generators import derive_seed
 from nemesis.options import mixing_options, parse_options
 from nemesis.patterns import Pattern, applicable, mixed_schedule
 from nemesis.registry import NemesisPackage

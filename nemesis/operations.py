@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 from nemesis.registry import NemesisOptionError
 
 

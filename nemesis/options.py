@@ -51,8 +51,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from harness.config import TestConfig
-from harness.option_reader import OptionReader
+from harness.kernel.config import TestConfig
+from harness.kernel.option_reader import OptionReader
 from nemesis.registry import NemesisOptionError
 from nemesis.targets import Targets, parse_targets
 from nemesis.topology import Topology
@@ -71,7 +71,7 @@ KNOWN_TEXT = (f"{', '.join(sorted(KEYS))} (each may be prefixed by a nemesis nam
 
 
 class NemesisOptionReader(OptionReader):
-    """The shared :class:`harness.option_reader.OptionReader` over ``--nemesis-opt``, as one
+    """The shared :class:`harness.kernel.option_reader.OptionReader` over ``--nemesis-opt``, as one
     nemesis (``name``) sees them: ``name.key`` wins over ``key``; errors name the key as the
     user gave it (``nemesis option kill.targets: ...``). ``name=None`` reads the unprefixed keys
     only (the mixed schedule's)."""

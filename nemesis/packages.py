@@ -11,9 +11,9 @@ import math
 import random
 from collections.abc import Sequence
 
-from harness.config import TestConfig
-from harness.generators import Invocation, derive_seed
-from harness.jsontypes import JSON
+from harness.kernel.config import TestConfig
+from harness.kernel.generators import Invocation, derive_seed
+from harness.kernel.jsontypes import JSON
 from nemesis import topology
 from nemesis.clock import ClockNemesis
 from nemesis.operations import F

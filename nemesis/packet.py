@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import complete
-from harness.runtime.base import ExecError, ProcessHandle
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.nodes import ExecError, ProcessHandle
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 from nemesis.firewall import Chain, Firewall, Position, Rule, parallel, run_tag
 from nemesis.ledger import Ledger
 from nemesis.operations import F, FaultError, NemesisSetupError, arguments, number, text

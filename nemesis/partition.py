@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import HasPrimaries, complete
-from harness.runtime.base import ExecError
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.nodes import ExecError
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import HasPrimaries, complete
 from nemesis import topology
 from nemesis.firewall import Chain, Firewall, Position, Rule, drop_from, run_tag
 from nemesis.ledger import Ledger

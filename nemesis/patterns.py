@@ -28,9 +28,9 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from harness import generators as g
-from harness.generators import Invocation
-from harness.jsontypes import JSON
+from harness.kernel import generators as g
+from harness.kernel.generators import Invocation
+from harness.kernel.jsontypes import JSON
 from nemesis.operations import F
 from nemesis.schedule import FaultChoice, Timeline
 

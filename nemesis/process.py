@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import (
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import (
     HasPrimaries,
     Killable,
     Pausable,

@@ -1,11 +1,11 @@
 """Nemeses by name: ``--nemesis a,b,c`` resolves each name here and composes the packages.
 
 To add a nemesis, register a factory: ``NEMESES["partition"] = partition_package`` where the
-factory takes the :class:`~harness.config.TestConfig` (read your options with
+factory takes the :class:`~harness.kernel.config.TestConfig` (read your options with
 ``test.nemesis_option(key)``, from ``--nemesis-opt K=V``) and returns a :class:`NemesisPackage`.
 Raise :class:`NemesisOptionError` for bad options (the CLI prints it and exits 254).
 
-How the run uses a package (see ``harness.run``):
+How the run uses a package (see ``harness.shell.run``):
 - ``generator`` runs on the nemesis thread alongside the clients for ``--time-limit`` seconds;
 - then ``final_generator`` runs (heal everything), on the nemesis thread;
 - clients keep running ``recovery_s`` more seconds, fault-free, so recovery is checked too;
@@ -13,7 +13,7 @@ How the run uses a package (see ``harness.run``):
 Every nemesis op goes into the history (process ``"nemesis"``, type info, start and end).
 
 Nemeses of other packages come in as plugins (entry-point group ``splitbrain.nemeses``, or
-``--nemesis package.module:factory``), resolved by :mod:`harness.plugins`.
+``--nemesis package.module:factory``), resolved by :mod:`harness.shell.plugins`.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from harness import plugins
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.generators import Generator, any_of, seq
-from harness.ops import Op, OpType
-from harness.option_reader import OptionError
-from harness.plugins import PluginKind
-from harness.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.generators import Generator, any_of, seq
+from harness.kernel.ops import Op, OpType
+from harness.kernel.option_reader import OptionError
+from harness.kernel.protocols import Nemesis, NoopNemesis, ReportsFaults, complete
+from harness.shell import plugins
+from harness.shell.plugins import PluginKind
 
 if TYPE_CHECKING:
     from nemesis.schedule import FaultChoice

@@ -13,9 +13,9 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from harness import generators as g
-from harness.generators import PENDING, Context, GenOp, Invocation, Step
-from harness.ops import Op
+from harness.kernel import generators as g
+from harness.kernel.generators import PENDING, Context, GenOp, Invocation, Step
+from harness.kernel.ops import Op
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,9 +7,9 @@ import time
 from collections.abc import Collection, Sequence
 from enum import StrEnum
 
-from harness.context import RunContext
-from harness.errors import BadInputError
-from harness.protocols import HasPrimaries
+from harness.kernel.context import RunContext
+from harness.kernel.errors import BadInputError
+from harness.kernel.protocols import HasPrimaries
 from nemesis.topology import majority
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeAlias
 
-from harness.errors import BadInputError
+from harness.kernel.errors import BadInputError
 
 Grudge: TypeAlias = Mapping[str, frozenset[str]]
 """node -> the nodes whose traffic it drops. Nodes without an entry drop nothing."""

@@ -13,8 +13,8 @@ from checkers.linearizable import (
     StuckOperation,
     StuckReason,
 )
-from harness.history import History
-from harness.valuetext import show_key, show_short
+from harness.kernel.history import History
+from harness.kernel.valuetext import show_key, show_short
 from reports._html import esc, seconds, table
 from reports._lanes import Bar, Role, lanes_html
 from reports._results import CheckerResult

@@ -10,9 +10,9 @@ import math
 from collections.abc import Sequence
 
 from checkers.elle import CycleEdge, Finding, TxnCheckResult, TxnRef
-from harness.history import History
-from harness.jsontypes import JSON
-from harness.valuetext import show_short
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
+from harness.kernel.valuetext import show_short
 from reports._html import esc, table
 from reports._results import CheckerResult
 from reports._timeline import us

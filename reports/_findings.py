@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from checkers.counter import CounterResult
 from checkers.eventual import ExampleOp, SetResult
-from harness.history import History
-from harness.jsontypes import Scalar
-from harness.valuetext import show_short
+from harness.kernel.history import History
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.valuetext import show_short
 from reports._html import duration, esc, seconds, table
 from reports._lanes import Bar, Role, lanes_html
 from reports._results import CheckerResult

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 PRETTY_LIMIT = 60_000
 """Characters of raw JSON shown per checker result before it is cut."""

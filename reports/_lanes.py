@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 from reports._html import esc
 from reports._timeline import script_json, us
 

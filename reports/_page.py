@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 from checkers.availability import AvailabilityReport, availability
 from checkers.fault_windows import fault_windows, nemesis_events
-from harness.bulk import gc_paused
-from harness.history import history_of
-from harness.jsontypes import JSON
+from harness.kernel.bulk import gc_paused
+from harness.kernel.history import history_of
+from harness.kernel.jsontypes import JSON
 from reports._counterexample import counterexamples_section
 from reports._elle import transactions_section
 from reports._findings import findings_section

@@ -1,9 +1,9 @@
 """``results.json`` as the report reads it: typed results; verdicts are read, never recomputed.
 
 A file the controller wrote (it has ``schema_version`` or a ``workload``) is read as
-:class:`harness.run_results.RunResults`; the report shows the leaves of the workload's composed
-result, then ``coverage``. Other shapes are accepted too, their results typed where they name a
-known checker and kept as :class:`checkers.result_json.OtherResult` otherwise:
+:class:`harness.shell.run_results.RunResults`; the report shows the leaves of the workload's
+composed result, then ``coverage``. Other shapes are accepted too, their results typed where they
+name a known checker and kept as :class:`checkers.result_json.OtherResult` otherwise:
 
 - ``{"verdict": V, "checkers": {name: result, ...}}`` and any nesting of such composed results
   (``"checkers"`` may also be a list of results, each naming itself with ``"checker"``;
@@ -28,8 +28,8 @@ from checkers.result_json import (
     verdict_of,
 )
 from checkers.verdict import Verdict, merge
-from harness.jsontypes import JSON
-from harness.run_results import SCHEMA_KEY, ResultsFileError, RunResults
+from harness.kernel.jsontypes import JSON
+from harness.shell.run_results import SCHEMA_KEY, ResultsFileError, RunResults
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

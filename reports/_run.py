@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.errors import HistoryFormatError
-from harness.history import History
-from harness.jepsen_files import read_edn
-from harness.jsonl import iter_jsonl, read_jsonl
-from harness.jsontypes import JSON
-from harness.primaries import PRIMARIES, PrimaryChange, read_primaries
+from harness.kernel.errors import HistoryFormatError
+from harness.kernel.history import History
+from harness.kernel.jepsen_files import read_edn
+from harness.kernel.jsonl import iter_jsonl, read_jsonl
+from harness.kernel.jsontypes import JSON
+from harness.shell.primaries import PRIMARIES, PrimaryChange, read_primaries
 
 TEST_JSON = "test.json"
 HISTORY = "history.jsonl"
@@ -51,7 +51,7 @@ class Run:
     problems: tuple[str, ...] = field(default=())
     """What could not be read, in words."""
     primaries: tuple[PrimaryChange, ...] = ()
-    """Who was primary when (``primaries.jsonl``, see ``harness/primaries.py``); empty if the
+    """Who was primary when (``primaries.jsonl``, see ``harness/shell/primaries.py``); empty if the
     target cannot say or the file is missing."""
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.history import Operation
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
 
 DEFAULT_BUDGET = 15_000
 NEIGHBOURS = 60

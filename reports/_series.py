@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.history import Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 DEFAULT_BUCKETS = 300
 QUANTILES = (("p50", 50.0), ("p95", 95.0), ("p99", 99.0), ("max", 100.0))

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from checkers.fault_windows import FaultWindow, NemesisAction
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
-from harness.primaries import PrimaryChange
-from harness.valuetext import show, show_key, show_short
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
+from harness.kernel.valuetext import show, show_key, show_short
+from harness.shell.primaries import PrimaryChange
 from reports._sample import Selection
 from reports._series import Series
 

@@ -17,8 +17,8 @@ from checkers.linearizable import LinearizabilityResult
 from checkers.result_json import AnyResult, OtherResult
 from checkers.stats import StatsResult
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON
-from harness.valuetext import show_key
+from harness.kernel.jsontypes import JSON
+from harness.kernel.valuetext import show_key
 from reports._html import badge, esc, pretty
 from reports._results import CheckerResult, Results
 from reports._timeline import compact

@@ -10,7 +10,7 @@ from checkers.linearizable import (
     StuckReason,
 )
 from checkers.verdict import Verdict
-from harness.valuetext import show_key
+from harness.kernel.valuetext import show_key
 
 MAX_KEYS = 10
 """Invalid or unknown keys explained in detail; the rest are counted."""

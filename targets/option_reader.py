@@ -1,12 +1,12 @@
-"""``--target-opt K=V`` pairs: the shared :class:`harness.option_reader.OptionReader` bound to
-:class:`TargetOptionError`."""
+"""``--target-opt K=V`` pairs: the shared :class:`harness.kernel.option_reader.OptionReader` bound
+to :class:`TargetOptionError`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from harness.option_reader import OptionError
-from harness.option_reader import OptionReader as _OptionReader
+from harness.kernel.option_reader import OptionError
+from harness.kernel.option_reader import OptionReader as _OptionReader
 
 
 class TargetOptionError(OptionError):

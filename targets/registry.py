@@ -4,12 +4,12 @@ To add a builtin target, add a factory to :data:`TARGETS` that takes the :class:
 ``test.target_options`` from ``--target-opt K=V``; raise :class:`TargetError` with a clear message
 for bad ones, the CLI exits 254) and returns a :class:`Target`: its DB (``setup``/``teardown`` per
 node, plus any of Killable, Pausable, HasPrimaries, HasLogFiles, HasFakeTime that it supports, see
-:mod:`harness.protocols`) and, per workload name, a factory of unopened clients. Import the
+:mod:`harness.kernel.protocols`) and, per workload name, a factory of unopened clients. Import the
 target's modules inside the factory so that ``splitbrain`` starts fast.
 
 Targets of other packages come in as plugins (entry-point group ``splitbrain.targets``, or
-``--target package.module:factory``), resolved by :mod:`harness.plugins`; ``docs/own-target.md``
-shows how to write one.
+``--target package.module:factory``), resolved by :mod:`harness.shell.plugins`;
+``docs/own-target.md`` shows how to write one.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from harness import plugins
-from harness.config import TestConfig
-from harness.errors import BadInputError
-from harness.plugins import PluginKind
-from harness.protocols import DB, Client
+from harness.kernel.config import TestConfig
+from harness.kernel.errors import BadInputError
+from harness.kernel.protocols import DB, Client
+from harness.shell import plugins
+from harness.shell.plugins import PluginKind
 
 
 class TargetError(BadInputError):
@@ -75,8 +75,8 @@ TARGETS: dict[str, TargetFactory] = {"raftkv": _raftkv, "etcd": _etcd, "redis": 
 def get_target(test: TestConfig) -> Target:
     """The target ``test.target`` names: a builtin, an installed plugin or ``module:factory``.
 
-    Raises :class:`TargetError` (unknown name, bad option) or :class:`harness.plugins.PluginError`
-    (a plugin that cannot be loaded or misbehaves).
+    Raises :class:`TargetError` (unknown name, bad option) or
+    :class:`harness.shell.plugins.PluginError` (a plugin that cannot be loaded or misbehaves).
     """
     resolved = plugins.resolve(PluginKind.TARGET, test.target, TARGETS, TargetError)
     return plugins.build(resolved, test, Target, (TargetError,))

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from harness.context import RunContext
-from harness.protocols import ProcessState
-from harness.runtime.base import ProcessHandle
+from harness.kernel.context import RunContext
+from harness.kernel.nodes import ProcessHandle
+from harness.kernel.protocols import ProcessState
 
 
 class TargetStartError(RuntimeError):

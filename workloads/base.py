@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.generators import Generator
-from harness.option_reader import OptionError
-from harness.protocols import Checker
+from harness.kernel.generators import Generator
+from harness.kernel.option_reader import OptionError
+from harness.kernel.protocols import Checker
 
 
 class WorkloadOptionError(OptionError):

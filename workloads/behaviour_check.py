@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from checkers.behaviour import anomalies_of, classify
 from checkers.compose import CheckerFailure, Compose, CompositeResult, merged
 from checkers.result_json import AnyResult
-from harness.config import TestConfig
-from harness.history import History
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from typing import Protocol
 from checkers.compose import Compose
 from checkers.counter import CounterResult, check_counter
 from checkers.stats import StatsChecker
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.generators import (
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.generators import (
     PENDING,
     Context,
     Generator,
@@ -30,9 +30,9 @@ from harness.generators import (
     derive_seed,
     emit,
 )
-from harness.history import History
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.history import History
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers

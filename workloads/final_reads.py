@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.config import TestConfig
-from harness.generators import (
+from harness.kernel.config import TestConfig
+from harness.kernel.generators import (
     NS_PER_S,
     PENDING,
     Context,
@@ -21,7 +21,7 @@ from harness.generators import (
     phases,
     sleep,
 )
-from harness.ops import Op, OpType
+from harness.kernel.ops import Op, OpType
 from workloads.base import WorkloadOptionError
 
 FINAL_READ = "final-read"

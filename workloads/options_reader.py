@@ -1,11 +1,11 @@
-"""``--workload-opt K=V`` pairs: the shared :class:`harness.option_reader.OptionReader` bound to
-:class:`workloads.base.WorkloadOptionError`."""
+"""``--workload-opt K=V`` pairs: the shared :class:`harness.kernel.option_reader.OptionReader` bound
+to :class:`workloads.base.WorkloadOptionError`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from harness.option_reader import OptionReader
+from harness.kernel.option_reader import OptionReader
 from workloads.base import WorkloadOptionError
 
 

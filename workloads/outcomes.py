@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 
 READ_FS = frozenset({"read", "final-read"})
 

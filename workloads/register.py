@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Protocol
 from checkers.compose import Compose
 from checkers.session import SessionChecker
 from checkers.stats import StatsChecker
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.generators import (
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.generators import (
     PENDING,
     Context,
     Generator,
@@ -33,10 +33,10 @@ from harness.generators import (
     derive_seed,
     emit,
 )
-from harness.history import History
-from harness.jsontypes import JSON, Scalar
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.options_reader import WorkloadOptionReader

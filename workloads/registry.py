@@ -1,16 +1,16 @@
 """Workloads by name (``--workload``): the builtins are declared here; plugins (entry-point group
 ``splitbrain.workloads``, or ``--workload package.module:factory``) resolve through
-:mod:`harness.plugins`. A factory takes the :class:`TestConfig` and returns a :class:`Workload`;
-the target then needs a client for the workload's ``name``."""
+:mod:`harness.shell.plugins`. A factory takes the :class:`TestConfig` and returns a
+:class:`Workload`; the target then needs a client for the workload's ``name``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from harness import plugins
-from harness.config import TestConfig
-from harness.errors import BadInputError
-from harness.plugins import PluginKind
+from harness.kernel.config import TestConfig
+from harness.kernel.errors import BadInputError
+from harness.shell import plugins
+from harness.shell.plugins import PluginKind
 from workloads import counter, list_append, register, rw_register
 from workloads import set as set_workload
 from workloads.base import Workload, WorkloadOptionError
@@ -30,7 +30,7 @@ class UnknownWorkloadError(BadInputError):
 
 def get_workload(test: TestConfig) -> Workload:
     """The workload ``test.workload`` names; raises :class:`UnknownWorkloadError`,
-    :class:`WorkloadOptionError` or :class:`harness.plugins.PluginError`."""
+    :class:`WorkloadOptionError` or :class:`harness.shell.plugins.PluginError`."""
     resolved = plugins.resolve(PluginKind.WORKLOAD, test.workload, WORKLOADS,
                                UnknownWorkloadError)
     return plugins.build(resolved, test, Workload, (WorkloadOptionError, UnknownWorkloadError))

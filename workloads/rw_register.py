@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from checkers.compose import Compose
 from checkers.stats import StatsChecker
-from harness.config import TestConfig
-from harness.generators import derive_seed
+from harness.kernel.config import TestConfig
+from harness.kernel.generators import derive_seed
 from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.txn import TxnChecker, TxnOps, TxnOptions

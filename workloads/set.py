@@ -9,7 +9,7 @@ node, default 10). Needs ``--concurrency`` >= the number of nodes (client ``t`` 
 stale reads and time to visibility.
 
 A target supports this workload with a :class:`SetStore` per node; :class:`SetClient` turns it into
-a harness client. A read's result is recorded compactly (:mod:`harness.intranges`): as sorted
+a harness client. A read's result is recorded compactly (:mod:`harness.kernel.intranges`): as sorted
 ranges, or as the difference from the same client's previous successful read, so that the
 history grows with the number of operations, not with operations times the set's size.
 """
@@ -24,9 +24,9 @@ from checkers.compose import Compose
 from checkers.eventual import SetResult, check_set
 from checkers.session import SessionChecker
 from checkers.stats import StatsChecker
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.generators import (
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.generators import (
     PENDING,
     Context,
     Generator,
@@ -36,10 +36,10 @@ from harness.generators import (
     derive_seed,
     emit,
 )
-from harness.history import History
-from harness.intranges import encode_read
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.history import History
+from harness.kernel.intranges import encode_read
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 from workloads.base import Workload
 from workloads.behaviour_check import WithBehaviour
 from workloads.final_reads import FINAL_READ, final_phase, require_final_readers
@@ -133,7 +133,7 @@ class SetClient(StoreClient[SetStore]):
         super().__init__(connect, errors, store=store, node=node)
         self._last: tuple[int, frozenset[int]] | None = None
         """The invocation index and elements of this client's last successful read: the next
-        read is recorded relative to it (:func:`harness.intranges.encode_read`)."""
+        read is recorded relative to it (:func:`harness.kernel.intranges.encode_read`)."""
 
     def apply(self, store: SetStore, op: Op) -> Op:
         if op.f == ADD:

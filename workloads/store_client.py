@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, Protocol, Self, TypeVar
 
-from harness.context import RunContext
-from harness.ops import Op
+from harness.kernel.context import RunContext
+from harness.kernel.ops import Op
 from workloads.outcomes import Errors
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from checkers.consistency import TRANSACTIONAL
-from harness.context import RunContext
-from harness.generators import PENDING, Context, Invocation, Rng, Step, emit
-from harness.history import History
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import CheckResult, complete
+from harness.kernel.context import RunContext
+from harness.kernel.generators import PENDING, Context, Invocation, Rng, Step, emit
+from harness.kernel.history import History
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import CheckResult, complete
 from workloads.base import WorkloadOptionError
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors

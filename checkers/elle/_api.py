@@ -6,7 +6,7 @@ from checkers.elle import _list_append, _rw_register
 from checkers.elle._check import check_txns
 from checkers.elle._result import TxnCheckResult
 from checkers.elle._txn import read_txns
-from harness.history import History
+from harness.kernel.history import History
 
 TXN_MODELS = ("list-append", "rw-register")
 """Names ``splitbrain check --model`` accepts for transactional histories."""
@@ -16,8 +16,8 @@ def check_list_append(history: History, *, model: str = "strict-serializable",
                       time_limit: float | None = None) -> TxnCheckResult:
     """Check a list-append history (``[append k v]``, ``[r k list]``) against ``model``.
 
-    Raises :class:`harness.errors.HistoryFormatError` (file, line, field) for transactions that
-    cannot be interpreted.
+    Raises :class:`harness.kernel.errors.HistoryFormatError` (file, line, field) for transactions
+    that cannot be interpreted.
     """
     txns = read_txns(history, writes=frozenset({"append"}), read_kind="list")
     return check_txns(txns, lambda ts: _list_append.infer(ts, history.source),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checkers.result_json import Fields
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

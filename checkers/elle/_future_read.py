@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from checkers.elle._findings import Finding
 from checkers.elle._txn import Status, Txn
-from harness.values import Frozen, freeze
-from harness.valuetext import show, show_key
+from harness.kernel.values import Frozen, freeze
+from harness.kernel.valuetext import show, show_key
 
 
 def future_reads(txns: Sequence[Txn], *, write: str, list_reads: bool) -> list[Finding]:

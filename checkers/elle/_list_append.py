@@ -31,8 +31,8 @@ from checkers.elle._future_read import future_reads
 from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
-from harness.errors import HistoryFormatError
-from harness.jsontypes import JSON
+from harness.kernel.errors import HistoryFormatError
+from harness.kernel.jsontypes import JSON
 
 
 def _v(value: JSON) -> Value:

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 
 from checkers.elle._findings import Finding
 from checkers.elle._txn import Status, Txn
-from harness.jsontypes import JSON
-from harness.values import Frozen, freeze
-from harness.valuetext import show, show_key
+from harness.kernel.jsontypes import JSON
+from harness.kernel.values import Frozen, freeze
+from harness.kernel.valuetext import show, show_key
 
 
 def lost_updates(txns: Sequence[Txn], *, write: str) -> list[Finding]:
@@ -29,7 +29,8 @@ def lost_updates(txns: Sequence[Txn], *, write: str) -> list[Finding]:
     transactions read and then wrote with micro-op ``write`` (``"w"`` or ``"append"``).
 
     Findings are in order of the first transaction of each group; each names every transaction of
-    its group (ids), in history order. Keys and values compare by :mod:`harness.values`'s rule.
+    its group (ids), in history order. Keys and values compare by :mod:`harness.kernel.values`'s
+    rule.
     """
     groups: dict[tuple[Frozen, Frozen], list[int]] = {}
     shown: dict[tuple[Frozen, Frozen], tuple[JSON, JSON]] = {}

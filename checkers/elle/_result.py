@@ -8,7 +8,7 @@ from checkers.consistency import TRANSACTIONAL, Boundary, UnknownNameError, boun
 from checkers.elle._findings import Finding
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -28,7 +28,7 @@ from checkers.elle._future_read import future_reads
 from checkers.elle._graph import Edges, EdgeType
 from checkers.elle._lost_update import lost_updates
 from checkers.elle._txn import Key, Status, Txn, Value
-from harness.errors import HistoryFormatError
+from harness.kernel.errors import HistoryFormatError
 
 CANNOT_INFER = (
     "the order of two writes to a key, unless a transaction read one and then wrote the key "

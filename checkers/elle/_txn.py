@@ -14,10 +14,10 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from checkers.micro_ops import MicroF, micro_f, spellings
-from harness.errors import HistoryFormatError
-from harness.history import History, Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.errors import HistoryFormatError
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 Key = str | int | float | bool | None
 """A micro-op's key (JSON scalar)."""

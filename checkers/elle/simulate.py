@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from checkers.elle._txn import MicroOp, Status, Txn
-from harness.history import History, history_of
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
 
 
 class Isolation(StrEnum):

@@ -3,7 +3,7 @@
 The set workload's history has ``add`` ops (value: the element, unique per add), ``read`` ops
 during the test, and ``final-read`` ops after heal and a recovery wait, one per node (completion
 value: the elements that node holds, a list or an encoded integer set ``{"ranges": ...}`` of
-:mod:`harness.intranges`; ``node`` names it).
+:mod:`harness.kernel.intranges`; ``node`` names it).
 """
 
 from checkers.eventual._reference import check_set_reference

@@ -1,7 +1,7 @@
 """Which read returned which element, as rectangles: runs of elements x runs of reads.
 
 The reads of a history are grouped into *chains*: a read written relative to an earlier one
-(``{"base": ...}``, :mod:`harness.intranges`) continues the chain of its base; any other read
+(``{"base": ...}``, :mod:`harness.kernel.intranges`) continues the chain of its base; any other read
 continues the chain of its process (a process's reads come one after another, from one node).
 Along a chain, consecutive reads differ by a few elements, so an element's presence is a few
 runs of the chain's reads. A :class:`Presence` holds every such (element run) x (read run)
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from checkers.eventual._intervals import Ints
-from harness.edn import SetValue
-from harness.history import History, Operation
-from harness.intranges import (
+from harness.kernel.edn import SetValue
+from harness.kernel.history import History, Operation
+from harness.kernel.intranges import (
     ADDED,
     BASE,
     REMOVED,
@@ -32,7 +32,7 @@ from harness.intranges import (
     runs_of_ints,
     union,
 )
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 _EMPTY = np.empty(0, dtype=np.int64)
 

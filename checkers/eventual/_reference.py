@@ -14,10 +14,10 @@ from checkers.eventual._result import (
     sorted_elements,
 )
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.intranges import plain_set_reads, set_elements
-from harness.jsontypes import Scalar
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.intranges import plain_set_reads, set_elements
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 
 def _elements(o: Operation) -> frozenset[Scalar]:

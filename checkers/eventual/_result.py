@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from checkers.phrases import named
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.history import Operation
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
-from harness.valuetext import show
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
+from harness.kernel.valuetext import show
 
 ADD = "add"
 READ = "read"

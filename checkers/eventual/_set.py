@@ -39,11 +39,11 @@ from checkers.eventual._result import (
     SetResult,
 )
 from checkers.verdict import Verdict
-from harness.bulk import gc_paused
-from harness.history import History, Operation
-from harness.intranges import expand, normalize_runs
-from harness.jsontypes import Scalar
-from harness.ops import OpType
+from harness.kernel.bulk import gc_paused
+from harness.kernel.history import History, Operation
+from harness.kernel.intranges import expand, normalize_runs
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 _EMPTY = np.empty(0, dtype=np.int64)
 
@@ -96,7 +96,7 @@ def check_set(history: History) -> SetResult:
     """Judge a set history (shape: :mod:`checkers.eventual`): lost, unexpected and recovered
     elements, convergence of the final reads, stale reads and time to visibility.
 
-    Raises :class:`harness.intranges.IntRangesError` for a malformed compact read result.
+    Raises :class:`harness.kernel.intranges.IntRangesError` for a malformed compact read result.
     """
     ops = history.operations()
     reads = [o for o in ops if o.f in (READ, FINAL_READ) and o.type is OpType.OK]

@@ -19,9 +19,9 @@ from checkers.linearizable._model import Model
 from checkers.linearizable._result import KeyResult, LinearizabilityResult, UnknownReason
 from checkers.linearizable._subhistory import SubHistory
 from checkers.verdict import Verdict, merge
-from harness.history import History, Operation
-from harness.ops import OpType
-from harness.values import Frozen, freeze
+from harness.kernel.history import History, Operation
+from harness.kernel.ops import OpType
+from harness.kernel.values import Frozen, freeze
 
 DEFAULT_MAX_CONFIGURATIONS = 10_000_000
 """Per sub-history cap on stored search configurations."""
@@ -169,7 +169,7 @@ def split(operations: Sequence[Operation], model: Model[Hashable], *,
     def numbered(indices: Sequence[int]) -> tuple[int, ...]:
         return () if history_index is None else tuple(history_index[i] for i in indices)
 
-    # Keys follow the value rule of harness.values: the keys 1, true and 1.0 are three keys.
+    # Keys follow the value rule of harness.kernel.values: the keys 1, true and 1.0 are three keys.
     by_key: dict[Frozen, list[int]] = {}
     for index, op in enumerate(operations):
         if op.type is not OpType.FAIL:

@@ -17,7 +17,7 @@ from checkers.linearizable._result import (
 from checkers.linearizable._search import Prefix
 from checkers.linearizable._subhistory import Encoded, SubHistory, class_of, ranks
 from checkers.linearizable._table import ILLEGAL, UNSET, Transitions
-from harness.valuetext import show
+from harness.kernel.valuetext import show
 
 TAIL = 20
 """Operations shown at the end of each partial linearization."""

@@ -26,8 +26,8 @@ from checkers.linearizable._search import Outcome, SearchResult, Steps, search_s
 from checkers.linearizable._subhistory import Encoded, SubHistory, encode
 from checkers.linearizable._table import ILLEGAL, ModelError, Transitions
 from checkers.verdict import Verdict
-from harness.jsontypes import Scalar
-from harness.ops import OpType
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 ENUMERATE_STEPS = 100_000
 """Model steps allowed for enumerating a key's whole transition table (for pruning)."""

@@ -2,7 +2,7 @@
 
 A model sees each operation as an :class:`Input` (the op's ``f``, its invocation value and its
 ``key``) and an output: the completion value, or :data:`UNKNOWN` when the operation is
-indeterminate (``info``). Values arrive *frozen* (:func:`harness.values.freeze`: lists become
+indeterminate (``info``). Values arrive *frozen* (:func:`harness.kernel.values.freeze`: lists become
 tuples, and values of different types never compare equal, as in Jepsen: ``1`` is not ``true``,
 ``42`` is not ``42.0``, ``:a`` is not ``"a"``) so that models can keep them in hashable states and
 compare them with ``==`` without ever confusing types.
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeAlias, TypeVar
 
-from harness.errors import BadInputError
-from harness.history import Operation
-from harness.jsontypes import JSON, Scalar
-from harness.values import Frozen, freeze
-from harness.values import thaw as thaw_value
-from harness.valuetext import show
+from harness.kernel.errors import BadInputError
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.values import Frozen, freeze
+from harness.kernel.values import thaw as thaw_value
+from harness.kernel.valuetext import show
 
 
 class Unknown(Enum):

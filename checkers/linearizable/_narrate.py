@@ -28,11 +28,11 @@ from checkers.linearizable._model import UNKNOWN, Frozen, Input, Model, Output, 
 from checkers.linearizable._subhistory import class_of
 from checkers.micro_ops import MicroF, micro_f
 from checkers.phrases import call_text, interval, named, short
-from harness.history import Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
-from harness.values import FrozenSetValue
-from harness.valuetext import show, show_key
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
+from harness.kernel.values import FrozenSetValue
+from harness.kernel.valuetext import show, show_key
 
 MAX_NAMED = 2
 """Operations named per value (e.g. the writers of the value read)."""

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
 
 
 class UnknownReason(StrEnum):

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checkers.linearizable._model import UNKNOWN, Input, Output, freeze
-from harness.history import Operation
-from harness.jsontypes import Scalar
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

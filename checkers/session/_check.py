@@ -23,9 +23,9 @@ from enum import StrEnum
 from checkers.consistency import SINGLE_OBJECT, boundary
 from checkers.result_json import Fields
 from checkers.verdict import Verdict
-from harness.history import History, Operation
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.history import History, Operation
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
 
 GUARANTEES = ("read-your-writes", "monotonic-reads", "monotonic-writes", "writes-follow-reads")
 """The four session guarantees, by their names in :data:`checkers.consistency.MODELS`."""

@@ -12,8 +12,8 @@ import http.client
 import json
 from dataclasses import dataclass
 
-from harness.jsontypes import JSON
-from harness.keepalive import KeptAlive
+from harness.kernel.jsontypes import JSON
+from harness.shell.keepalive import KeptAlive
 
 
 class EtcdError(Exception):

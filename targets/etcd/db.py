@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness.context import RunContext
-from harness.protocols import ProcessState
+from harness.kernel.context import RunContext
+from harness.kernel.protocols import ProcessState
 from targets.etcd.client import EtcdClient, EtcdError
 from targets.etcd.options import DataDir, EtcdOptions
 from targets.supervision import NodeProcesses, TargetStartError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.config import TestConfig
+from harness.kernel.config import TestConfig
 from targets.etcd.db import EtcdDB
 from targets.etcd.options import EtcdOptions, Reads
 from targets.etcd.workload_clients import EtcdConnect

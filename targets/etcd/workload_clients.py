@@ -11,8 +11,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
 from targets.etcd.client import EtcdClient, Indeterminate, Unavailable
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors

@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Protocol
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 from targets.raftkv._codec import Forward, ForwardReply
 from targets.raftkv._config import BugMode, NodeConfig
 from targets.raftkv._core import RaftCore, Role

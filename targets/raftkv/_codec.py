@@ -11,7 +11,7 @@ import json
 import struct
 from dataclasses import dataclass
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 from targets.raftkv._messages import (
     AppendRequest,
     AppendResponse,

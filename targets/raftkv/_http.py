@@ -10,7 +10,7 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from harness.jsontypes import JSON
+from harness.kernel.jsontypes import JSON
 
 log = logging.getLogger("raftkv.http")
 

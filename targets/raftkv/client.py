@@ -11,8 +11,8 @@ import http.client
 import json
 import urllib.parse
 
-from harness.jsontypes import JSON
-from harness.keepalive import KeptAlive
+from harness.kernel.jsontypes import JSON
+from harness.shell.keepalive import KeptAlive
 
 __all__ = ["Indeterminate", "RaftKVClient", "RaftKVError", "Unavailable"]
 

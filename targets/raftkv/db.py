@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import faketime
-from harness.context import RunContext
-from harness.protocols import ProcessState
-from harness.runtime.base import ProcessHandle
+from harness.kernel.context import RunContext
+from harness.kernel.nodes import ProcessHandle
+from harness.kernel.protocols import ProcessState
+from harness.shell import faketime
 from targets.raftkv.options import FakeTime, RaftKVOptions
 from targets.supervision import TargetStartError, log_tail
 

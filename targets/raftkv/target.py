@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.config import TestConfig
+from harness.kernel.config import TestConfig
 from targets.raftkv.db import RaftKVDB
 from targets.raftkv.options import RaftKVOptions, TargetOptionError
 from targets.raftkv.workload_clients import RaftKVConnect

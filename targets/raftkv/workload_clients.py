@@ -14,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from harness.context import RunContext
+from harness.kernel.context import RunContext
 from targets.raftkv.client import Indeterminate, RaftKVClient, Unavailable
 from workloads.counter import CounterClient
 from workloads.outcomes import Errors

@@ -25,9 +25,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from harness import faketime
-from harness.context import RunContext
-from harness.protocols import ProcessState
+from harness.kernel.context import RunContext
+from harness.kernel.protocols import ProcessState
+from harness.shell import faketime
 from targets.redis.config import SERVICE, redis_conf, sentinel_conf
 from targets.redis.options import FakeTime, RedisOptions
 from targets.supervision import NodeProcesses, TargetStartError

@@ -3,7 +3,7 @@ on 3 to 5 nodes."""
 
 from __future__ import annotations
 
-from harness.config import TestConfig
+from harness.kernel.config import TestConfig
 from targets.option_reader import TargetOptionError
 from targets.redis.db import RedisDB
 from targets.redis.options import RedisOptions

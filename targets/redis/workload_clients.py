@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import redis
 from redis.sentinel import MasterNotFoundError, Sentinel
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
 from targets.redis.config import SERVICE
 from targets.redis.db import connection, no_retry
 from workloads.counter import CounterClient

@@ -6,9 +6,9 @@ from checkers.counter import check_counter
 from checkers.eventual import check_set
 from checkers.session import GuaranteeStatus, SessionResult
 from checkers.verdict import Verdict
-from harness.history import History, history_of
-from harness.jsontypes import JSON
-from harness.ops import NEMESIS, Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import NEMESIS, Op, OpType
 from tests.checkers.histories import H
 
 NODES = ("n1", "n2", "n3")

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from checkers.compose import Compose, SimpleResult
 from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import History, history_of
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History, history_of
 from tests.checkers.histories import H
 
 TEST = TestConfig(name="t", target="raftkv", workload="register")

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from checkers.coverage import check_coverage, took_effect
 from checkers.verdict import Verdict
-from harness.config import TestConfig
-from harness.history import history_of
-from harness.jsontypes import JSON
-from harness.ops import NEMESIS, Op, OpType
+from harness.kernel.config import TestConfig
+from harness.kernel.history import history_of
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import NEMESIS, Op, OpType
 
 S = 1_000_000_000
 NODES = ("n1", "n2", "n3", "n4", "n5")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from checkers.verdict import ExitCode, Verdict
-from harness.config import TestConfig, options
-from harness.run import run_test
-from harness.run_results import RunResults
+from harness.kernel.config import TestConfig, options
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 
 NODES = ("n1", "n2", "n3")
 

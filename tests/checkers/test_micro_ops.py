@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from checkers.micro_ops import MicroF, micro_f, spellings
 from harness.cli import cli
-from harness.edn import Keyword, Symbol
-from harness.values import FrozenKeyword
+from harness.kernel.edn import Keyword, Symbol
+from harness.kernel.values import FrozenKeyword
 
 
 def test_every_spelling_as_keyword_or_string() -> None:

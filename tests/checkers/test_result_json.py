@@ -22,8 +22,8 @@ from checkers.result_json import OtherResult, ResultFormatError, result_from_jso
 from checkers.session import SessionResult, check_sessions
 from checkers.stats import StatsResult
 from checkers.verdict import Verdict
-from harness.jsontypes import JSON
-from harness.run_results import ResultsFileError, RunResults
+from harness.kernel.jsontypes import JSON
+from harness.shell.run_results import ResultsFileError, RunResults
 from tests.checkers.eventual.test_set_fast import set_histories
 from tests.checkers.histories import H
 from tests.checkers.linearizable.simulate import simulate as simulate_linearizable
@@ -64,7 +64,7 @@ def test_linearizability_results(name: str, seed: int, size: tuple[int, int],
 @settings(max_examples=150, deadline=None)
 @given(set_histories())
 def test_set_and_session_results(history: object) -> None:
-    from harness.history import History
+    from harness.kernel.history import History
 
     assert isinstance(history, History)
     assert_round_trip(check_set(history))

@@ -32,7 +32,7 @@ def test_every_code_block_is_an_excerpt_of_tested_code(
 
 
 def test_the_example_suite_is_a_valid_gate_suite() -> None:
-    from harness.gate import load_suite
+    from harness.shell.gate import load_suite
 
     suite = load_suite(EXAMPLE / "suite.toml")
     assert [(c.name, c.target, c.expect.value) for c in suite.cases] == [

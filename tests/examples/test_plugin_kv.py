@@ -21,13 +21,13 @@ from splitbrain_example_kv.db import answers
 from splitbrain_example_kv.target import target
 
 from harness.cli import cli
-from harness.clock import ManualClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import NoopDB
-from harness.runtime.static import StaticRuntime
+from harness.kernel.clock import ManualClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import NoopDB
+from harness.shell.runtime.static import StaticRuntime
 from targets.registry import TargetError
 
 PRIMARY, REPLICA = "127.0.0.1", "127.0.0.2"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
 
 SPLITBRAIN = Path(sys.executable).parent / "splitbrain"
 

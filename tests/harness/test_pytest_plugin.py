@@ -1,13 +1,13 @@
 """The pytest plugin, in a pytest run started by this one (pytester), with the run itself faked;
 the real runs are in test_pytest_plugin_integration.py. The inner runs are subprocesses: an
 in-process run restores ``sys.modules`` afterwards, which left numpy unloadable and two copies of
-harness.generators (two PENDINGs) for the tests after it."""
+harness.kernel.generators (two PENDINGs) for the tests after it."""
 
 from __future__ import annotations
 
 import pytest
 
-import harness.run  # noqa: F401  (loaded once here: numpy cannot be loaded again by an inner run)
+import harness.shell.run  # noqa: F401  (loaded once here: numpy cannot be loaded again by an inner run)
 
 INNER = '''
 from pathlib import Path
@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from checkers.verdict import ExitCode, Verdict
-from harness.run import RunOutcome
+from harness.shell.run import RunOutcome
 
 
 @pytest.fixture(autouse=True)
 def fake_run(monkeypatch, tmp_path):
-    from harness.run_results import RunResults
+    from harness.shell.run_results import RunResults
 
     def run_test(test, **kwargs):
         run_dir = test.store / test.name / "1"
@@ -30,8 +30,8 @@ def fake_run(monkeypatch, tmp_path):
         return RunOutcome(run_dir=run_dir, verdict=verdict, exit_code=ExitCode.VALID,
                           results=RunResults(verdict=verdict))
 
-    monkeypatch.setattr("harness.run.run_test", run_test)
-    monkeypatch.setattr("harness.run.plan", lambda test: None)
+    monkeypatch.setattr("harness.shell.run.run_test", run_test)
+    monkeypatch.setattr("harness.shell.run.plan", lambda test: None)
 
 
 def test_correct_is_valid(splitbrain):

@@ -26,12 +26,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness.analysis import analyze
 from harness.cli import cli
-from harness.commands.run import _breakdown
-from harness.gate import anomalies, anomaly_summary
-from harness.jsontypes import JSON
-from harness.run_results import RESULTS_SCHEMA, RunResults
+from harness.kernel.jsontypes import JSON
+from harness.shell.analysis import analyze
+from harness.shell.commands.run import _breakdown
+from harness.shell.gate import anomalies, anomaly_summary
+from harness.shell.run_results import RESULTS_SCHEMA, RunResults
 from reports._counterexample import counterexamples_section
 from reports._elle import transactions_section
 from reports._findings import findings_section

@@ -11,14 +11,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from harness.clock import MonotonicClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import DB, NoopDB
-from harness.runtime.base import ManagedRuntime
-from harness.runtime.netns import NetnsRuntime
+from harness.kernel.clock import MonotonicClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.nodes import ManagedRuntime
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.kernel.protocols import DB, NoopDB
+from harness.shell.runtime.netns import NetnsRuntime
 
 PORT = 7000
 
@@ -55,7 +55,7 @@ def cluster(
                       nemesis=nemesis)
     nodes_runtime: ManagedRuntime
     if runtime == "docker":
-        from harness.runtime.docker._runtime import DockerRuntime
+        from harness.shell.runtime.docker._runtime import DockerRuntime
 
         nodes_runtime = DockerRuntime(list(nodes), state_dir=tmp_path / "state")
     else:

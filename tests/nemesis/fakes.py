@@ -7,11 +7,11 @@ import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from harness.clock import ManualClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.protocols import DB
-from harness.runtime.base import ExecError, ExecResult, ProcessHandle
+from harness.kernel.clock import ManualClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.nodes import ExecError, ExecResult, ProcessHandle
+from harness.kernel.protocols import DB
 
 
 class FakeRuntime:

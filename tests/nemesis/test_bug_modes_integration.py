@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from checkers.verdict import Verdict
-from harness import generators as g
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.run import RunOutcome, run_test
+from harness.kernel import generators as g
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.run import RunOutcome, run_test
 from nemesis import packages  # noqa: F401  (registers the built-in nemeses)
 from nemesis.ledger import leftovers
 from nemesis.operations import F

@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from checkers.verdict import ExitCode
 from harness.cli import cli
-from harness.commands import run as run_command
-from harness.config import TestConfig
-from harness.run import RunOutcome
+from harness.kernel.config import TestConfig
+from harness.shell.commands import run as run_command
+from harness.shell.run import RunOutcome
 from nemesis.operations import UnsupportedByTargetError
 
 

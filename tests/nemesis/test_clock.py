@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.protocols import NoopDB
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.protocols import NoopDB
 from nemesis.clock import ClockNemesis, NodeClock
 from nemesis.ledger import leftovers
 from nemesis.operations import F, NemesisSetupError

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.jsonl import read_jsonl
+from harness.kernel.jsonl import read_jsonl
 
 SPLITBRAIN = Path(sys.executable).parent / "splitbrain"
 

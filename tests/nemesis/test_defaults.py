@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from harness.config import TestConfig
-from harness.protocols import NoopDB
-from harness.run import plan
-from harness.runtime.faults import Fault
+from harness.kernel.config import TestConfig
+from harness.kernel.protocols import NoopDB
+from harness.shell.run import plan
+from harness.shell.runtime.faults import Fault
 from nemesis.defaults import DEFAULT, default_nemeses, expand
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.runtime import runstate
+from harness.shell.runtime import runstate
 from nemesis.ledger import leftovers
 
 SPLITBRAIN = Path(sys.executable).parent / "splitbrain"

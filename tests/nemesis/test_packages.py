@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness import generators as g
-from harness.config import TestConfig, options
-from harness.ops import NEMESIS, Op, OpType
+from harness.kernel import generators as g
+from harness.kernel.config import TestConfig, options
+from harness.kernel.ops import NEMESIS, Op, OpType
 from nemesis import packages  # noqa: F401  (registers the built-in nemeses)
 from nemesis.operations import F
 from nemesis.options import parse_options

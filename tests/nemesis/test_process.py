@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.context import RunContext
-from harness.protocols import NoopDB
+from harness.kernel.context import RunContext
+from harness.kernel.protocols import NoopDB
 from nemesis.ledger import leftovers
 from nemesis.operations import F, NemesisSetupError
 from nemesis.process import ProcessFault, ProcessNemesis

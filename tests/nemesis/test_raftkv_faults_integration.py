@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.context import RunContext
+from harness.kernel.context import RunContext
 from nemesis.clock import ClockNemesis
 from nemesis.operations import F
 from nemesis.process import ProcessFault, ProcessNemesis

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from harness import generators as g
-from harness.clock import ManualClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import NEMESIS, Op, OpType
-from harness.protocols import NoopDB, NoopNemesis, complete
-from harness.runtime.static import StaticRuntime
+from harness.kernel import generators as g
+from harness.kernel.clock import ManualClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.kernel.protocols import NoopDB, NoopNemesis, complete
+from harness.shell.runtime.static import StaticRuntime
 from nemesis import registry
 from nemesis.registry import NemesisOptionError, NemesisPackage, build
 

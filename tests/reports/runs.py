@@ -18,11 +18,11 @@ from checkers.counter import check_counter
 from checkers.eventual import check_set
 from checkers.linearizable import check, get_model
 from checkers.verdict import Verdict, merge
-from harness.history import History, history_of
-from harness.jsonl import write_jsonl
-from harness.jsontypes import JSON, Scalar
-from harness.ops import NEMESIS, Op, OpType
-from harness.primaries import PRIMARIES, PrimaryChange
+from harness.kernel.history import History, history_of
+from harness.kernel.jsonl import write_jsonl
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.shell.primaries import PRIMARIES, PrimaryChange
 
 
 def register_history(

@@ -23,7 +23,7 @@ from checkers.counter import CounterResult
 from checkers.eventual import SetResult
 from checkers.linearizable import LinearizabilityResult
 from checkers.result_json import result_from_json
-from harness.history import History
+from harness.kernel.history import History
 from reports import build_report
 from reports._counterexample import headline
 from tests.reports.browser import launch_browser, open_report

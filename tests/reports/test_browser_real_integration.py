@@ -11,10 +11,10 @@ import pytest
 
 from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.primaries import PRIMARIES, read_primaries
-from harness.run import run_test
-from harness.run_results import RunResults
+from harness.kernel.config import TestConfig, options
+from harness.shell.primaries import PRIMARIES, read_primaries
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 from reports._counterexample import headline
 from tests.reports.browser import open_report
 from tests.reports.test_browser_failures import BOXES_JS, _overlaps, browser

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from checkers.availability import Availability, AvailabilityReport, availability
 from checkers.fault_windows import FaultWindow
-from harness.history import Operation
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
 from reports._sample import NEIGHBOURS, OK_SHARE, Selection, Tier, _thin, select
 from reports._timeline import _NextStart
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import TestConfig
-from harness.primaries import PRIMARIES, read_primaries
-from harness.run import run_test
+from harness.kernel.config import TestConfig
+from harness.shell.primaries import PRIMARIES, read_primaries
+from harness.shell.run import run_test
 
 
 @pytest.mark.integration

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from harness.history import Operation
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.ops import OpType
 from reports import series
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.protocols import ProcessState
+from harness.kernel.protocols import ProcessState
 from targets.supervision import NodeProcesses, TargetStartError, log_tail
 
 

@@ -7,12 +7,12 @@ import random
 from pathlib import Path
 from typing import cast
 
-from harness.clock import ManualClock
-from harness.config import TestConfig
-from harness.context import RunContext
-from harness.ops import Op, OpType
-from harness.protocols import NoopDB
-from harness.runtime.base import NodeRuntime
+from harness.kernel.clock import ManualClock
+from harness.kernel.config import TestConfig
+from harness.kernel.context import RunContext
+from harness.kernel.nodes import NodeRuntime
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import NoopDB
 from workloads.outcomes import Errors
 
 

@@ -7,11 +7,11 @@ from checkers.compose import CheckerFailure, Compose, SimpleResult
 from checkers.session import SessionChecker
 from checkers.stats import StatsChecker
 from checkers.verdict import Verdict
-from harness.commands.run import _breakdown
-from harness.config import TestConfig
-from harness.history import History, history_of
-from harness.ops import NEMESIS, Op, OpType
-from harness.run_results import RunResults
+from harness.kernel.config import TestConfig
+from harness.kernel.history import History, history_of
+from harness.kernel.ops import NEMESIS, Op, OpType
+from harness.shell.commands.run import _breakdown
+from harness.shell.run_results import RunResults
 from workloads import behaviour_check
 from workloads.behaviour_check import WithBehaviour
 

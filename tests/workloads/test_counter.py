@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import generators as g
-from harness.config import TestConfig
-from harness.ops import OpType
+from harness.kernel import generators as g
+from harness.kernel.config import TestConfig
+from harness.kernel.ops import OpType
 from tests.workloads.fakes import ERRORS, MaybeError, context, invoke
 from workloads.base import WorkloadOptionError
 from workloads.counter import CounterClient, CounterOptions, workload

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from harness import generators as g
-from harness.ops import Op, OpType
+from harness.kernel import generators as g
+from harness.kernel.ops import Op, OpType
 from workloads.final_reads import FinalReads
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from checkers.verdict import Verdict
-from harness import generators as g
-from harness.config import TestConfig
-from harness.history import history_of
-from harness.ops import Op, OpType
+from harness.kernel import generators as g
+from harness.kernel.config import TestConfig
+from harness.kernel.history import history_of
+from harness.kernel.ops import Op, OpType
 from workloads.base import WorkloadOptionError
 from workloads.register import RegisterOptions, workload
 

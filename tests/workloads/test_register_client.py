@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.context import RunContext
-from harness.jsontypes import JSON, Scalar
-from harness.ops import Op, OpType
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import Op, OpType
 from tests.workloads.fakes import ERRORS, DefiniteError, MaybeError, context
 from workloads.register import RegisterClient
 

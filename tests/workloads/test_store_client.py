@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 from tests.workloads.fakes import ERRORS, DefiniteError, context, invoke
 from workloads.store_client import StoreClient
 

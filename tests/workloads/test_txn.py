@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.config import TestConfig
-from harness.generators import Context
+from harness.kernel.config import TestConfig
+from harness.kernel.generators import Context
 from workloads.base import WorkloadOptionError
 from workloads.registry import WORKLOADS
 from workloads.txn import TxnOps, TxnOptions

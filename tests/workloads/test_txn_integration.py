@@ -10,10 +10,10 @@ import pytest
 
 from checkers.elle import TxnCheckResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsontypes import JSON
-from harness.run import run_test
-from harness.run_results import RunResults
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsontypes import JSON
+from harness.shell.run import run_test
+from harness.shell.run_results import RunResults
 
 
 def _txn_result(results: RunResults, workload: str) -> dict[str, JSON]:

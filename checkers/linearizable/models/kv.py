@@ -33,7 +33,7 @@ from checkers.linearizable._model import (
     Output,
     model,
 )
-from harness.valuetext import show
+from harness.kernel.valuetext import show
 
 MAX_FACTORIZE = 1 << 20
 """Characters of get outputs factorized per sub-history at most (beyond, no hints)."""

@@ -29,8 +29,8 @@ from checkers.linearizable._model import (
     model,
 )
 from checkers.micro_ops import MicroF, micro_f, spellings
-from harness.history import Operation
-from harness.valuetext import show, show_key
+from harness.kernel.history import Operation
+from harness.kernel.valuetext import show, show_key
 
 State = tuple[tuple[Frozen, Frozen], ...]
 """The written keys (those not holding ``default``) and their values, sorted by ``repr(key)``."""

@@ -3,8 +3,8 @@
 Semantics for the harness (HELPERS-CONTRACTS): the initial value defaults to ``None`` (absent), and
 a read of ``None`` means "absent". Knossos's histories instead assume a register that starts at 0
 and a ``nil`` read that matches any value: ask for that with ``init=0, nil_read_any=True`` (the
-``knossos-cas-register`` model). Values are compared by :mod:`harness.values`'s rule: a register
-written with ``1`` and read as ``true`` (or ``1.0``, or ``"1"``) was not read back.
+``knossos-cas-register`` model). Values are compared by :mod:`harness.kernel.values`'s rule: a
+register written with ``1`` and read as ``true`` (or ``1.0``, or ``"1"``) was not read back.
 
 Operations: ``read`` (output: the value read), ``write`` (value), ``cas`` (value
 ``[expected, new]``; an ``ok`` cas swapped, a ``fail`` cas did not happen).
@@ -13,7 +13,7 @@ Operations: ``read`` (output: the value read), ``write`` (value), ``cas`` (value
 from __future__ import annotations
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
-from harness.valuetext import show
+from harness.kernel.valuetext import show
 
 
 def _read(state: Frozen, output: Output, nil_read_any: bool) -> tuple[bool, Frozen]:

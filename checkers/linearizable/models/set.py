@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checkers.linearizable._model import UNKNOWN, Frozen, Input, InputError, Model, Output, model
-from harness.values import FrozenSetValue
-from harness.valuetext import show
+from harness.kernel.values import FrozenSetValue
+from harness.kernel.valuetext import show
 
 State = frozenset[Frozen]
 

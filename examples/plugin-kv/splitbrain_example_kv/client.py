@@ -5,10 +5,10 @@ from __future__ import annotations
 import http.client
 import json
 
-from harness.context import RunContext
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.protocols import complete
+from harness.kernel.context import RunContext
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.protocols import complete
 
 
 class RefusedError(Exception):
@@ -16,7 +16,7 @@ class RefusedError(Exception):
 
 
 class KVClient:
-    """A :class:`harness.protocols.Client`; one per logical process, opened on one node."""
+    """A :class:`harness.kernel.protocols.Client`; one per logical process, opened on one node."""
 
     def __init__(self, *, port: int, local_reads: bool, timeout: float = 1.0,
                  read_host: str = "", write_host: str = "") -> None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from harness.context import RunContext
+from harness.kernel.context import RunContext
 from targets.supervision import NodeProcesses
 
 

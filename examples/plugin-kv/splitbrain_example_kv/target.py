@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.config import TestConfig
+from harness.kernel.config import TestConfig
 from splitbrain_example_kv.client import KVClient
 from splitbrain_example_kv.db import KVDB
 from targets.registry import Target, TargetError

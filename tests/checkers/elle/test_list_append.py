@@ -6,8 +6,8 @@ import pytest
 
 from checkers.elle import check_list_append
 from checkers.verdict import Verdict
-from harness.errors import HistoryFormatError
-from harness.history import History
+from harness.kernel.errors import HistoryFormatError
+from harness.kernel.history import History
 from tests.checkers.elle.txn_histories import Builder, concurrent, serial
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checkers.elle import check_rw_register
 from checkers.verdict import Verdict
-from harness.history import History
+from harness.kernel.history import History
 from tests.checkers.elle.txn_histories import Builder, concurrent, serial
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from harness.history import History, history_of
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
 
 Mop = list[JSON]
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.history import History
-from harness.intranges import encode_delta, encode_ints
-from harness.jsontypes import JSON
-from harness.ops import NEMESIS, Op, OpType
+from harness.kernel.history import History
+from harness.kernel.intranges import encode_delta, encode_ints
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import NEMESIS, Op, OpType
 
 MS = 1_000_000
 

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checkers.eventual import check_set, check_set_reference
-from harness.history import History, history_of
-from harness.intranges import encode_delta, encode_ints, plain_set_reads
-from harness.jsonl import read_jsonl
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.intranges import encode_delta, encode_ints, plain_set_reads
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
 from tests.checkers.eventual.simulated import Shape, simulate
 from tests.reports.runs import set_history
 

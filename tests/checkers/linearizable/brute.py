@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 from checkers.linearizable import UNKNOWN, Input, Model, Output, freeze
-from harness.history import Operation
-from harness.jsontypes import Scalar
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import Scalar
+from harness.kernel.ops import OpType
 
 
 def brute_force_linearizable(operations: Sequence[Operation], model: Model[Hashable]) -> bool:

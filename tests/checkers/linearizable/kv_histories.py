@@ -18,8 +18,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from harness.history import History, history_of
-from harness.ops import Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.ops import Op, OpType
 
 
 def kv_history(

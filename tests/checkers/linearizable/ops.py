@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 
-from harness.history import Operation
-from harness.jsontypes import JSON
-from harness.ops import OpType
+from harness.kernel.history import Operation
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import OpType
 
 
 def _json(text: str) -> JSON:

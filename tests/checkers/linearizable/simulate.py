@@ -11,9 +11,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from harness.history import History, history_of
-from harness.jsontypes import JSON, Scalar
-from harness.ops import Op, OpType
+from harness.kernel.history import History, history_of
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import Op, OpType
 
 State = object
 Apply = Callable[[State, str, JSON], tuple[State, OpType, JSON]]

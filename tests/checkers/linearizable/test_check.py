@@ -14,8 +14,8 @@ from checkers.linearizable import (
     get_model,
 )
 from checkers.verdict import Verdict
-from harness.history import Operation, history_of
-from harness.ops import Op, OpType
+from harness.kernel.history import Operation, history_of
+from harness.kernel.ops import Op, OpType
 from tests.checkers.linearizable.ops import ops
 
 REGISTER = get_model("register")

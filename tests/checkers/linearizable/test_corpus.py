@@ -13,7 +13,7 @@ import pytest
 from checkers.evidence import lack_of_evidence
 from checkers.linearizable import check, get_model
 from checkers.verdict import Verdict
-from harness.jepsen_files import read_edn
+from harness.kernel.jepsen_files import read_edn
 from tests.conftest import CORPUS
 
 KNOSSOS = CORPUS / "knossos"

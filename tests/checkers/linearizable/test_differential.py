@@ -22,7 +22,7 @@ from checkers.linearizable import (
 )
 from checkers.linearizable._subhistory import class_of
 from checkers.verdict import Verdict
-from harness.history import Operation
+from harness.kernel.history import Operation
 from tests.checkers.linearizable.brute import brute_force_linearizable
 from tests.checkers.linearizable.simulate import simulate
 from tests.checkers.linearizable.workloads import workload_for

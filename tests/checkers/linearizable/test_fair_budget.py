@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from checkers.linearizable import KeyStatus, Schedule, UnknownReason, check, get_model
 from checkers.verdict import Verdict
 from harness.cli import cli
-from harness.jsonl import write_jsonl
+from harness.kernel.jsonl import write_jsonl
 from tests.checkers.linearizable.kv_histories import kv_history, porcupine_c50_bad_like
 
 KV = get_model("kv")

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from checkers.linearizable import StuckReason, check, get_model
-from harness.history import Operation
-from harness.jepsen_files import read_edn
+from harness.kernel.history import Operation
+from harness.kernel.jepsen_files import read_edn
 from tests.checkers.linearizable.ops import ops
 
 

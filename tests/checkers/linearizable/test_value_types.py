@@ -1,4 +1,4 @@
-"""Property: values of different types never compare equal, in any model (harness.values).
+"""Property: values of different types never compare equal, in any model (harness.kernel.values).
 
 For every built-in model, a history that stores value ``a`` and then observes ``b`` is invalid
 whenever ``a`` and ``b`` differ in type, even when Python's ``==`` says they are equal (``1`` and
@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from checkers.linearizable import MODEL_NAMES, check, get_model
 from checkers.verdict import Verdict
-from harness.edn import Keyword, SetValue
-from harness.history import history_of
-from harness.jsontypes import JSON
-from harness.ops import Op, OpType
-from harness.values import freeze, same_value, thaw
+from harness.kernel.edn import Keyword, SetValue
+from harness.kernel.history import history_of
+from harness.kernel.jsontypes import JSON
+from harness.kernel.ops import Op, OpType
+from harness.kernel.values import freeze, same_value, thaw
 
 Events = list[tuple[int, OpType, str, JSON]]
 

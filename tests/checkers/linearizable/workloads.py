@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from harness.jsontypes import JSON, Scalar
-from harness.ops import OpType
+from harness.kernel.jsontypes import JSON, Scalar
+from harness.kernel.ops import OpType
 from tests.checkers.linearizable.simulate import State, Workload
 
 Fresh = Callable[[], int]

@@ -9,11 +9,11 @@ import pytest
 from checkers.behaviour import Behaviour, BehaviourResult
 from checkers.linearizable import LinearizabilityResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.primaries import PRIMARIES, read_primaries
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.primaries import PRIMARIES, read_primaries
+from harness.shell.run import run_test
 
 NODES = ("n1", "n2", "n3", "n4", "n5")
 

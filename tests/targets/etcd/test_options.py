@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.config import TestConfig, options
+from harness.kernel.config import TestConfig, options
 from targets.etcd.options import EtcdOptions, Reads
 from targets.option_reader import TargetOptionError
 from targets.registry import TargetError, get_target

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.intranges import plain_set_reads
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.intranges import plain_set_reads
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.run import run_test
 
 NODES = ("n1", "n2", "n3")
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import TestConfig, options
+from harness.kernel.config import TestConfig, options
 from targets.option_reader import TargetOptionError
 from targets.redis.config import redis_conf, sentinel_conf
 from targets.redis.db import server_binary

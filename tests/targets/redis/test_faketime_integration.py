@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from harness import faketime
-from harness.clock import MonotonicClock
-from harness.config import TestConfig, options
-from harness.context import RunContext
-from harness.protocols import ProcessState
-from harness.runtime.netns import NetnsRuntime
+from harness.kernel.clock import MonotonicClock
+from harness.kernel.config import TestConfig, options
+from harness.kernel.context import RunContext
+from harness.kernel.protocols import ProcessState
+from harness.shell import faketime
+from harness.shell.runtime.netns import NetnsRuntime
 from targets.redis.db import connection
 from targets.registry import get_target
 from tests.nemesis.cluster import until

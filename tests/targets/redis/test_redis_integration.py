@@ -9,10 +9,10 @@ import pytest
 from checkers.behaviour import Behaviour, BehaviourResult
 from checkers.eventual import SetResult
 from checkers.verdict import Verdict
-from harness.config import TestConfig, options
-from harness.jsonl import read_jsonl
-from harness.ops import OpType
-from harness.run import run_test
+from harness.kernel.config import TestConfig, options
+from harness.kernel.jsonl import read_jsonl
+from harness.kernel.ops import OpType
+from harness.shell.run import run_test
 
 NODES = ("n1", "n2", "n3", "n4", "n5")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import redis
 from redis.sentinel import MasterNotFoundError
 
-from harness.ops import Op, OpType
+from harness.kernel.ops import Op, OpType
 from targets.redis.workload_clients import ERRORS, Rejected, _definite
 
 

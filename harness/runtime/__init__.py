@@ -1,5 +1,0 @@
-"""Node runtimes: where nodes live and how the controller controls processes on them."""
-
-from harness.runtime.base import ExecError, ExecResult, NodeRuntime, ProcessHandle
-
-__all__ = ["ExecError", "ExecResult", "NodeRuntime", "ProcessHandle"]
