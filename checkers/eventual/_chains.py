@@ -214,12 +214,14 @@ def presence(history: History, reads: list[Operation]) -> Presence:
     builder = _Builder()
     by_process: dict[object, int] = {}
     place: dict[int, tuple[int, int]] = {}  # invocation index -> (chain, local index)
-    chain_of = np.empty(len(reads), dtype=np.int64)
-    local_of = np.empty(len(reads), dtype=np.int64)
+    chain_of: list[int] = []
+    local_of: list[int] = []
+    ops = history.ops
+    chains = builder.chains
     for j, o in enumerate(reads):
         value = o.output
-        index = history.ops[o.call].index
-        if is_set_delta(value):
+        index = ops[o.call].index
+        if type(value) is dict and is_set_delta(value):
             assert isinstance(value, dict)
             k = _delta(builder, place, value, index)
         else:
@@ -231,10 +233,11 @@ def presence(history: History, reads: list[Operation]) -> Presence:
             else:
                 k = known
                 _diff(builder, k, runs)
-        c = builder.chains[k]
-        place[index] = (k, len(c.reads))
-        chain_of[j] = k
-        local_of[j] = len(c.reads)
+        c = chains[k]
+        local = len(c.reads)
+        place[index] = (k, local)
+        chain_of.append(k)
+        local_of.append(local)
         c.reads.append(j)
         by_process[o.process] = k
     for k, c in enumerate(builder.chains):
@@ -250,7 +253,7 @@ def presence(history: History, reads: list[Operation]) -> Presence:
         chain=np.array(builder.k, dtype=np.int64), a=np.array(builder.a, dtype=np.int64),
         b=np.array(builder.b, dtype=np.int64),
         reads_of=[np.array(c.reads, dtype=np.int64) for c in builder.chains],
-        chain_of=chain_of, local_of=local_of)
+        chain_of=np.array(chain_of, dtype=np.int64), local_of=np.array(local_of, dtype=np.int64))
 
 
 def _diff(builder: _Builder, k: int, runs: tuple[Ints, Ints]) -> None:
