@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -116,3 +117,17 @@ def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
     outcome = analysis.analyze(run_dir)
     assert outcome.verdict is Verdict.UNKNOWN and outcome.exit_code is ExitCode.UNKNOWN
     assert "did not finish" in str(outcome.results.reason)
+
+
+def test_a_run_of_schema_1_is_rewritten_with_the_same_findings(tmp_path: Path) -> None:
+    recorded = Path(__file__).parents[2] / "recorded_runs" / "counter-lost"
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for name in ("test.json", "results.json"):
+        (run_dir / name).write_bytes((recorded / name).read_bytes())
+    with gzip.open(recorded / "history.jsonl.gz", "rb") as f:
+        (run_dir / "history.jsonl").write_bytes(f.read())
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and f"invalid (unchanged; rewritten in schema {RESULTS_SCHEMA})" in out
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and "invalid (unchanged)" in out
