@@ -116,3 +116,12 @@ def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
     outcome = analysis.analyze(run_dir)
     assert outcome.verdict is Verdict.UNKNOWN and outcome.exit_code is ExitCode.UNKNOWN
     assert "did not finish" in str(outcome.results.reason)
+
+
+def test_a_run_without_results_json_is_judged_for_the_first_time_not_changed(
+        tmp_path: Path) -> None:
+    run_dir = stored_set_run(tmp_path / "run")
+    (run_dir / "results.json").unlink()  # a SIGKILLed controller never wrote it
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1  # the prefix proves an anomaly: invalid, even unfinished
+    assert "invalid (first results.json: there was none)" in out and "(changed)" not in out
