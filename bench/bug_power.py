@@ -89,6 +89,8 @@ def main() -> None:
                              f"{', '.join(sorted(BUGS))}")
     parser.add_argument("--nemesis", default="default")
     parser.add_argument("--nemesis-opt", action="append", default=[], metavar="K=V")
+    parser.add_argument("--workload-opt", action="append", default=[], metavar="K=V",
+                        help="a workload option for every run (e.g. reads=0.5)")
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--summarize", type=Path, action="append", default=[], metavar="STORE",
                         help="run nothing: print the table of the runs already in STORE "
@@ -100,6 +102,7 @@ def main() -> None:
         return
     store = args.store or Path(tempfile.mkdtemp(prefix="bug-power-"))
     nemesis_opts = dict(kv.split("=", 1) for kv in args.nemesis_opt)
+    workload_opts = dict(kv.split("=", 1) for kv in args.workload_opt)
     print(f"bug power: {args.seeds} seeds x {args.time_limit:g} s, nemesis {args.nemesis}, "
           f"store {store}", flush=True)
     runs: dict[str, list[Run]] = {}
@@ -112,6 +115,7 @@ def main() -> None:
                 nemesis=tuple(args.nemesis.split(",")), time_limit=args.time_limit,
                 target_options=options({} if mode in (CORRECT, CORRECT_TXN) else {"bug": mode}),
                 nemesis_options=options(nemesis_opts), store=store,
+                workload_options=options(workload_opts),
             )
             started = time.monotonic()
             outcome = run_test(test)

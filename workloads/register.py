@@ -3,8 +3,9 @@
 Options (``--workload-opt K=V``): ``keys`` = ``single`` or ``multi`` (default multi: a few keys
 active at once, each retired after ``ops-per-key`` operations, which keeps every key's history
 small enough to check), ``active-keys`` (default 10), ``ops-per-key`` (default 200), ``values``
-(writes and cas use values 0..values-1, default 10), ``check-time-limit`` (seconds in
-(0, 86400], default 60).
+(writes and cas use values 0..values-1, default 10), ``reads`` (the fraction of operations that
+are reads, the rest split evenly between write and cas; default: a third each),
+``check-time-limit`` (seconds in (0, 86400], default 60).
 Checked by the linearizability checker with the ``cas-register`` model, plus basic statistics.
 
 A target supports this workload with a :class:`RegisterStore` per node (a key-value connection
@@ -58,12 +59,14 @@ class RegisterOptions:
     active_keys: int = 10
     ops_per_key: int = 200
     values: int = 10
+    reads: float | None = None
+    """The fraction of operations that are reads; None = read, write and cas a third each."""
     check_time_limit_s: float = 60.0
 
     @classmethod
     def parse(cls, options: Mapping[str, str]) -> RegisterOptions:
         r = WorkloadOptionReader("register", options,
-                                 {"keys", "active-keys", "ops-per-key", "values",
+                                 {"keys", "active-keys", "ops-per-key", "values", "reads",
                                   "check-time-limit"})
         keys = options.get("keys", "multi")
         if keys not in ("single", "multi"):
@@ -73,12 +76,18 @@ class RegisterOptions:
             active_keys=r.integer("active-keys", 10, 1, _MAX),
             ops_per_key=r.integer("ops-per-key", 200, 1, _MAX),
             values=r.integer("values", 10, 1, _MAX),
+            reads=r.number("reads", -1.0, 0.0, 1.0) if "reads" in options else None,
             check_time_limit_s=r.seconds("check-time-limit", 60.0, high=86_400.0),
         )
 
 
-def random_op(rng: Rng, values: int) -> Invocation:
-    f = FS[rng.below(3)]
+def random_op(rng: Rng, values: int, reads: float | None = None) -> Invocation:
+    """A read, write or cas: a third each, or reads with probability ``reads`` and the rest
+    split evenly between write and cas."""
+    if reads is None:
+        f = FS[rng.below(3)]
+    else:
+        f = "read" if rng.random() < reads else FS[1 + rng.below(2)]
     if f == "read":
         return Invocation(f="read")
     if f == "write":
@@ -100,7 +109,7 @@ class RegisterOps:
         if not ctx.free:
             return PENDING
         rng = Rng(self.seed)
-        inv = random_op(rng, self.options.values)
+        inv = random_op(rng, self.options.values, self.options.reads)
         if not self.options.multi_key:
             out = emit(ctx, inv)
             assert out is not None

@@ -22,7 +22,6 @@ from harness.kernel.history import History
 from harness.kernel.jsontypes import JSON
 from harness.kernel.ops import Op, OpType
 from harness.kernel.protocols import CheckResult, complete
-from workloads.base import WorkloadOptionError
 from workloads.options_reader import WorkloadOptionReader
 from workloads.outcomes import Errors
 
@@ -44,16 +43,19 @@ class TxnOptions:
         known = {"active-keys", "max-txn-length", "max-writes-per-key", "read-fraction",
                  "check-time-limit", "consistency-model"}
         r = WorkloadOptionReader(workload, options, known)
-        model = options.get("consistency-model", "strict-serializable")
-        if model not in TRANSACTIONAL:
-            raise WorkloadOptionError(f"{workload} option consistency-model: {model!r} is not "
-                                      f"one of {', '.join(TRANSACTIONAL)}")
+        model = r.parsed("consistency-model", _transactional_model, "strict-serializable")
         return cls(active_keys=r.integer("active-keys", 3, 1, 1000),
                    max_txn_length=r.integer("max-txn-length", 4, 1, 100),
                    max_writes_per_key=r.integer("max-writes-per-key", 32, 1, 10_000),
                    read_fraction=r.number("read-fraction", 0.5, 0.0, 1.0),
                    check_time_limit_s=r.number("check-time-limit", 60.0, 0.001, 86_400),
                    consistency_model=model)
+
+
+def _transactional_model(name: str) -> str:
+    if name not in TRANSACTIONAL:
+        raise ValueError(f"expected one of {', '.join(TRANSACTIONAL)}")
+    return name
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,8 @@ class Analysis:
     results: RunResults
     previous: JSON
     """The results.json it replaced, as it was (``None`` if there was none or it was torn)."""
+    previous_results: RunResults | None = None
+    """The same, read (``None`` if there was none, or it could not be read)."""
 
     @property
     def changed(self) -> bool:
@@ -73,6 +75,14 @@ class Analysis:
             old = {k: v for k, v in old.items() if k != SCHEMA_KEY}
         new = {k: v for k, v in self.results.to_json().items() if k != SCHEMA_KEY}
         return bool(_untimed(old) != _untimed(new))
+
+    @property
+    def upgraded(self) -> bool:
+        """True if the old results.json had the same verdicts and findings in an older schema
+        (only its layout changed)."""
+        old = self.previous_results
+        return (old is not None and old.schema_version < RESULTS_SCHEMA
+                and _untimed(old.to_json()) == _untimed(self.results.to_json()))
 
 
 def _untimed(value: JSON) -> JSON:
@@ -148,7 +158,8 @@ def analyze(run_dir: Path) -> Analysis:
         results = replace(results, reason=reason)
     results = replace(results, verdict=verdict, harness_failure=failure)
     written = write_results(results_path, results)
-    return Analysis(verdict=verdict, exit_code=code, results=written, previous=previous)
+    return Analysis(verdict=verdict, exit_code=code, results=written, previous=previous,
+                    previous_results=old)
 
 
 __all__ = ["RESULTS_SCHEMA", "SCHEMA_KEY", "Analysis", "AnalysisError", "analyze",

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checkers.behaviour import Behaviour, BehaviourResult, SideCount, WindowSides
 from checkers.compose import CheckerFailure, CompositeResult, SimpleResult
 from checkers.counter import CounterResult, check_counter
+from checkers.coverage import CoverageResult
 from checkers.elle import TxnCheckResult, check_list_append, check_rw_register
 from checkers.elle.simulate import Isolation, SimConfig, simulate, to_history
 from checkers.eventual import SetResult, check_set
@@ -174,3 +176,35 @@ def test_malformed_results_name_the_field() -> None:
     with pytest.raises(ResultFormatError, match=r"r\.keys: expected a list"):
         LinearizabilityResult.from_json({"verdict": "valid", "model": "register",
                                          "operations": 1, "seconds": 0.1, "keys": 3}, "r")
+
+
+names = st.text(alphabet="abcdefgh-", min_size=1, max_size=6)
+counts = st.integers(0, 10**6)
+side_counts = st.builds(
+    SideCount, nodes=st.lists(names, max_size=3).map(tuple), ok=counts, total=counts,
+    by_f=st.dictionaries(names, st.tuples(counts, counts), max_size=3).map(
+        lambda d: tuple((f, ok, n) for f, (ok, n) in sorted(d.items()))))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.builds(
+    BehaviourResult, behaviour=st.sampled_from(list(Behaviour)), summary=st.text(max_size=20),
+    minority=side_counts, majority=side_counts,
+    windows=st.lists(st.builds(WindowSides, start=counts, end=counts,
+                               minority=st.lists(side_counts, max_size=2).map(tuple),
+                               majority=st.lists(side_counts, max_size=2).map(tuple)),
+                     max_size=3).map(tuple),
+    anomalies=st.lists(st.text(max_size=10), max_size=3).map(tuple)))
+def test_behaviour_results(result: BehaviourResult) -> None:
+    assert_round_trip(result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.builds(
+    CoverageResult, verdict=st.sampled_from(list(Verdict)),
+    problems=st.lists(st.text(max_size=20), max_size=3).map(tuple),
+    served_by_f=st.dictionaries(names, counts, max_size=3),
+    applied=st.dictionaries(names, counts, max_size=3),
+    survivable_s=st.integers(0, 10**7).map(lambda ms: ms / 1000), survivable_ok=counts))
+def test_coverage_results(result: CoverageResult) -> None:
+    assert_round_trip(result)

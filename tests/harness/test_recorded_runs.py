@@ -154,11 +154,13 @@ def test_analyze_reproduces_the_stored_results(name: str, tmp_path: Path) -> Non
     expected = json.loads((RECORDED / name / "expected.json").read_text())["analyze"]
     first = analyze(run_dir)
     assert first.verdict is before.verdict and first.verdict.value == expected["verdict"]
+    assert first.changed  # rewritten in schema 2 ...
     # the same verdicts and findings as main's analyze, in today's schema (timings aside)
     assert _untimed(first.results.to_json()) == _untimed(
         RunResults.from_json(expected["results"]).to_json())
     changed = name.startswith("rw-register")  # Elle finds lost updates there since 2d7bdbc
-    if not changed:
+    if not changed:  # ... with the same findings
+        assert first.upgraded
         assert _untimed(first.results.to_json()) == _untimed(before.to_json())
     written = json.loads((run_dir / "results.json").read_text())
     assert written["schema_version"] == RESULTS_SCHEMA

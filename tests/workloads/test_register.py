@@ -76,3 +76,23 @@ def test_no_successful_operation_is_unknown() -> None:
     wl = workload(_test())
     only_fails = [_op(0, OpType.INVOKE, 0, "write", 3), _op(1, OpType.FAIL, 0, "write", None)]
     assert wl.checker.check(_test(), history_of(only_fails)).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(("reads", "low", "high"), [("0.5", 0.43, 0.57), ("0", 0.0, 0.0),
+                                                    ("1", 1.0, 1.0)])
+def test_reads_sets_the_share_of_reads(reads: str, low: float, high: float) -> None:
+    wl = workload(_test(reads=reads))
+    ops = g.simulate(g.clients(g.limit(1000, wl.generator)), concurrency=4).invocations()
+    share = sum(op.f == "read" for op in ops) / len(ops)
+    assert low <= share <= high
+    rest = [op.f for op in ops if op.f != "read"]
+    if rest:
+        assert 0.4 <= rest.count("write") / len(rest) <= 0.6
+
+
+def test_reads_defaults_to_a_third_and_is_range_checked() -> None:
+    ops = g.simulate(g.clients(g.limit(1500, workload(_test()).generator)),
+                     concurrency=4).invocations()
+    assert 0.28 <= sum(op.f == "read" for op in ops) / len(ops) <= 0.38
+    with pytest.raises(WorkloadOptionError, match="reads"):
+        RegisterOptions.parse({"reads": "1.5"})

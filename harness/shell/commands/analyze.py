@@ -10,6 +10,7 @@ import click
 from checkers.verdict import ExitCode
 from harness.kernel.errors import BadInputError, HistoryFormatError
 from harness.shell.analysis import analyze
+from harness.shell.run_results import RESULTS_SCHEMA
 
 
 @click.command("analyze")
@@ -48,7 +49,8 @@ def command(run_dirs: tuple[Path, ...], no_report: bool) -> None:
         if not had_results:
             change = "first results.json: there was none"
         else:
-            change = "changed" if outcome.changed else "unchanged"
+            change = ("unchanged; rewritten in schema " + str(RESULTS_SCHEMA) if outcome.upgraded
+                      else "changed" if outcome.changed else "unchanged")
         click.echo(f"{run_dir}: {outcome.verdict.value} ({change}){report}")
         worst = max(worst, outcome.exit_code, key=_RANK.__getitem__)
     sys.exit(worst)

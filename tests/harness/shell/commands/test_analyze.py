@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -125,3 +126,17 @@ def test_a_run_without_results_json_is_judged_for_the_first_time_not_changed(
     code, out, _ = run("analyze", "--no-report", str(run_dir))
     assert code == 1  # the prefix proves an anomaly: invalid, even unfinished
     assert "invalid (first results.json: there was none)" in out and "(changed)" not in out
+
+
+def test_a_run_of_schema_1_is_rewritten_with_the_same_findings(tmp_path: Path) -> None:
+    recorded = Path(__file__).parents[2] / "recorded_runs" / "counter-lost"
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    for name in ("test.json", "results.json"):
+        (run_dir / name).write_bytes((recorded / name).read_bytes())
+    with gzip.open(recorded / "history.jsonl.gz", "rb") as f:
+        (run_dir / "history.jsonl").write_bytes(f.read())
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and f"invalid (unchanged; rewritten in schema {RESULTS_SCHEMA})" in out
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1 and "invalid (unchanged)" in out
