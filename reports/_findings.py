@@ -22,6 +22,11 @@ _TITLES = {
 }
 
 
+MAX_ELEMENTS = 500
+"""Elements listed by value at most per kind (lost, unexpected, recovered); the rest are counted,
+so that a run losing 100k elements still has a report of a few MB (results.json lists them all)."""
+
+
 def _elements(label: str, values: Sequence[Scalar], total: int) -> str:
     if not total:
         return ""
@@ -41,9 +46,9 @@ def _ops_table(ops: Sequence[ExampleOp]) -> str:
 
 
 def _set(r: SetResult) -> str:
-    parts = [_elements("Lost elements", r.lost, len(r.lost)),
-             _elements("Unexpected elements", r.unexpected, len(r.unexpected)),
-             _elements("Recovered elements", r.recovered, len(r.recovered))]
+    parts = [_elements("Lost elements", r.lost[:MAX_ELEMENTS], len(r.lost)),
+             _elements("Unexpected elements", r.unexpected[:MAX_ELEMENTS], len(r.unexpected)),
+             _elements("Recovered elements", r.recovered[:MAX_ELEMENTS], len(r.recovered))]
     if r.missing_by_node:
         parts.append(table(["node", "acknowledged elements missing from its final read"],
                            [(esc(n), esc(show_short(list(v), 200)))

@@ -118,6 +118,12 @@ class _Builder:
     def add(self, k: int, xs: list[int], ys: list[int], i: int) -> None:
         c = self.chains[k]
         for start, y in zip(xs, ys, strict=True):
+            if not c.open_y or start >= c.open_y[-1]:  # beyond every run: the common case
+                if start < y:
+                    c.open_x.append(start)
+                    c.open_y.append(y)
+                    c.open_a.append(i)
+                continue
             # Insert [start, y) where the chain does not already have it.
             x = start
             pos = bisect.bisect_right(c.open_x, x) - 1
@@ -208,12 +214,14 @@ def presence(history: History, reads: list[Operation]) -> Presence:
     builder = _Builder()
     by_process: dict[object, int] = {}
     place: dict[int, tuple[int, int]] = {}  # invocation index -> (chain, local index)
-    chain_of = np.empty(len(reads), dtype=np.int64)
-    local_of = np.empty(len(reads), dtype=np.int64)
+    chain_of: list[int] = []
+    local_of: list[int] = []
+    ops = history.ops
+    chains = builder.chains
     for j, o in enumerate(reads):
         value = o.output
-        index = history.ops[o.call].index
-        if is_set_delta(value):
+        index = ops[o.call].index
+        if type(value) is dict and is_set_delta(value):
             assert isinstance(value, dict)
             k = _delta(builder, place, value, index)
         else:
@@ -225,10 +233,11 @@ def presence(history: History, reads: list[Operation]) -> Presence:
             else:
                 k = known
                 _diff(builder, k, runs)
-        c = builder.chains[k]
-        place[index] = (k, len(c.reads))
-        chain_of[j] = k
-        local_of[j] = len(c.reads)
+        c = chains[k]
+        local = len(c.reads)
+        place[index] = (k, local)
+        chain_of.append(k)
+        local_of.append(local)
         c.reads.append(j)
         by_process[o.process] = k
     for k, c in enumerate(builder.chains):
@@ -244,7 +253,7 @@ def presence(history: History, reads: list[Operation]) -> Presence:
         chain=np.array(builder.k, dtype=np.int64), a=np.array(builder.a, dtype=np.int64),
         b=np.array(builder.b, dtype=np.int64),
         reads_of=[np.array(c.reads, dtype=np.int64) for c in builder.chains],
-        chain_of=chain_of, local_of=local_of)
+        chain_of=np.array(chain_of, dtype=np.int64), local_of=np.array(local_of, dtype=np.int64))
 
 
 def _diff(builder: _Builder, k: int, runs: tuple[Ints, Ints]) -> None:

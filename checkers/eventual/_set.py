@@ -39,6 +39,7 @@ from checkers.eventual._result import (
     SetResult,
 )
 from checkers.verdict import Verdict
+from harness.kernel.bulk import gc_paused
 from harness.kernel.history import History, Operation
 from harness.kernel.intranges import expand, normalize_runs
 from harness.kernel.jsontypes import Scalar
@@ -90,6 +91,7 @@ def _adds(ops: list[Operation]) -> _Adds:
     return _Adds(attempted=attempted, acked=acked, indeterminate=indeterminate)
 
 
+@gc_paused()  # millions of live ops: each full collection would walk them all
 def check_set(history: History) -> SetResult:
     """Judge a set history (shape: :mod:`checkers.eventual`): lost, unexpected and recovered
     elements, convergence of the final reads, stale reads and time to visibility.

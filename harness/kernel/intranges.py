@@ -26,6 +26,7 @@ into runs, :func:`plain_set_reads` back into plain JSON lists.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable
 
 import numpy as np
@@ -145,16 +146,19 @@ def entry_lists(entries: JSON, name: str) -> tuple[list[int], list[int]]:
         if type(entry) is not list or len(entry) != 2:
             raise IntRangesError(
                 f"{name}[{k}]: expected an integer or [first, last], got {entry!r:.80}")
-        first = _bound(entry[0], f"{name}[{k}][0]")
-        last = _bound(entry[1], f"{name}[{k}][1]")
+        first, last = entry
+        if type(first) is not int:
+            first = _bound(first, f"{name}[{k}][0]")
+        if type(last) is not int:
+            last = _bound(last, f"{name}[{k}][1]")
         if first > last:
             raise IntRangesError(f"{name}[{k}]: first {first} is above last {last}")
         starts.append(first)
         ends.append(last + 1)
-    lo, hi = _INT64
-    if starts and (min(starts) < lo or max(starts) > hi or min(ends) < lo or max(ends) > hi):
+    # every start is below its end: the smallest start and the largest end bound them all
+    if starts and (min(starts) < _INT64[0] or max(ends) > _INT64[1]):
         raise IntRangesError(f"{name}: an integer does not fit in 64 bits")
-    if all(starts[i] > ends[i - 1] for i in range(1, len(starts))):
+    if all(map(operator.gt, starts[1:], ends)):
         return starts, ends  # already canonical: the common case
     order = sorted(range(len(starts)), key=starts.__getitem__)
     out_s: list[int] = []

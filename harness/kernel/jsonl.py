@@ -189,7 +189,8 @@ def _read_fast(data: bytes, name: str) -> History | None:
     if not body or _TWO_ON_A_LINE.search(body):
         return None
     try:
-        rows = _ROWS.decode_lines(body)  # one JSON value per line, in C
+        with gc_paused():
+            rows = _ROWS.decode_lines(body)  # one JSON value per line, in C
     except msgspec.DecodeError:  # also ValidationError
         return None
     if len(rows) != body.count(b"\n") + (not body.endswith(b"\n")):

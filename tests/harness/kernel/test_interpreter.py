@@ -196,3 +196,26 @@ def test_same_seed_same_operations_through_real_threads(tmp_path: Path) -> None:
     first, again, other = run(9, "a"), run(9, "b"), run(10, "c")
     assert len(first) == 300 and first == again
     assert first != other
+
+
+@pytest.mark.timeout(60)
+def test_a_late_completion_after_a_timeout_is_ignored(tmp_path: Path) -> None:
+    # Process 0's first op hangs past the timeout and completes later, while the run goes on:
+    # the history keeps the timeout (one completion per invocation), the late answer is dropped.
+    released = threading.Event()
+
+    class Late(NoopClient):
+        def invoke(self, ctx: RunContext, op: Op) -> Op:
+            if op.process == 0 and not released.is_set():
+                released.wait(2.0)  # well past the 1 s timeout, then answers anyway
+                released.set()
+            return complete(op, OpType.OK, op.value)
+
+    gen = g.clients(g.limit(80, g.rate(20, g.Repeat(READ), 5)))  # about 4 s
+    history = _run(tmp_path, Late(), gen, concurrency=2, timeout=1.0)
+    ops = history_of(history).operations()
+    assert len(ops) == 80
+    timed_out = [o for o in ops if o.error == "timeout"]
+    assert timed_out and timed_out[0].process == 0  # (a loaded machine may time out more)
+    assert all(o.type is OpType.OK for o in ops if o.error is None)
+    assert 2 in {o.process for o in ops}  # thread 0 went on as process 0 + concurrency
