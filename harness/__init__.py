@@ -10,3 +10,7 @@
 Two modules stay at the top because installed entry points name them: :mod:`harness.cli`
 (console script ``splitbrain``) and :mod:`harness.pytest_plugin` (pytest11 ``splitbrain``).
 """
+
+from harness._moved import install as _install_moved_names
+
+_install_moved_names()  # old names (harness.ops, ...) still import, with a warning

@@ -12,11 +12,13 @@ from harness.kernel.interpreter import Stats
 
 
 def progress_line(
-    elapsed_s: float, rate: float, stats: Stats, faults: Sequence[str]
+    elapsed_s: float, rate: float, stats: Stats, faults: Sequence[str], *, average: bool = False
 ) -> str:
+    """One progress line; ``average`` marks ``rate`` as the whole run's (the closing line)."""
     active = ", ".join(faults) if faults else "none"
+    per = "ops/s average" if average else "ops/s"
     return (
-        f"[{elapsed_s:6.1f}s] {rate:7.1f} ops/s  ok {stats.ok}  fail {stats.fail}  "
+        f"[{elapsed_s:6.1f}s] {rate:7.1f} {per}  ok {stats.ok}  fail {stats.fail}  "
         f"info {stats.info}  faults: {active}"
     )
 
@@ -60,19 +62,19 @@ class LiveProgress:
         while not self._stop.wait(self._interval):
             self._show(stats, clock, faults, last_done, last_t)
             last_done, last_t = stats.completed, clock.now_ns() / 1e9
-        self._show(stats, clock, faults, 0, 0.0)  # the last line: the average over the run
+        self._show(stats, clock, faults, 0, 0.0, average=True)  # the last line: the whole run
         if self._tty:
             self._write("\n")
 
     def _show(self, stats: Stats, clock: Clock, faults: Callable[[], Sequence[str]],
-              last_done: int, last_t: float) -> None:
+              last_done: int, last_t: float, *, average: bool = False) -> None:
         now = clock.now_ns() / 1e9
         rate = (stats.completed - last_done) / max(now - last_t, 1e-9)
         try:
             active = list(faults())
         except Exception:
             active = ["?"]
-        line = progress_line(now, rate, stats, active)
+        line = progress_line(now, rate, stats, active, average=average)
         self._write(f"\r\x1b[2K{line}" if self._tty else line + "\n")
 
     def _write(self, text: str) -> None:

@@ -184,11 +184,20 @@ def run_test(
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
     log.info("test %s, seed %d, run dir %s", test.name, test.seed, run.path)
+    try:  # controller.log stays attached until the end: the interrupt and the analysis too
+        return _run_and_analyse(the_plan, run, log, obs, guard=guard, state_dir=state_dir)
+    finally:
+        _detach(log, handler)
+
+
+def _run_and_analyse(
+    the_plan: Plan, run: RunDir, log: logging.Logger, obs: RunObserver, *,
+    guard: InterruptGuard | None, state_dir: Path | None,
+) -> RunOutcome:
     interrupted: Interrupted | None = None
     stalled: StallError | None = None
     try:
         with ExitStack() as stack:
-            stack.callback(_detach, log, handler)
             try:
                 _run_stages(stack, the_plan, run, log, obs, state_dir=state_dir)
             finally:

@@ -21,12 +21,14 @@ def command(run_dirs: tuple[Path, ...], no_report: bool) -> None:
     """Re-run every checker of the stored runs RUN_DIRS with the current code (Jepsen's
     analyze): read test.json and history.jsonl, rewrite results.json and report.html.
 
-    Prints each run's verdict and whether it changed. Exits like ``splitbrain run``: 0 all
+    Prints each run's verdict and whether it changed (or that the run had no results.json,
+    e.g. its controller was killed). Exits like ``splitbrain run``: 0 all
     valid, 1 some invalid, 2 unknown, 254 a directory that is not a readable run, 255 a run the
     watchdog had ended (still not valid); over several runs, 255 > 1 > 2 > 0.
     """
     worst = ExitCode.VALID
     for run_dir in run_dirs:
+        had_results = (run_dir / "results.json").exists()
         try:
             outcome = analyze(run_dir)
         except HistoryFormatError as e:
@@ -44,8 +46,11 @@ def command(run_dirs: tuple[Path, ...], no_report: bool) -> None:
                 report = f"; {info.path.name} rewritten"
             except Exception as e:  # the verdict is in results.json whatever happens here
                 report = f"; report not written: {type(e).__name__}: {e}"
-        change = ("unchanged; rewritten in schema " + str(RESULTS_SCHEMA) if outcome.upgraded
-                  else "changed" if outcome.changed else "unchanged")
+        if not had_results:
+            change = "first results.json: there was none"
+        else:
+            change = ("unchanged; rewritten in schema " + str(RESULTS_SCHEMA) if outcome.upgraded
+                      else "changed" if outcome.changed else "unchanged")
         click.echo(f"{run_dir}: {outcome.verdict.value} ({change}){report}")
         worst = max(worst, outcome.exit_code, key=_RANK.__getitem__)
     sys.exit(worst)

@@ -17,7 +17,7 @@ from checkers.verdict import ExitCode, Verdict
 from harness.kernel.config import TestConfig
 from harness.kernel.generators import NOTHING
 from harness.kernel.history import History
-from harness.shell.run import Plan, _analyse_prefix
+from harness.shell.run import Plan, RunOutcome, _analyse_prefix
 from harness.shell.signals import Interrupted
 from harness.shell.store import RunDir
 from workloads.base import Workload
@@ -93,3 +93,43 @@ def test_another_signal_while_analysing_leaves_a_result(tmp_path: Path,
     results = json.loads((outcome.run_dir / "results.json").read_text())
     assert results["verdict"] == "unknown"
     assert "interrupted by SIGINT; the history is a prefix" in results["reason"]
+
+
+def _run_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stages: object,
+              check: object = None) -> tuple[RunOutcome, str]:
+    """run_test with the stages and (optionally) the check replaced; its controller.log."""
+    from harness.shell import run as run_module
+    from harness.shell.signals import InterruptGuard
+
+    test = TestConfig(name="t", target="raftkv", workload="register", nemesis=("none",),
+                      store=tmp_path)
+    the_plan = run_module.plan(test)
+    the_plan = replace(the_plan, runtime=replace(the_plan.runtime, preflight=lambda t: t))
+    monkeypatch.setattr(run_module, "_run_stages", stages)
+    monkeypatch.setattr(run_module, "read_jsonl", lambda path: History(()))
+    monkeypatch.setattr(run_module, "_write_report", lambda *a, **k: None)
+    if check is not None:
+        monkeypatch.setattr(run_module, "_check", check)
+    outcome = run_module.run_test(test, resolved=the_plan, guard=InterruptGuard())
+    return outcome, (outcome.run_dir / "controller.log").read_text()
+
+
+def test_the_interrupt_is_in_controller_log(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # it was logged after the log file was detached: lost from controller.log, and printed
+    # bare on stderr by logging's last-resort handler
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise Interrupted(signal.SIGINT)
+
+    _, log = _run_with(monkeypatch, tmp_path, interrupted)
+    assert "interrupted by SIGINT; torn down" in log
+
+
+def test_a_checker_that_raises_is_in_controller_log(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    outcome, log = _run_with(monkeypatch, tmp_path, lambda *a, **k: None, check=boom)
+    assert outcome.results.error == "RuntimeError: boom"  # what the CLI prints
+    assert "checker failed" in log and "RuntimeError: boom" in log  # with the traceback

@@ -119,6 +119,15 @@ def test_a_run_that_never_finished_is_not_valid(tmp_path: Path,
     assert "did not finish" in str(outcome.results.reason)
 
 
+def test_a_run_without_results_json_is_judged_for_the_first_time_not_changed(
+        tmp_path: Path) -> None:
+    run_dir = stored_set_run(tmp_path / "run")
+    (run_dir / "results.json").unlink()  # a SIGKILLed controller never wrote it
+    code, out, _ = run("analyze", "--no-report", str(run_dir))
+    assert code == 1  # the prefix proves an anomaly: invalid, even unfinished
+    assert "invalid (first results.json: there was none)" in out and "(changed)" not in out
+
+
 def test_a_run_of_schema_1_is_rewritten_with_the_same_findings(tmp_path: Path) -> None:
     recorded = Path(__file__).parents[2] / "recorded_runs" / "counter-lost"
     run_dir = tmp_path / "run"
