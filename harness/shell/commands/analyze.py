@@ -24,19 +24,19 @@ def command(run_dirs: tuple[Path, ...], no_report: bool) -> None:
     Prints each run's verdict and whether it changed (or that the run had no results.json,
     e.g. its controller was killed). Exits like ``splitbrain run``: 0 all
     valid, 1 some invalid, 2 unknown, 254 a directory that is not a readable run, 255 a run the
-    watchdog had ended (still not valid); over several runs, 255 > 1 > 2 > 0.
+    watchdog had ended (still not valid); over several runs (each is judged, whatever the
+    others), 255 > 254 > 1 > 2 > 0.
     """
     worst = ExitCode.VALID
     for run_dir in run_dirs:
         had_results = (run_dir / "results.json").exists()
         try:
             outcome = analyze(run_dir)
-        except HistoryFormatError as e:
-            click.echo(f"splitbrain analyze: {e.describe()}", err=True)
-            sys.exit(ExitCode.BAD_INPUT)
-        except BadInputError as e:
-            click.echo(f"splitbrain analyze: {e}", err=True)
-            sys.exit(ExitCode.BAD_INPUT)
+        except (HistoryFormatError, BadInputError) as e:  # say so, judge the others
+            text = e.describe() if isinstance(e, HistoryFormatError) else str(e)
+            click.echo(f"splitbrain analyze: {text}", err=True)
+            worst = max(worst, ExitCode.BAD_INPUT, key=_RANK.__getitem__)
+            continue
         report = ""
         if not no_report:
             from reports import build_report  # heavy: only when a report is written

@@ -74,9 +74,13 @@ def _fail(message: str, code: ExitCode) -> None:
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULTS.store, show_default=True, help="Where runs are stored.")
 @click.option("--name", default=None, help="Test name (default: target-workload[-nemesis]).")
-@click.option("--target-opt", multiple=True, metavar="K=V", help="Target option (repeatable).")
+@click.option("--target-opt", multiple=True, metavar="K=V",
+              help="Target option (repeatable), e.g. bug=stale-reads (raftkv) or "
+                   "reads=serializable (etcd); an unknown key is refused (exit 254) with the "
+                   "known ones.")
 @click.option("--workload-opt", multiple=True, metavar="K=V",
-              help="Workload option (repeatable).")
+              help="Workload option (repeatable), e.g. values=1000 (register) or final-wait=20 "
+                   "(set); an unknown key is refused (exit 254) with the known ones.")
 @click.option("--nemesis-opt", multiple=True, metavar="K=V",
               help="Nemesis option (repeatable), e.g. interval=5, kill.targets=majority, "
                    "topologies=bridge, patterns=none; `splitbrain nemeses` lists every key "

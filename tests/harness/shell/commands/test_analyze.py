@@ -140,3 +140,11 @@ def test_a_run_of_schema_1_is_rewritten_with_the_same_findings(tmp_path: Path) -
     assert code == 1 and f"invalid (unchanged; rewritten in schema {RESULTS_SCHEMA})" in out
     code, out, _ = run("analyze", "--no-report", str(run_dir))
     assert code == 1 and "invalid (unchanged)" in out
+
+
+def test_a_bad_directory_does_not_stop_the_others(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    run_dir = stored_set_run(tmp_path / "run")
+    code, out, err = run("analyze", "--no-report", str(tmp_path / "empty"), str(run_dir))
+    assert code == 254 and "test.json" in err  # the worst: bad input over invalid
+    assert f"{run_dir}: invalid (unchanged)" in out  # judged all the same

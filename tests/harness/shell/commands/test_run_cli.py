@@ -176,3 +176,10 @@ def test_the_runtime_options_named_in_help_are_the_ones_accepted() -> None:
         options = sorted(get_spec(kind).options)
         named = f"{','.join(options[:-1])}and{options[-1]}"
         assert f"the{kind}runtime's{named}" in text.replace("runtime'sare", "runtime's")
+
+
+def test_help_says_how_to_find_target_and_workload_option_keys() -> None:
+    text = " ".join(CliRunner().invoke(cli, ["run", "--help"]).output.split())
+    assert "bug=stale-reads" in text and "reads=serializable" in text
+    assert "values=1000" in text
+    assert text.count("an unknown key is refused (exit 254) with the known ones") == 2
