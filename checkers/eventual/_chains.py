@@ -240,18 +240,19 @@ def presence(history: History, reads: list[Operation]) -> Presence:
         local_of.append(local)
         c.reads.append(j)
         by_process[o.process] = k
+    # the closed rectangles, then each chain's still-open runs (open until its last read)
+    xs, ys, ks, as_, bs = ([np.array(column, dtype=np.int64)] for column in (
+        builder.x, builder.y, builder.k, builder.a, builder.b))
     for k, c in enumerate(builder.chains):
-        n = len(c.reads)
-        for x, y, a in zip(c.open_x, c.open_y, c.open_a, strict=True):
-            builder.x.append(x)
-            builder.y.append(y)
-            builder.k.append(k)
-            builder.a.append(a)
-            builder.b.append(n)
+        n = len(c.open_x)
+        xs.append(np.array(c.open_x, dtype=np.int64))
+        ys.append(np.array(c.open_y, dtype=np.int64))
+        ks.append(np.full(n, k, dtype=np.int64))
+        as_.append(np.array(c.open_a, dtype=np.int64))
+        bs.append(np.full(n, len(c.reads), dtype=np.int64))
     return Presence(
-        x=np.array(builder.x, dtype=np.int64), y=np.array(builder.y, dtype=np.int64),
-        chain=np.array(builder.k, dtype=np.int64), a=np.array(builder.a, dtype=np.int64),
-        b=np.array(builder.b, dtype=np.int64),
+        x=np.concatenate(xs), y=np.concatenate(ys), chain=np.concatenate(ks),
+        a=np.concatenate(as_), b=np.concatenate(bs),
         reads_of=[np.array(c.reads, dtype=np.int64) for c in builder.chains],
         chain_of=np.array(chain_of, dtype=np.int64), local_of=np.array(local_of, dtype=np.int64))
 

@@ -304,9 +304,9 @@ def _timings(acked: dict[int, Operation], values: Ints, reads: list[Operation],
     visible_after[visible] = np.maximum(0, call[stable_from[visible]] - add_call[visible])
 
     timings: list[ElementTiming] = []
-    for e, r_ in zip(elements, rank.tolist(), strict=True):
-        if stale_reads[r_] <= 0:
-            continue
+    # only the elements with stale reads (a few of the acknowledged ones), in `elements` order
+    for i in np.flatnonzero(stale_reads[rank] > 0).tolist():
+        e, r_ = elements[i], int(rank[i])
         timings.append(ElementTiming(
             element=e,
             added_at=int(add_call[r_]),
