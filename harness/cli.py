@@ -55,6 +55,9 @@ class SplitbrainGroup(click.Group):
             if os.environ.get("SPLITBRAIN_DEBUG") == "1":
                 traceback.print_exc()
             click.echo(f"splitbrain: internal error: {type(e).__name__}: {e}", err=True)
+            if isinstance(e, ModuleNotFoundError):  # e.g. a dependency added since the install
+                click.echo("splitbrain: the installation is incomplete or out of date: re-run "
+                           "scripts/setup (or pip install -e .)", err=True)
             sys.exit(ExitCode.HARNESS_FAILED)
         sys.exit(rv if isinstance(rv, int) else 0)
 
